@@ -1,0 +1,191 @@
+"""The case a region's rules work on, and the year ledger claims share.
+
+A :class:`Case` is built by the engine for one scenario in one region: it holds the
+scenario, the region's stacked parameters, and what earlier phases decided (category,
+cover). Rules read parameters through :meth:`Case.param`, which raises
+:class:`~yibao.errors.NotPublished` for a value no loaded source gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+import msgspec
+
+from yibao.errors import NotPublished
+from yibao.model import Claim, Person, Scenario
+from yibao.money import ZERO, fmt_money
+from yibao.params import Param, ParameterSet
+from yibao.results import Coverage, LimitState, Notice, RegionInfo, Step
+
+if TYPE_CHECKING:
+    import pluggy
+
+
+class RateAdjustment(msgspec.Struct, frozen=True, kw_only=True):
+    """A basic-fund ratio after the remote-care rule (异地就医)."""
+
+    rate: Decimal
+    step: Step | None = None
+    """The explanation, or ``None`` when the rate is unchanged."""
+
+
+class ClaimGate(msgspec.Struct, frozen=True, kw_only=True):
+    """A claim stopped before settlement, with why."""
+
+    status: Literal["refused", "pending_review", "not_published", "not_covered"]
+    step: Step
+
+
+class CriticalIllnessCap(msgspec.Struct, frozen=True, kw_only=True):
+    """The yearly critical-illness cap: ``cap`` of ``None`` means no cap applies."""
+
+    cap: Decimal | None
+    basis: Literal["payment", "cost"] = "payment"
+    steps: tuple[Step, ...] = ()
+
+
+def step(
+    label_zh: str,
+    label_en: str,
+    value: object,
+    *,
+    cite: str | Param = "",
+    amount: Decimal | None = None,
+) -> Step:
+    """Build a :class:`Step`; a ``Decimal`` value is shown as money, a Param as its cite."""
+    if isinstance(value, Decimal):
+        amount = value if amount is None else amount
+        shown = fmt_money(value)
+    else:
+        shown = str(value)
+    if isinstance(cite, Param):
+        cite = cite.source_label
+    return Step(label_zh=label_zh, label_en=label_en, value=shown, amount=amount, cite=cite)
+
+
+class Ledger:
+    """The year's running amounts that claims share (cumulative costs, limits used).
+
+    Keys are the rule's own names (``"inpatient_special.cost"``); a limit registered
+    with :meth:`limit` is reported in the result with what remains of it.
+    """
+
+    def __init__(self) -> None:
+        self._amounts: dict[str, Decimal] = {}
+        self._limits: dict[str, LimitState] = {}
+
+    def used(self, key: str) -> Decimal:
+        """The running total under ``key`` (0 when nothing was recorded)."""
+        return self._amounts.get(key, ZERO)
+
+    def add(self, key: str, amount: Decimal) -> None:
+        """Add ``amount`` to the running total under ``key``."""
+        self._amounts[key] = self._amounts.get(key, ZERO) + amount
+
+    def limit(
+        self,
+        key: str,
+        cap: Decimal,
+        *,
+        label_zh: str,
+        label_en: str,
+        basis: Literal["cost", "payment"],
+        cite: str = "",
+    ) -> Decimal:
+        """Declare the yearly limit tracked under ``key`` and return what remains of it."""
+        self._limits[key] = LimitState(
+            key=key,
+            label_zh=label_zh,
+            label_en=label_en,
+            cap=cap,
+            used=ZERO,
+            remaining=cap,
+            basis=basis,
+            cite=cite,
+        )
+        return max(cap - self.used(key), ZERO)
+
+    def limits(self) -> tuple[LimitState, ...]:
+        """Every limit declared this year, with the amount used and remaining."""
+        out = []
+        for key, state in self._limits.items():
+            used = self.used(key)
+            out.append(
+                msgspec.structs.replace(state, used=used, remaining=max(state.cap - used, ZERO))
+            )
+        return tuple(out)
+
+    def snapshot(self) -> dict[str, Decimal]:
+        return dict(self._amounts)
+
+    def restore(self, snapshot: dict[str, Decimal]) -> None:
+        self._amounts = dict(snapshot)
+
+
+class Case:
+    """One scenario being evaluated in one region's stack."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        region: RegionInfo,
+        params: ParameterSet,
+        hook: pluggy.HookRelay,
+    ) -> None:
+        self.scenario = scenario
+        self.region = region
+        self.params = params
+        self.hook = hook
+        self.category: str | None = None
+        self.coverage: Coverage | None = None
+        self.notices: list[Notice] = []
+
+    @property
+    def person(self) -> Person:
+        return self.scenario.person
+
+    @property
+    def year(self) -> int:
+        return self.scenario.year
+
+    @property
+    def year_start(self) -> dt.date:
+        return dt.date(self.scenario.year, 1, 1)
+
+    def param(self, key: str, on: dt.date | None = None) -> Param:
+        """The parameter ``key`` in force on ``on`` (default: 1 January of the year).
+
+        Raises :class:`NotPublished` when no loaded source gives it.
+        """
+        return self.params.get(key, on or self.year_start)
+
+    def find_param(self, key: str, on: dt.date | None = None) -> Param | None:
+        """Like :meth:`param` but ``None`` instead of raising."""
+        return self.params.find(key, on or self.year_start)
+
+    def notice(self, notice: Notice) -> None:
+        """Record a notice for the whole result (each text once)."""
+        if notice not in self.notices:
+            self.notices.append(notice)
+
+    def not_published(self, exc: NotPublished) -> Notice:
+        """Record and return the notice for a value the sources do not publish."""
+        notice = Notice(
+            kind="not_published",
+            text_en=str(exc),
+            text_zh=f"已加载的政策来源未公布：{exc.key}（{exc.on}）",
+            key=exc.key,
+            cite=exc.cite,
+        )
+        self.notice(notice)
+        return notice
+
+    def remote_care(self, claim: Claim, rate: Decimal) -> tuple[Decimal, Step | None]:
+        """The basic-fund ratio for ``claim`` after the region's remote-care rule."""
+        adjustment = self.hook.yibao_remote_care(case=self, claim=claim, rate=rate)
+        if adjustment is None:
+            return rate, None
+        return adjustment.rate, adjustment.step

@@ -1,0 +1,210 @@
+"""The ``yibao`` command line: regions, evaluate, compare, demo.
+
+Rich and the engine are imported inside the commands, so ``yibao --help`` starts fast.
+Every error a user can cause ends as one message on stderr naming the file, the field
+and what was expected, and exit status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn yibao's errors into one clear message and exit status 2."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from yibao.errors import YibaoError
+
+        try:
+            return command(*args, **kwargs)
+        except YibaoError as exc:
+            click.echo(f"yibao: error: {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in yibao itself: still no traceback for users
+            click.echo(
+                f"yibao: internal error: {type(exc).__name__}: {exc} "
+                "(set YIBAO_DEBUG=1 to see the traceback)",
+                err=True,
+            )
+            if _debug():
+                raise
+            sys.exit(EXIT_INTERNAL)
+
+    return run
+
+
+def _debug() -> bool:
+    import os
+
+    return bool(os.environ.get("YIBAO_DEBUG"))
+
+
+params_option = click.option(
+    "--params",
+    "params",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of labels.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="yibao")
+def main() -> None:
+    """yibao 医保: what a person pays and gets back under Chinese public medical insurance,
+    region by region, with every number traced to its policy source."""
+
+
+@main.command()
+@click.argument("code", required=False)
+@json_option
+@_guard
+def regions(code: str | None, as_json: bool) -> None:
+    """List installed regions (or show one): schemes, years, layers, sources, versions."""
+    from yibao.registry import default_registry
+    from yibao.render import print_json, print_regions
+
+    registry = default_registry()
+    installed = registry.installed()
+    if code is not None:
+        registry.region(code)  # a clear error for an unknown or broken region
+        installed = {code: installed[code]}
+    if as_json:
+        print_json(
+            [
+                {
+                    "code": item.code,
+                    "distribution": item.distribution,
+                    "version": item.version,
+                    "status": "ok" if item.plugin else "broken",
+                    "error": item.error,
+                    "info": item.plugin.info if item.plugin else None,
+                }
+                for item in installed.values()
+            ]
+        )
+        return
+    print_regions(list(installed.values()))
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--region", "-r", required=True, help="Region code, e.g. changzhou.")
+@params_option
+@json_option
+@lang_option
+@click.option("--explain/--no-explain", default=True, help="Show each step with its citation.")
+@_guard
+def evaluate(
+    scenario: Path, region: str, params: Sequence[Path], as_json: bool, lang: str, explain: bool
+) -> None:
+    """Evaluate SCENARIO (TOML or JSON) in one region."""
+    from yibao.engine import evaluate as run
+    from yibao.registry import default_registry, load_overlays
+    from yibao.render import print_json, print_result
+    from yibao.scenario_io import load_scenario
+
+    case = load_scenario(scenario)
+    registry = default_registry()
+    registry.region(region)
+    result = run(case, region, overlays=load_overlays(params), registry=registry)
+    if as_json:
+        print_json(result)
+    else:
+        print_result(result, title=case.title, lang=lang, explain=explain)
+    if result.status == "error":
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
+@params_option
+@json_option
+@lang_option
+@_guard
+def compare(
+    scenario: Path, codes: str | None, params: Sequence[Path], as_json: bool, lang: str
+) -> None:
+    """Evaluate SCENARIO in several regions, side by side."""
+    from yibao.engine import compare as run
+    from yibao.registry import default_registry, load_overlays
+    from yibao.render import print_comparison, print_json
+    from yibao.scenario_io import load_scenario
+
+    case = load_scenario(scenario)
+    registry = default_registry()
+    chosen = _region_list(codes, registry)
+    comparison = run(case, chosen, overlays=load_overlays(params), registry=registry)
+    if as_json:
+        print_json(comparison)
+    else:
+        print_comparison(comparison, lang=lang)
+
+
+@main.command()
+@lang_option
+@json_option
+@_guard
+def demo(lang: str, as_json: bool) -> None:
+    """Evaluate every installed region's example scenarios in every installed region."""
+    from yibao.engine import compare as run
+    from yibao.registry import default_registry
+    from yibao.render import print_comparison, print_json, print_regions
+    from yibao.scenario_io import load_scenario
+
+    registry = default_registry()
+    codes = registry.codes()
+    examples: list[Path] = []
+    for code in codes:
+        plugin = registry.region(code)
+        for scheme in plugin.layers:
+            stack = registry.stack(code, scheme)
+            for paths in reversed(stack.pm.hook.yibao_example_scenarios()):
+                examples.extend(p for p in paths if p not in examples)
+    comparisons = [run(load_scenario(path), codes, registry=registry) for path in examples]
+    if as_json:
+        print_json(comparisons)
+        return
+    print_regions(list(registry.installed().values()))
+    for path, comparison in zip(examples, comparisons, strict=True):
+        click.echo()
+        print_comparison(comparison, lang=lang, source=path.name)
+
+
+def _region_list(codes: str | None, registry: Any) -> list[str]:
+    if not codes:
+        return registry.codes()
+    from yibao.errors import UnknownRegion
+
+    chosen = [c.strip() for c in codes.split(",") if c.strip()]
+    installed = registry.installed()
+    for code in chosen:
+        if code not in installed:  # a broken region still gets its own error column
+            raise UnknownRegion(code, list(installed))
+    return chosen
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

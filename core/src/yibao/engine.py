@@ -1,0 +1,289 @@
+"""The engine: runs a region's stack over a scenario, phase by phase.
+
+eligibility → premium → cover → each claim in date order (gate → basic tier →
+critical illness → medical assistance → further layers), the claims sharing one
+:class:`~yibao.case.Ledger`. One region's failure (a plugin bug, a year it does not
+cover) is that region's error and never another's.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from decimal import Decimal
+
+from yibao.case import Case, Ledger, step
+from yibao.errors import NotPublished, YibaoError
+from yibao.model import Claim, Scenario
+from yibao.money import ZERO
+from yibao.params import ParameterFile
+from yibao.registry import Registry, Stack, default_registry
+from yibao.results import (
+    ClaimResult,
+    Comparison,
+    Coverage,
+    Eligibility,
+    LayerPayment,
+    Notice,
+    RegionResult,
+    Step,
+    Totals,
+)
+
+
+def evaluate(
+    scenario: Scenario,
+    region: str,
+    *,
+    overlays: Sequence[ParameterFile] = (),
+    registry: Registry | None = None,
+) -> RegionResult:
+    """Evaluate ``scenario`` in ``region`` (its scheme comes from the scenario).
+
+    Never raises for a region's own failure: the result then has ``status="error"``
+    and the message, so a comparison goes on for the other regions.
+    """
+    registry = registry or default_registry()
+    scheme = scenario.person.scheme
+    try:
+        stack = registry.with_overlays(registry.stack(region, scheme), overlays)
+        return _evaluate(stack, scenario)
+    except YibaoError as exc:
+        return RegionResult(
+            region=region, scheme=scheme, year=scenario.year, status="error", error=str(exc)
+        )
+    except Exception as exc:  # a plugin bug: this region's error only
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return RegionResult(
+            region=region,
+            scheme=scheme,
+            year=scenario.year,
+            status="error",
+            error=(
+                f"plugin error: {type(exc).__name__}: {exc} "
+                f"(in {where.filename}:{where.lineno}, {where.name})"
+            ),
+        )
+
+
+def compare(
+    scenario: Scenario,
+    regions: Sequence[str],
+    *,
+    overlays: Sequence[ParameterFile] = (),
+    registry: Registry | None = None,
+) -> Comparison:
+    """Evaluate ``scenario`` in each of ``regions``, each answer independent."""
+    results = tuple(
+        evaluate(scenario, code, overlays=overlays, registry=registry) for code in regions
+    )
+    return Comparison(scenario_title=scenario.title, results=results)
+
+
+def _evaluate(stack: Stack, scenario: Scenario) -> RegionResult:
+    info = stack.info
+    scheme_info = next(s for s in info.schemes if s.scheme == stack.scheme)
+    if scenario.year not in scheme_info.years:
+        covered = ", ".join(str(y) for y in scheme_info.years)
+        raise YibaoError(
+            f"{info.code} ({stack.scheme}) covers the years {covered}; the scenario is for "
+            f"{scenario.year}"
+        )
+    district = scenario.person.district
+    if district is not None and info.districts and district not in info.districts:
+        raise YibaoError(
+            f"person.district {district!r} is not a district of {info.code}; "
+            f"expected one of: {', '.join(info.districts)}"
+        )
+    hook = stack.pm.hook
+    case = Case(scenario, info, stack.params, hook)
+    for gap in stack.params.gaps():
+        case.notice(
+            Notice(
+                kind="not_published",
+                text_en=f"not published in the loaded sources: {gap.key} ({gap.reason})",
+                text_zh=f"已加载的政策来源未公布：{gap.key}",
+                key=gap.key,
+                cite=gap.cite,
+            )
+        )
+    base = dict(
+        region=info.code,
+        scheme=stack.scheme,
+        year=scenario.year,
+        name_zh=info.name_zh,
+        name_en=info.name_en,
+        overlays=stack.overlays,
+    )
+
+    eligibility = _phase(case, lambda: _category_then_eligibility(case))
+    if eligibility is None or not eligibility.eligible:
+        return RegionResult(
+            **base,
+            eligibility=eligibility,
+            claims=tuple(_not_eligible(c) for c in scenario.claims),
+            notices=tuple(case.notices),
+        )
+    premium = _phase(case, lambda: hook.yibao_premium(case=case))
+    coverage = _phase(case, lambda: hook.yibao_coverage(case=case))
+    case.coverage = coverage
+    ledger = Ledger()
+    order = sorted(range(len(scenario.claims)), key=lambda i: (scenario.claims[i].date, i))
+    settled = [_settle(case, scenario.claims[i], ledger) for i in order]
+    return RegionResult(
+        **base,
+        eligibility=eligibility,
+        premium=premium,
+        coverage=coverage,
+        claims=tuple(settled),
+        totals=_totals(settled),
+        limits=ledger.limits(),
+        notices=tuple(case.notices),
+    )
+
+
+def _phase(case: Case, run):
+    """Run one phase; a value no source publishes becomes a notice and ``None``."""
+    try:
+        return run()
+    except NotPublished as exc:
+        case.not_published(exc)
+        return None
+
+
+def _category_then_eligibility(case: Case) -> Eligibility | None:
+    try:
+        found = case.hook.yibao_category(case=case)
+    except NotPublished as exc:
+        case.not_published(exc)
+        found = None
+    case.category = found[0] if found else None
+    return case.hook.yibao_eligibility(case=case)
+
+
+def _bill(claim: Claim) -> Decimal:
+    if claim.total is not None:
+        return claim.total
+    return claim.compliant + (claim.blood or ZERO)
+
+
+def _not_eligible(claim: Claim) -> ClaimResult:
+    return ClaimResult(
+        claim_id=claim.id,
+        date=claim.date,
+        kind=claim.kind,
+        status="not_covered",
+        bill=_bill(claim),
+        compliant=claim.compliant,
+        patient=_bill(claim),
+        steps=(step("不符合参保条件", "not eligible to enrol", "—"),),
+    )
+
+
+def _cover_status(coverage: Coverage | None, claim: Claim) -> tuple[str, Step] | None:
+    """Whether cover on the claim's date is certain; ``None`` when it is."""
+    if coverage is None:
+        return "undetermined", step("待遇起始日未知", "benefit start not known", "—")
+    first = coverage.start or coverage.earliest
+    if first is None or claim.date < first:
+        return "not_covered", step(
+            "就诊日在待遇享受期之前", "care before cover starts", str(first or "—")
+        )
+    if coverage.end is not None and claim.date > coverage.end:
+        return "not_covered", step(
+            "就诊日在待遇享受期之后", "care after cover ends", str(coverage.end)
+        )
+    if coverage.start is None and (coverage.latest is None or claim.date < coverage.latest):
+        return "undetermined", step(
+            "就诊日可能处于待遇等待期内（等待期长度未公布）",
+            "care may fall in a waiting period whose length is not published",
+            f"{coverage.earliest} – {coverage.latest or '?'}",
+        )
+    return None
+
+
+def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
+    bill = _bill(claim)
+    head = dict(
+        claim_id=claim.id, date=claim.date, kind=claim.kind, bill=bill, compliant=claim.compliant
+    )
+    blocked = _cover_status(case.coverage, claim)
+    if blocked is not None:
+        status, why = blocked
+        patient = bill if status == "not_covered" else None
+        return ClaimResult(**head, status=status, patient=patient, steps=(why,))
+    hook = case.hook
+    gate = hook.yibao_claim_gate(case=case, claim=claim)
+    if gate is not None:
+        patient = None if gate.status in ("pending_review", "not_published") else bill
+        return ClaimResult(**head, status=gate.status, patient=patient, steps=(gate.step,))
+
+    snapshot = ledger.snapshot()
+    layers: list[LayerPayment] = []
+    steps: list[Step] = []
+    try:
+        found = hook.yibao_compliant_amount(case=case, claim=claim)
+        compliant, steps = found if found is not None else (claim.compliant, [])
+        basic = hook.yibao_basic_fund(case=case, claim=claim, ledger=ledger, compliant=compliant)
+        if basic is None:
+            raise NotPublished(
+                key=f"{claim.kind}.basic_fund",
+                on=claim.date,
+                reason=f"no loaded layer settles {claim.kind} claims",
+            )
+        layers.extend(basic)
+        remaining = compliant - _sum(layers)
+        for call in (hook.yibao_critical_illness, hook.yibao_medical_assistance):
+            payment = call(case=case, claim=claim, ledger=ledger, remaining=remaining)
+            if payment is not None:
+                layers.append(payment)
+                remaining -= payment.amount
+        for further in hook.yibao_further_layers(
+            case=case, claim=claim, ledger=ledger, remaining=remaining
+        ):
+            for payment in further or ():
+                layers.append(payment)
+                remaining -= payment.amount
+    except NotPublished as exc:
+        ledger.restore(snapshot)  # an unsettled claim must not use up the year's limits
+        notice = case.not_published(exc)
+        return ClaimResult(
+            **head,
+            status="not_published",
+            layers=tuple(layers),
+            steps=(
+                step(
+                    "无法结算：所需参数未公布",
+                    "cannot settle: a value is not published",
+                    exc.key,
+                    cite=exc.cite,
+                ),
+            ),
+            notices=(notice,),
+        )
+    return ClaimResult(
+        **head,
+        status="settled",
+        layers=tuple(layers),
+        patient=bill - _sum(layers),
+        steps=tuple(steps),
+    )
+
+
+def _sum(layers: Sequence[LayerPayment]) -> Decimal:
+    return sum((p.amount for p in layers), ZERO)
+
+
+def _totals(claims: Sequence[ClaimResult]) -> Totals:
+    layers: dict[str, Decimal] = {}
+    bill = patient = ZERO
+    complete = True
+    for result in claims:
+        if result.patient is None:
+            complete = False
+            continue
+        bill += result.bill
+        patient += result.patient
+        for payment in result.layers:
+            layers[payment.layer] = layers.get(payment.layer, ZERO) + payment.amount
+    return Totals(bill=bill, layers=layers, patient=patient, complete=complete)

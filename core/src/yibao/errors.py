@@ -1,0 +1,42 @@
+"""The errors yibao reports to people: each names where the problem is and what was expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class YibaoError(Exception):
+    """Base of the errors shown to a user as one clear message (never a traceback)."""
+
+
+class InputError(YibaoError):
+    """A file or field is malformed: ``where`` names the file and field path."""
+
+    def __init__(self, where: str, expected: str) -> None:
+        self.where = where
+        self.expected = expected
+        super().__init__(f"{where}: {expected}")
+
+
+class UnknownRegion(YibaoError):
+    """A region code that no installed plugin provides."""
+
+    def __init__(self, code: str, installed: list[str]) -> None:
+        self.code = code
+        self.installed = installed
+        listing = ", ".join(installed) or "none"
+        super().__init__(f"unknown region {code!r}; installed regions: {listing}")
+
+
+class NotPublished(YibaoError):
+    """A rule needs a value that no loaded source publishes for that date."""
+
+    def __init__(self, *, key: str, on: dt.date, reason: str, cite: str = "") -> None:
+        self.key = key
+        self.on = on
+        self.reason = reason
+        self.cite = cite
+        super().__init__(
+            f"not published in the loaded sources: {key} on {on} ({reason})"
+            + (f" [{cite}]" if cite else "")
+        )

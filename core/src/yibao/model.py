@@ -1,0 +1,259 @@
+"""The scenario: one person, their enrolment history, life events and medical bills.
+
+Everything here is a frozen msgspec Struct decoded straight from the scenario file, so
+a wrong field is reported with its path (``$.claims[3].compliant``) before any rule
+runs. Region-specific categories (常州's 老年居民, 大学生 …) are *derived* by the region
+from these facts; ``person.category`` lets a user state one where a source does not
+publish the rule that derives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+from yibao.money import check_amount
+
+
+class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of every input Struct.
+
+    ``frozen``: inputs are values; ``kw_only`` (repeated on each subclass, as msgspec
+    requires): field order never matters;
+    ``forbid_unknown_fields``: a misspelt key is an error, never silently ignored.
+    """
+
+
+Scheme = Literal["resident", "employee"]
+"""居民医保 (urban and rural residents) or 职工医保 (employees)."""
+
+Sex = Literal["male", "female"]
+
+Student = Literal["none", "school", "university"]
+"""``school``: 中小学、职业高中、技校、中专 and kindergarten; ``university``: 高等院校
+(including graduate students)."""
+
+Employment = Literal["none", "employee", "flexible", "retired"]
+"""``employee``: employed by an employer (in the employee scheme's compulsory scope);
+``flexible``: 灵活就业; ``retired``: drawing a pension."""
+
+Assistance = Literal[
+    "minimum_living",  # 最低生活保障家庭成员 (低保)
+    "extreme_poverty",  # 特困供养人员
+    "temporary_major_illness",  # 临时救助对象中的重特大疾病患者
+    "downsized_1960s_worker",  # 20世纪60年代精减退职职工
+    "key_entitled_group",  # 重点优抚对象
+    "child_in_difficulty",  # 困境儿童
+    "orphan",  # 孤儿 (困境儿童)
+    "unsupported_child",  # 事实无人抚养儿童 (困境儿童)
+    "hardship_worker_family",  # 特困职工家庭成员
+    "severely_disabled_no_income",  # 无固定收入重残人员
+    "low_income_margin",  # 低保边缘家庭成员
+    "expenditure_hardship_major_illness",  # 支出型困难家庭中的重特大疾病患者
+    "other_designated",  # 市政府规定的其他特殊人员
+    "poverty_alleviated",  # 脱贫人口 (建档立卡)
+    "rural_family_planning",  # 农村计划生育家庭奖励、扶助对象
+]
+"""Assistance and hardship statuses (医疗救助对象 and other subsidised groups)."""
+
+EventKind = Literal[
+    "army_discharge",  # 退役 (veterans, and their accompanying unemployed family)
+    "graduation",  # 高等院校、职业院校毕业
+    "left_employee_scheme",  # 职工医保停保
+    "hukou_move",  # 户籍迁移
+    "prison_release",  # 刑满释放
+    "became_assistance_recipient",  # 新增医疗救助对象
+    "insurance_transfer",  # 转移接续 from another region
+    "disability_certified",  # 一、二级残疾认定
+    "university_admission",  # 新入学大学生
+]
+"""Life events that change when cover starts (waiting periods)."""
+
+ClaimKind = Literal[
+    "inpatient",  # 住院
+    "general_outpatient",  # 普通门诊
+    "chronic_outpatient",  # 门诊慢性病
+    "special_outpatient",  # 门诊特殊病
+    "dual_channel_drug",  # 国谈药“双通道”及单独支付药品、特定病药品
+    "rare_disease_drug",  # 罕见病药品
+    "maternity",  # 住院分娩
+    "pku",  # 苯丙酮尿症 (phenylketonuria) treatment for minors
+]
+
+Care = Literal["local", "filed_residence", "emergency", "referral", "unreferred", "non_designated"]
+"""Where care happened relative to the insuring region.
+
+``local``: a designated institution in the region; ``filed_residence``: out of region
+with long-term residence filed (异地长期居住备案); ``emergency``: out-of-region
+emergency (异地急诊); ``referral``: referred out of region (转诊); ``unreferred``: out of
+region without referral (未经转诊); ``non_designated``: a non-designated institution.
+"""
+
+Facility = Literal["primary", "hospital", "pharmacy"]
+"""``primary``: 基层医疗机构 (community and township health centres, village clinics);
+``hospital``: any other designated medical institution; ``pharmacy``: 定点零售药店."""
+
+Exclusion = Literal[
+    "work_injury", "third_party", "public_health", "abroad", "fitness_checkup", "other_excluded"
+]
+"""Costs a basic fund never pays (work injury, third-party liability, …)."""
+
+Year = Annotated[int, msgspec.Meta(ge=1949, le=2100)]
+Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
+Count = Annotated[int, msgspec.Meta(ge=1, le=366)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+def _check_money(owner: str, **amounts: Decimal | None) -> None:
+    for name, value in amounts.items():
+        if value is not None:
+            try:
+                check_amount(value)
+            except ValueError as exc:
+                raise ValueError(f"`{name}`: {exc}") from None
+
+
+class Person(Base, kw_only=True):
+    """The facts about a person that policy rules read."""
+
+    birth_date: dt.date
+    sex: Sex | None = None
+    scheme: Scheme = "resident"
+    hukou: str | None = None
+    """Region code of the household registration (户籍), e.g. ``"changzhou"``."""
+    district: str | None = None
+    """District or county of residence within the region, e.g. ``"wujin"``."""
+    residence_permit: str | None = None
+    """Region code of a residence permit (居住证) the person holds."""
+    study_region: str | None = None
+    """Region code where a student studies."""
+    student: Student = "none"
+    student_certified: bool = False
+    """An over-18 school student who certified their status (在校生身份认证)."""
+    employment: Employment = "none"
+    assistance: tuple[Assistance, ...] = ()
+    disability_grade: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
+    hmt_resident: bool = False
+    """Hong Kong, Macao or Taiwan resident holding a residence permit (港澳台居民居住证)."""
+    foreigner_permanent_residence: bool = False
+    insured_elsewhere: bool = False
+    """Currently insured in another region's basic medical insurance."""
+    category: str | None = None
+    """The region's category, stated explicitly (e.g. ``"elderly"``); used where the
+    source does not publish the rule that derives it, and reported as stated."""
+    contribution_base: Decimal | None = None
+    """Employee scheme: monthly contribution base (缴费基数) in yuan."""
+    contribution_years: Annotated[int, msgspec.Meta(ge=0, le=80)] | None = None
+    """Employee scheme: years of contribution (缴费年限)."""
+
+    def __post_init__(self) -> None:
+        _check_money("person", contribution_base=self.contribution_base)
+        if len(set(self.assistance)) != len(self.assistance):
+            raise ValueError("`assistance` lists a status twice")
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on ``day`` (a birthday counts on the day itself)."""
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class Enrollment(Base, kw_only=True):
+    """One year of enrolment in a scheme somewhere (参保记录)."""
+
+    year: Year
+    region: str
+    scheme: Scheme = "resident"
+    paid_on: dt.date | None = None
+    """The day the contribution arrived (缴费到账); needed for the scenario's own year."""
+    reimbursed: bool = False
+    """Whether any fund reimbursement was paid that year (零报销 when false)."""
+    incentive_used: bool = False
+    """Whether critical-illness payments that year used the incentive part of the cap."""
+    other_province: bool = False
+    """Enrolment in another province's resident scheme (counts for continuity when
+    transferring in)."""
+
+
+class LifeEvent(Base, kw_only=True):
+    """A change of status that shortens or removes a waiting period."""
+
+    kind: EventKind
+    date: dt.date
+
+
+class Claim(Base, kw_only=True):
+    """One medical bill (one admission, one outpatient visit, one drug purchase)."""
+
+    id: Text
+    date: dt.date
+    kind: ClaimKind
+    compliant: Decimal
+    """合规医疗费用: the part of the bill within the fund's scope."""
+    level: Level = 3
+    """Hospital level (医疗机构级别) 1, 2 or 3."""
+    facility: Facility = "hospital"
+    total: Decimal | None = None
+    """The whole bill; the part above ``compliant`` is the patient's own."""
+    admission: Count | None = None
+    """Which admission of the year this is; counted from the claims when absent."""
+    care: Care = "local"
+    diseases: tuple[Text, ...] = ()
+    """Disease codes for chronic/special outpatient claims, e.g. ``("hypertension",)``."""
+    blood: Decimal | None = None
+    """Blood-use items (用血) the blood centre does not cover, on an inpatient claim."""
+    excluded: Exclusion | None = None
+    injury: bool = False
+    """An injury or poisoning (外伤、中毒) that some regions review before paying."""
+    emergency_filed_after_days: Annotated[int, msgspec.Meta(ge=0, le=366)] | None = None
+    """Out-of-area emergency admission: days after admission the filing was made."""
+    filed_before_admission: bool = False
+    """Out-of-area care filed (备案) before admission."""
+    months_since_transplant: Annotated[int, msgspec.Meta(ge=0, le=1200)] | None = None
+
+    def __post_init__(self) -> None:
+        _check_money("claim", compliant=self.compliant, total=self.total, blood=self.blood)
+        if self.total is not None and self.compliant > self.total:
+            raise ValueError(
+                f"`compliant` ({self.compliant}) must not exceed `total` ({self.total})"
+            )
+
+
+class Scenario(Base, kw_only=True):
+    """A whole case: the person, their history and the bills of one year."""
+
+    year: Year
+    person: Person
+    enrollment: tuple[Enrollment, ...] = ()
+    events: tuple[LifeEvent, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    title: str | None = None
+    """A one-line story of the case, shown in reports."""
+
+    def __post_init__(self) -> None:
+        ids = [c.id for c in self.claims]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"claim ids must be unique; repeated: {', '.join(dupes)}")
+        years = [e.year for e in self.enrollment]
+        if len(set(years)) != len(years):
+            raise ValueError("`enrollment` lists a year twice")
+        for i, claim in enumerate(self.claims):
+            if claim.date.year != self.year:
+                raise ValueError(
+                    f"claims[{i}] ({claim.id}) is dated {claim.date}, outside the scenario "
+                    f"year {self.year}"
+                )
+            if claim.date < self.person.birth_date:
+                raise ValueError(f"claims[{i}] ({claim.id}) is dated before the birth date")
+
+    def enrollment_in(self, year: int) -> Enrollment | None:
+        """The enrolment record for ``year``, if any."""
+        for record in self.enrollment:
+            if record.year == year:
+                return record
+        return None

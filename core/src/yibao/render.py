@@ -1,0 +1,307 @@
+"""Rich rendering of engine results for people, and JSON for programs.
+
+Only renders: every number shown comes from a result Struct.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from yibao.money import fmt_money
+from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
+
+LAYERS = (
+    ("basic_fund", "统筹基金", "basic fund"),
+    ("large_amount_subsidy", "大额补助", "large-amount subsidy"),
+    ("critical_illness", "大病保险", "critical illness"),
+    ("medical_assistance", "医疗救助", "assistance"),
+    ("tilted_assistance", "倾斜救助", "tilted assistance"),
+)
+STATUS = {
+    "settled": ("已结算", "settled"),
+    "not_covered": ("不在待遇期", "not covered"),
+    "undetermined": ("待遇期未定", "cover undetermined"),
+    "not_published": ("参数未公布", "not published"),
+    "pending_review": ("待稽核", "pending review"),
+    "refused": ("不予支付", "refused"),
+}
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(value: Any) -> None:
+    """Write ``value`` as indented JSON (money as decimal strings) to stdout."""
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
+    sys.stdout.write("\n")
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else fmt_money(value)
+
+
+def print_regions(items: Sequence[Any]) -> None:
+    table = Table(title="已安装地区 installed regions", title_justify="left")
+    for col in ("code", "名称 name", "schemes · years · layers", "sources", "distribution"):
+        table.add_column(col)
+    for item in items:
+        if item.plugin is None:
+            table.add_row(
+                item.code,
+                Text("broken", style="red"),
+                Text(item.error or "", style="red"),
+                "",
+                f"{item.distribution} {item.version}",
+            )
+            continue
+        info = item.plugin.info
+        schemes = "\n".join(
+            f"{s.scheme} {','.join(map(str, s.years))} · {' → '.join(s.layers)}"
+            for s in info.schemes
+        )
+        sources = "\n".join(s.id for s in info.sources)
+        table.add_row(
+            info.code,
+            f"{info.name_zh} {info.name_en}",
+            schemes,
+            sources,
+            f"{item.distribution} {item.version}",
+        )
+    console().print(table)
+
+
+def _steps_table(steps: Sequence[Step], lang: str) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_column(style="cyan")
+    for s in steps:
+        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, s.cite)
+    return table
+
+
+def print_result(result: RegionResult, *, title: str | None, lang: str, explain: bool) -> None:
+    out = console()
+    head = f"{result.name_zh or result.region} · {result.scheme} · {result.year}"
+    out.rule(head + (f" · {title}" if title else ""))
+    if result.status == "error":
+        out.print(Text(f"error: {result.error}", style="bold red"))
+        return
+    elig = result.eligibility
+    if elig is not None:
+        verdict = (
+            _t(lang, "可参保", "eligible")
+            if elig.eligible
+            else _t(lang, "不可参保", "not eligible")
+        )
+        category = _t(lang, elig.category_zh or "—", elig.category_en or "—")
+        out.print(f"[bold]{_t(lang, '参保资格', 'Eligibility')}[/]: {verdict} · {category}")
+        if explain:
+            out.print(_steps_table(elig.steps, lang))
+    if result.premium is not None:
+        parts = ", ".join(
+            f"{_t(lang, p.label_zh, p.label_en)} {_money(p.amount)}" for p in result.premium.parts
+        )
+        out.print(
+            f"[bold]{_t(lang, '个人缴费', 'Premium')}[/]: {_money(result.premium.individual)}"
+            f"  ({parts})"
+        )
+        if explain:
+            out.print(_steps_table(result.premium.steps, lang))
+    cover = result.coverage
+    if cover is not None:
+        start = (
+            str(cover.start)
+            if cover.start
+            else (
+                f"{_t(lang, '未定', 'undetermined')} ({cover.earliest} – {cover.latest})"
+                if cover.earliest
+                else "—"
+            )
+        )
+        out.print(f"[bold]{_t(lang, '待遇起始日', 'Benefits from')}[/]: {start}")
+        if explain:
+            out.print(_steps_table(cover.steps, lang))
+    if result.claims:
+        out.print(_claims_table(result.claims, lang))
+        if explain:
+            for claim in result.claims:
+                _print_claim_steps(out, claim, lang)
+    if result.totals is not None:
+        t = result.totals
+        layers = ", ".join(f"{_layer_label(k, lang)} {fmt_money(v)}" for k, v in t.layers.items())
+        flag = (
+            ""
+            if t.complete
+            else _t(lang, "（不完整：部分费用未能结算）", " (incomplete: some claims unsettled)")
+        )
+        out.print(
+            f"[bold]{_t(lang, '年度合计', 'Year totals')}[/]: {layers}; "
+            f"{_t(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{flag}"
+        )
+    if result.limits:
+        limits = Table(title=_t(lang, "年度限额", "Yearly limits"), title_justify="left")
+        for col in (
+            _t(lang, "限额", "limit"),
+            _t(lang, "上限", "cap"),
+            _t(lang, "已用", "used"),
+            _t(lang, "剩余", "remaining"),
+        ):
+            limits.add_column(col, justify="right" if col != limits.columns else "left")
+        for lim in result.limits:
+            limits.add_row(
+                _t(lang, lim.label_zh, lim.label_en),
+                fmt_money(lim.cap),
+                fmt_money(lim.used),
+                fmt_money(lim.remaining),
+            )
+        out.print(limits)
+    _print_notices(out, result.notices, lang)
+    if result.overlays:
+        out.print(
+            f"[yellow]{_t(lang, '参数覆盖文件', 'parameter overlays')}: {', '.join(result.overlays)}"
+        )
+
+
+def _layer_label(name: str, lang: str) -> str:
+    for key, zh, en in LAYERS:
+        if key == name:
+            return _t(lang, zh, en)
+    return name
+
+
+def _claims_table(claims: Sequence[ClaimResult], lang: str) -> Table:
+    used = [
+        key
+        for key, _, _ in LAYERS
+        if any(c.paid_by(key) or any(p.layer == key for p in c.layers) for c in claims)
+    ]
+    table = Table(title=_t(lang, "费用结算", "Claims"), title_justify="left")
+    table.add_column(_t(lang, "费用", "claim"))
+    table.add_column(_t(lang, "状态", "status"))
+    table.add_column(_t(lang, "总费用", "bill"), justify="right")
+    table.add_column(_t(lang, "合规", "compliant"), justify="right")
+    for key in used:
+        table.add_column(_layer_label(key, lang), justify="right")
+    table.add_column(_t(lang, "个人负担", "patient"), justify="right")
+    for c in claims:
+        status = _t(lang, *STATUS[c.status])
+        style = "" if c.status == "settled" else "yellow"
+        table.add_row(
+            f"{c.claim_id} {c.date} {c.kind}",
+            Text(status, style=style),
+            fmt_money(c.bill),
+            fmt_money(c.compliant),
+            *[fmt_money(c.paid_by(k)) if c.status == "settled" else "—" for k in used],
+            _money(c.patient),
+        )
+    return table
+
+
+def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
+    out.print(f"[bold]{claim.claim_id}[/]")
+    if claim.steps:
+        out.print(_steps_table(claim.steps, lang))
+    for layer in claim.layers:
+        out.print(f"  {_t(lang, layer.label_zh, layer.label_en)}: {fmt_money(layer.amount)}")
+        out.print(_steps_table(layer.steps, lang))
+
+
+def _print_notices(out: Console, notices: Sequence[Notice], lang: str) -> None:
+    for n in notices:
+        style = "yellow" if n.kind == "not_published" else "dim"
+        text = _t(lang, n.text_zh or n.text_en, n.text_en)
+        out.print(Text(f"! {text}" + (f" [{n.cite}]" if n.cite else ""), style=style))
+
+
+def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
+    out = console()
+    title = comparison.scenario_title or ""
+    out.rule((f"{source} · " if source else "") + title)
+    results = comparison.results
+    table = Table(show_lines=True)
+    table.add_column("")
+    for r in results:
+        table.add_column(f"{r.name_zh or r.region} ({r.scheme})", justify="right")
+
+    def row(label: str, cell: Any) -> None:
+        table.add_row(
+            label,
+            *[
+                cell(r) if r.status == "ok" else Text(f"error: {r.error}", style="red")
+                for r in results
+            ],
+        )
+
+    row(
+        _t(lang, "参保资格", "eligibility"),
+        lambda r: (
+            "—"
+            if r.eligibility is None
+            else (
+                _t(
+                    lang,
+                    r.eligibility.category_zh or "可参保",
+                    r.eligibility.category_en or "eligible",
+                )
+                if r.eligibility.eligible
+                else _t(lang, "不可参保", "not eligible")
+            )
+        ),
+    )
+    row(
+        _t(lang, "个人缴费", "premium"),
+        lambda r: (
+            _money(r.premium.individual) if r.premium else _t(lang, "未公布", "not published")
+        ),
+    )
+    row(_t(lang, "待遇起始日", "benefits from"), lambda r: _start(r, lang))
+    claim_ids = [c.claim_id for c in results[0].claims] if results else []
+    for cid in claim_ids:
+        row(cid, lambda r, cid=cid: _claim_cell(r, cid, lang))
+    row(
+        _t(lang, "年度个人负担", "year: patient pays"),
+        lambda r: _money(r.totals.patient) if r.totals else "—",
+    )
+    out.print(table)
+    for r in results:
+        if r.notices:
+            out.print(f"[dim]{r.name_zh or r.region}:")
+            _print_notices(out, r.notices, lang)
+
+
+def _start(r: RegionResult, lang: str) -> str:
+    c = r.coverage
+    if c is None:
+        return "—"
+    if c.start:
+        return str(c.start)
+    if c.earliest:
+        return f"{_t(lang, '未定', 'undetermined')} {c.earliest}–{c.latest}"
+    return _t(lang, "未参保", "not enrolled")
+
+
+def _claim_cell(r: RegionResult, cid: str, lang: str) -> str:
+    claim = next((c for c in r.claims if c.claim_id == cid), None)
+    if claim is None:
+        return "—"
+    if claim.status != "settled":
+        return _t(lang, *STATUS[claim.status])
+    parts = [
+        f"{_layer_label(p.layer, lang)} {fmt_money(p.amount)}" for p in claim.layers if p.amount
+    ]
+    parts.append(f"{_t(lang, '个人', 'patient')} {_money(claim.patient)}")
+    return "\n".join(parts)

@@ -1,0 +1,199 @@
+"""What the engine returns: immutable msgspec Structs that explain themselves.
+
+Every number a person sees comes with :class:`Step` records (a Chinese and English
+label, the value, the citation), so the CLI, the TUI and reports only render. JSON
+encodes money as decimal strings ("34300.00") and dates as ISO strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import msgspec
+
+
+class Out(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
+    """Base of every result Struct (frozen: results are values)."""
+
+
+class Step(Out, kw_only=True):
+    """One line of an explanation."""
+
+    label_zh: str
+    label_en: str
+    value: str
+    """The value as shown: an amount ("1000.00"), a rate ("70%"), a date, a word."""
+    amount: Decimal | None = None
+    cite: str = ""
+    """Source document and section, e.g. ``changzhou-resident-2025 §三(一)``."""
+
+
+NoticeKind = Literal["not_published", "stated", "interpretation", "warning", "checklist"]
+
+
+class Notice(Out, kw_only=True):
+    """Something the reader must know: a gap in the sources, a stated fact, a reading."""
+
+    kind: NoticeKind
+    text_en: str
+    text_zh: str = ""
+    key: str | None = None
+    cite: str = ""
+
+
+class SourceDoc(Out, kw_only=True):
+    """A policy document a region's rules come from."""
+
+    id: str
+    """The file name in the policy sources, e.g. ``changzhou-resident-2025``."""
+    title: str
+    issued: str = ""
+
+
+class SchemeInfo(Out, kw_only=True):
+    scheme: str
+    years: tuple[int, ...]
+    """The scheme years the loaded sources cover."""
+    layers: tuple[str, ...]
+    """Layer names, lowest first (e.g. ``("jiangsu", "changzhou-resident")``)."""
+
+
+class RegionInfo(Out, kw_only=True):
+    """What a region plugin declares about itself."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    province: str | None = None
+    schemes: tuple[SchemeInfo, ...]
+    sources: tuple[SourceDoc, ...] = ()
+    districts: tuple[str, ...] = ()
+    """Known district codes; a scenario naming another district is refused."""
+
+
+class Eligibility(Out, kw_only=True):
+    """May the person enrol, and in which category (参保类别)."""
+
+    eligible: bool
+    category: str | None = None
+    category_zh: str | None = None
+    category_en: str | None = None
+    steps: tuple[Step, ...] = ()
+
+
+class PremiumPart(Out, kw_only=True):
+    payer: Literal["individual", "government", "employer", "assistance_fund", "other"]
+    amount: Decimal | None
+    """``None`` when the source does not publish this part."""
+    label_zh: str = ""
+    label_en: str = ""
+
+
+class Premium(Out, kw_only=True):
+    """The year's contribution and who pays it."""
+
+    individual: Decimal | None
+    """What the person pays themselves (after any subsidy)."""
+    parts: tuple[PremiumPart, ...] = ()
+    steps: tuple[Step, ...] = ()
+
+
+class Coverage(Out, kw_only=True):
+    """From when benefits are paid.
+
+    ``start`` is the first day of cover when it is known. When a source leaves the
+    waiting period's length open, ``start`` is ``None`` and the bounds say what is
+    certain: nothing before ``earliest``, everything from ``latest`` on.
+    """
+
+    start: dt.date | None
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    end: dt.date | None = None
+    steps: tuple[Step, ...] = ()
+
+
+class LayerPayment(Out, kw_only=True):
+    """What one payer layer pays on one claim."""
+
+    layer: str
+    """``basic_fund``, ``large_amount_subsidy``, ``critical_illness``,
+    ``medical_assistance``, ``tilted_assistance`` or a region's own layer name."""
+    label_zh: str
+    label_en: str
+    amount: Decimal
+    steps: tuple[Step, ...] = ()
+
+
+ClaimStatus = Literal[
+    "settled", "not_covered", "undetermined", "not_published", "pending_review", "refused"
+]
+
+
+class ClaimResult(Out, kw_only=True):
+    """One claim settled in layers."""
+
+    claim_id: str
+    date: dt.date
+    kind: str
+    status: ClaimStatus
+    bill: Decimal
+    compliant: Decimal
+    layers: tuple[LayerPayment, ...] = ()
+    patient: Decimal | None = None
+    """The bill minus every layer; ``None`` when the settlement is not known."""
+    steps: tuple[Step, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+    def paid_by(self, layer: str) -> Decimal:
+        """What ``layer`` pays on this claim (0 when it pays nothing)."""
+        return sum((p.amount for p in self.layers if p.layer == layer), Decimal("0.00"))
+
+
+class LimitState(Out, kw_only=True):
+    """A yearly limit and how much of it the year's claims used."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    cap: Decimal
+    used: Decimal
+    remaining: Decimal
+    basis: Literal["cost", "payment"]
+    cite: str = ""
+
+
+class Totals(Out, kw_only=True):
+    bill: Decimal
+    layers: dict[str, Decimal]
+    patient: Decimal
+    complete: bool
+    """False when some claim could not be settled (its amounts are left out)."""
+
+
+class RegionResult(Out, kw_only=True):
+    """One region's whole answer for one scenario."""
+
+    region: str
+    scheme: str
+    year: int
+    name_zh: str = ""
+    name_en: str = ""
+    status: Literal["ok", "error"] = "ok"
+    error: str | None = None
+    eligibility: Eligibility | None = None
+    premium: Premium | None = None
+    coverage: Coverage | None = None
+    claims: tuple[ClaimResult, ...] = ()
+    totals: Totals | None = None
+    limits: tuple[LimitState, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    overlays: tuple[str, ...] = ()
+    """Parameter overlay files that supplied values for this answer."""
+
+
+class Comparison(Out, kw_only=True):
+    scenario_title: str | None
+    results: tuple[RegionResult, ...]

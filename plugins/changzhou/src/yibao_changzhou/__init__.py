@@ -1,0 +1,39 @@
+"""常州 (Changzhou, Jiangsu): the region plugin.
+
+The ``yibao.regions`` entry point ``changzhou`` names :data:`REGION`: the region's
+description and, per scheme, its layers from the province up.
+"""
+
+from __future__ import annotations
+
+import yibao_jiangsu
+from yibao.registry import RegionPlugin
+from yibao.results import RegionInfo, SchemeInfo, SourceDoc
+
+from yibao_changzhou import resident
+
+REGION = RegionPlugin(
+    info=RegionInfo(
+        code="changzhou",
+        name_zh="常州",
+        name_en="Changzhou",
+        province="jiangsu",
+        schemes=(
+            SchemeInfo(scheme="resident", years=(2025,), layers=("jiangsu", resident.LAYER_NAME)),
+        ),
+        sources=(
+            SourceDoc(
+                id="changzhou-resident-2025",
+                title="2025年度常州市城乡居民医疗保障政策宣传提纲",
+                issued="2024-10",
+            ),
+            SourceDoc(
+                id="jiangsu-enrollment-incentives-2025",
+                title="江苏省贯彻落实基本医疗保险参保长效机制的若干举措（苏医保发〔2025〕26号）",
+                issued="2025-06-30",
+            ),
+        ),
+        districts=("wujin", "jingkai", "xinbei", "tianning", "zhonglou", "liyang", "jintan"),
+    ),
+    layers={"resident": (yibao_jiangsu, resident)},
+)

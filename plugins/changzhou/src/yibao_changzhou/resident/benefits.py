@@ -1,0 +1,588 @@
+"""How each bill is split (常州 residents 2025, §三 basic fund, §四 critical illness,
+§五 medical assistance, §六 care outside the city).
+
+Yearly running amounts live in the ledger under these keys:
+``inpatient_special`` (cost counted toward the 350,000 limit shared by inpatient and
+special-outpatient care), ``outpatient.cost`` (general outpatient cumulative cost),
+``chronic``, ``special.<disease>``, ``pku``, ``critical_illness.cost`` and
+``critical_illness.paid``, ``assistance.<bucket>``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yibao import hookimpl
+from yibao.calc import banded, within_limit
+from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
+from yibao.dates import add_months
+from yibao.errors import NotPublished
+from yibao.model import Claim
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
+from yibao.results import LayerPayment, Step
+
+CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
+
+BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
+
+
+def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
+    name, zh, en = layer
+    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
+
+
+def _group(case: Case) -> str:
+    """``young`` (未成年居民/大学生) or ``adult`` (老年居民/非从业居民): §三(一)'s columns."""
+    return "young" if case.category in ("minor", "university") else "adult"
+
+
+def _limit(
+    case: Case, ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str
+) -> Decimal:
+    return ledger.limit(
+        key,
+        cap.money,
+        label_zh=zh,
+        label_en=en,
+        basis=basis,  # type: ignore[arg-type]
+        cite=cap.source_label,
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Before the layers: what the claim brings into scope, and whether it may be settled
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
+    """§三5.3: blood-use items enter the fund's scope after 40% self-payment."""
+    if not claim.blood:
+        return None
+    self_pay = case.param("blood.self_pay", claim.date)
+    own = apply_rate(claim.blood, self_pay.rate)
+    amount = claim.compliant + claim.blood - own
+    return amount, [
+        step("用血项目费用", "blood-use items", claim.blood),
+        step(
+            f"用血个人先行自付{fmt_rate(self_pay.rate)}",
+            "blood: patient pays first",
+            own,
+            cite=self_pay,
+        ),
+        step("纳入医保范围的合规费用", "compliant amount in scope", amount, cite=self_pay),
+    ]
+
+
+@hookimpl
+def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """Claims that cannot be paid as filed: unlisted diseases, maternity too early, PKU
+    for adults."""
+    if claim.kind == "maternity":
+        return _maternity_gate(case, claim)
+    if claim.kind in ("chronic_outpatient", "special_outpatient"):
+        key = "chronic.diseases" if claim.kind == "chronic_outpatient" else "special.diseases"
+        listed = case.param(key, claim.date)
+        unlisted = [d for d in claim.diseases if d not in listed.value]
+        if not claim.diseases or unlisted:
+            return ClaimGate(
+                status="refused",
+                step=step(
+                    "病种不在待遇病种范围内",
+                    "disease not on the list",
+                    ", ".join(unlisted) or "none given",
+                    cite=listed,
+                ),
+            )
+    if claim.kind == "pku" and case.category != "minor":
+        return ClaimGate(
+            status="refused",
+            step=step(
+                "苯丙酮尿症待遇限未成年居民",
+                "PKU benefit is for minors only",
+                case.category or "—",
+                cite="changzhou-resident-2025 §三5.4",
+            ),
+        )
+    return None
+
+
+def _maternity_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """§三5.1: maternity costs are paid only after one year of continuous enrolment."""
+    months = case.param("maternity.continuous_months", claim.date)
+    since = _continuous_since(case)
+    if since is not None and add_months(since, months.integer) <= claim.date:
+        return None
+    return ClaimGate(
+        status="refused",
+        step=step(
+            f"连续参加居民医保不满{months.integer}个月",
+            f"continuously enrolled for less than {months.integer} months",
+            str(since or "—"),
+            cite=months,
+        ),
+    )
+
+
+def _continuous_since(case: Case):
+    """The first day of the unbroken run of resident enrolment here ending this year."""
+    years = {
+        e.year
+        for e in case.scenario.enrollment
+        if e.region == case.region.code and e.scheme == "resident"
+    }
+    if case.coverage is None or case.coverage.start is None:
+        return None
+    first = case.year
+    while first - 1 in years:
+        first -= 1
+    return case.coverage.start if first == case.year else case.year_start.replace(year=first)
+
+
+# -------------------------------------------------------------------------------------
+# Remote care §六(三)2
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment:
+    care = claim.care
+    if care == "local":
+        return RateAdjustment(rate=rate)
+    if care in ("filed_residence", "emergency"):
+        return RateAdjustment(
+            rate=rate,
+            step=step(
+                "异地长期居住备案或急诊：比例与市内一致",
+                "filed residence or emergency: local ratio",
+                fmt_rate(rate),
+                cite=CITE_REMOTE,
+            ),
+        )
+    if care == "non_designated":
+        return RateAdjustment(
+            rate=ZERO,
+            step=step(
+                "市外非医保定点医院：基金不予支付",
+                "non-designated hospital: the fund pays nothing",
+                "0%",
+                cite=CITE_REMOTE,
+            ),
+        )
+    if care == "referral":
+        cut = case.param("remote.referral_reduction", claim.date)
+        zh, en = "市外转诊", "referred out of the city"
+    else:
+        kinds = case.param("remote.unreferred_kinds", claim.date)
+        if claim.kind not in kinds.value:
+            raise NotPublished(
+                key=f"remote.unreferred.{claim.kind}",
+                on=claim.date,
+                cite=CITE_REMOTE,
+                reason="the source states the unreferred reduction only for inpatient, "
+                "special-outpatient and listed-drug costs",
+            )
+        cut = case.param("remote.unreferred_reduction", claim.date)
+        zh, en = "未经转诊市外就医", "out of the city without referral"
+    adjusted = max(rate - cut.rate, ZERO)
+    return RateAdjustment(
+        rate=adjusted,
+        step=step(
+            f"{zh}：降低{fmt_rate(cut.rate)}",
+            f"{en}: minus {fmt_rate(cut.rate)} points",
+            f"{fmt_rate(rate)} → {fmt_rate(adjusted)}",
+            cite=cut,
+        ),
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Basic fund §三
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_basic_fund(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> list[LayerPayment]:
+    settle = _BASIC_RULES[claim.kind]
+    return [settle(case, claim, ledger, compliant)]
+
+
+def _ratio_for_level(case: Case, claim: Claim) -> Param:
+    return case.param(f"inpatient.rate.{_group(case)}.level{claim.level}", claim.date)
+
+
+def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """§三(一): deductible per admission, ratio by level and category, 350,000 a year
+    shared with special outpatient care; §三5.1 tops a delivery up to 70%."""
+    deductible = case.param(f"inpatient.deductible.{_group(case)}.level{claim.level}", claim.date)
+    ratio = _ratio_for_level(case, claim)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    eligible, steps = _shared_limit(case, claim, ledger, compliant, rate)
+    payable = max(eligible - deductible.money, ZERO)
+    amount = apply_rate(payable, rate)
+    steps += [
+        step(
+            f"起付标准（{claim.level}级医疗机构，每次）",
+            f"deductible (level {claim.level}, per admission)",
+            deductible.money,
+            cite=deductible,
+        ),
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(
+        step(
+            f"统筹基金支付 =（{eligible} − {deductible.money}）× {fmt_rate(rate)}",
+            "fund pays (counted − deductible) × ratio",
+            amount,
+        )
+    )
+    if claim.kind == "maternity" and rate > ZERO:
+        floor = case.param("maternity.top_up_ratio", claim.date)
+        minimum = apply_rate(eligible, floor.rate)
+        if amount < minimum:
+            steps.append(
+                step(
+                    f"生育：实际补偿比例补足至{fmt_rate(floor.rate)}",
+                    f"maternity: topped up to {fmt_rate(floor.rate)}",
+                    minimum,
+                    cite=floor,
+                )
+            )
+            amount = minimum
+    return _payment(BASIC, amount, steps)
+
+
+def _shared_limit(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal, rate: Decimal
+) -> tuple[Decimal, list[Step]]:
+    """Count the claim against the 350,000 yearly limit (a limit on cost, see
+    docs/interpretations.md); return the part within it."""
+    cap = case.param("inpatient_special.limit", claim.date)
+    basis = case.param("inpatient_special.limit_basis", claim.date).value
+    if basis != "cost":
+        raise NotPublished(
+            key="inpatient_special.limit_basis",
+            on=claim.date,
+            reason=f"basis {basis!r} is not supported; expected 'cost'",
+        )
+    remaining = _limit(
+        case,
+        ledger,
+        "inpatient_special",
+        cap,
+        "cost",
+        "住院和门诊特殊病年度最高支付限额",
+        "inpatient + special outpatient yearly limit",
+    )
+    eligible = within_limit(compliant, remaining) if rate > ZERO else ZERO
+    ledger.add("inpatient_special", eligible)
+    steps = [step("合规费用", "compliant amount", compliant)]
+    if eligible < compliant and rate > ZERO:
+        steps.append(
+            step(
+                f"年度限额剩余 {remaining}，超出部分基金不予支付",
+                "yearly limit: only the part within it counts",
+                eligible,
+                cite=cap,
+            )
+        )
+    return eligible, steps
+
+
+def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """§三(二)3: ratios as inpatient care with no deductible; per-disease limits; the
+    350,000 limit shared with inpatient care."""
+    disease = claim.diseases[0]
+    ratio = _ratio_for_level(case, claim)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    steps: list[Step] = []
+    counted = compliant
+    cap = _disease_limit(case, claim, disease)
+    if cap is not None:
+        remaining = _limit(
+            case,
+            ledger,
+            f"special.{disease}",
+            cap,
+            "cost",
+            f"门诊特殊病限额（{disease}）",
+            f"special outpatient limit ({disease})",
+        )
+        counted = within_limit(compliant, remaining) if rate > ZERO else ZERO
+        ledger.add(f"special.{disease}", counted)
+        if counted < compliant:
+            steps.append(
+                step(
+                    f"病种年度限额剩余 {remaining}",
+                    "disease limit: the part within it",
+                    counted,
+                    cite=cap,
+                )
+            )
+    eligible, shared_steps = _shared_limit(case, claim, ledger, counted, rate)
+    amount = apply_rate(eligible, rate)
+    steps = (
+        shared_steps
+        + steps
+        + [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
+    )
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"统筹基金支付 = {eligible} × {fmt_rate(rate)}", "fund pays", amount))
+    return _payment(BASIC, amount, steps)
+
+
+def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
+    if disease != "organ_transplant":
+        return case.find_param(f"special.limit.{disease}", claim.date)
+    if claim.months_since_transplant is None:
+        raise NotPublished(
+            key="claims[].months_since_transplant",
+            on=claim.date,
+            reason="the transplant limit depends on the year after surgery; "
+            "give months_since_transplant",
+        )
+    which = "first_year" if claim.months_since_transplant < 12 else "later"
+    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
+
+
+def _general_outpatient(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> LayerPayment:
+    """§三(二)1: cumulative yearly bands, 50% at primary facilities or 40% elsewhere
+    for 200–1,500; 40% for 6,000–100,000; nothing between."""
+    if claim.facility == "pharmacy":
+        raise NotPublished(
+            key="outpatient.bands.pharmacy",
+            on=claim.date,
+            reason="the resident source gives no pharmacy ratio",
+            cite="changzhou-resident-2025 §三(二)1",
+        )
+    bands = case.param(f"outpatient.bands.{claim.facility}", claim.date)
+    before = ledger.used("outpatient.cost")
+    ledger.add("outpatient.cost", compliant)
+    steps = [step("年度内此前累计合规费用", "cumulative compliant cost before", before)]
+    total = ZERO
+    remote: Step | None = None
+    for share in banded(before, compliant, bands.bands):
+        rate, remote = case.remote_care(claim, share.band.rate)
+        total += share.portion * rate
+        steps.append(
+            step(
+                "分段支付",
+                "band",
+                share.describe().replace(fmt_rate(share.band.rate), fmt_rate(rate)),
+                cite=bands,
+            )
+        )
+    amount = round_fen(total)
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step("统筹基金支付", "fund pays", amount, cite=bands))
+    return _payment(BASIC, amount, steps)
+
+
+def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """§三(二)2.3: 50% at community facilities, 40% elsewhere, within a yearly limit of
+    800 (one disease) or 1,200 (two or more) — read as a limit on cost."""
+    which = "one" if len(claim.diseases) == 1 else "two_or_more"
+    cap = case.param(f"chronic.limit.{which}", claim.date)
+    ratio = case.param(
+        f"chronic.rate.{'primary' if claim.facility == 'primary' else 'hospital'}", claim.date
+    )
+    rate, remote = case.remote_care(claim, ratio.rate)
+    remaining = _limit(
+        case,
+        ledger,
+        "chronic",
+        cap,
+        "cost",
+        "门诊慢性病合规费用年度限额",
+        "chronic outpatient yearly limit",
+    )
+    counted = within_limit(compliant, remaining)
+    ledger.add("chronic", counted)
+    amount = apply_rate(counted, rate)
+    steps = [
+        step("合规费用", "compliant amount", compliant),
+        step(
+            f"年度限额剩余（{len(claim.diseases)}个病种）",
+            "what remains of the yearly limit",
+            remaining,
+            cite=cap,
+        ),
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
+    return _payment(BASIC, amount, steps)
+
+
+def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """§三(二)4.2: listed drugs 60%, rare-disease drugs 80%."""
+    name = "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"
+    ratio = case.param(f"drug.rate.{name}", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    amount = apply_rate(compliant, rate)
+    steps = [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
+    return _payment(BASIC, amount, steps)
+
+
+def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """§三5.4: 75% for minors, yearly cost limits by age band."""
+    age = case.person.age_on(claim.date)
+    band = "age_0_6" if age <= 6 else "age_7_13" if age <= 13 else "age_14_18"
+    cap = case.param(f"pku.limit.{band}", claim.date)
+    ratio = case.param("pku.rate", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    remaining = _limit(
+        case, ledger, "pku", cap, "cost", "苯丙酮尿症年度医疗费用限额", "PKU yearly cost limit"
+    )
+    counted = within_limit(compliant, remaining)
+    ledger.add("pku", counted)
+    amount = apply_rate(counted, rate)
+    steps = [
+        step(f"年龄{age}岁：年度限额", f"age {age}: yearly limit", cap.money, cite=cap),
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
+    return _payment(BASIC, amount, steps)
+
+
+_BASIC_RULES = {
+    "inpatient": _inpatient,
+    "maternity": _inpatient,
+    "special_outpatient": _special,
+    "general_outpatient": _general_outpatient,
+    "chronic_outpatient": _chronic,
+    "dual_channel_drug": _drug,
+    "rare_disease_drug": _drug,
+    "pku": _pku,
+}
+
+
+# -------------------------------------------------------------------------------------
+# Critical illness §四 and medical assistance §五
+# -------------------------------------------------------------------------------------
+
+CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
+ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
+
+
+def _recipient_statuses(case: Case, on) -> list[str]:
+    recipients = case.param("assistance.recipients", on)
+    return [a for a in case.person.assistance if a in recipients.value]
+
+
+@hookimpl
+def yibao_critical_illness(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment:
+    """§四: on what the patient still bears of inpatient and special-outpatient
+    compliant costs, cumulative over the year, by the standard or the hardship table;
+    within the yearly cap (Jiangsu item 3)."""
+    kinds = case.param("critical_illness.kinds", claim.date)
+    if claim.kind not in kinds.value or claim.care == "non_designated":
+        why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
+        return _payment(
+            CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)]
+        )
+    hardship = bool(_recipient_statuses(case, claim.date))
+    bands = case.param(
+        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
+    )
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", remaining)
+    steps = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        ),
+        step("年度内此前累计", "cumulative before this claim", before),
+    ]
+    if hardship:
+        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
+    shares = banded(before, remaining, bands.bands)
+    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
+    if cap is not None and cap.cap is not None:
+        room = ledger.limit(
+            "critical_illness.paid",
+            cap.cap,
+            label_zh="大病保险年度封顶线",
+            label_en="critical-illness yearly cap",
+            basis="payment",
+            cite=cap.steps[-1].cite if cap.steps else "",
+        )
+        if amount > room:
+            steps += list(cap.steps)
+            steps.append(step("达到封顶线", "cap reached", room))
+            amount = room
+    elif cap is not None:
+        steps += list(cap.steps)
+    ledger.add("critical_illness.paid", amount)
+    steps.append(step("大病保险支付", "critical illness pays", amount))
+    return _payment(CRITICAL, amount, steps)
+
+
+@hookimpl
+def yibao_medical_assistance(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment | None:
+    """§五: 100% for 特困供养 and orphans / unsupported children, 80% for other
+    recipients, on what the insurance layers left; yearly limits 10,000 (general
+    outpatient) and 200,000 (everything else); 50% on rare-disease drugs."""
+    statuses = _recipient_statuses(case, claim.date)
+    if not statuses:
+        return None
+    if claim.care == "non_designated":
+        return _payment(
+            ASSISTANCE,
+            ZERO,
+            [
+                step(
+                    "非定点机构",
+                    "non-designated institution",
+                    "—",
+                    cite="changzhou-resident-2025 §五",
+                )
+            ],
+        )
+    full = case.param("assistance.full_rate_groups", claim.date)
+    if claim.kind == "rare_disease_drug":
+        ratio = case.param("assistance.rare_disease_rate", claim.date)
+    elif any(s in full.value for s in statuses):
+        ratio = case.param("assistance.rate.full", claim.date)
+    else:
+        ratio = case.param("assistance.rate.other", claim.date)
+    bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
+    cap = case.param(f"assistance.limit.{bucket}", claim.date)
+    room = _limit(
+        case,
+        ledger,
+        f"assistance.{bucket}",
+        cap,
+        "payment",
+        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
+        f"medical assistance yearly limit ({bucket})",
+    )
+    amount = min(apply_rate(remaining, ratio.rate), room)
+    ledger.add(f"assistance.{bucket}", amount)
+    steps = [
+        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
+        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
+        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
+    ]
+    return _payment(ASSISTANCE, amount, steps)

@@ -1,0 +1,31 @@
+"""Jiangsu provincial layer (江苏省): rules every Jiangsu city's resident scheme inherits.
+
+Source: jiangsu-enrollment-incentives-2025 (苏医保发〔2025〕26号). A city stacks this
+layer below its own; what the city answers wins, what it leaves (``None``) falls
+through to here. The waiting-period exemptions wrap the city's answer, because the
+province's exemptions apply whatever the city's own waiting period says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yibao import hookimpl
+
+from yibao_jiangsu.coverage import default_coverage, yibao_coverage
+from yibao_jiangsu.critical_illness import yibao_critical_illness_cap
+
+LAYER_NAME = "jiangsu"
+
+__all__ = [
+    "LAYER_NAME",
+    "default_coverage",
+    "yibao_coverage",
+    "yibao_critical_illness_cap",
+    "yibao_parameter_files",
+]
+
+
+@hookimpl
+def yibao_parameter_files() -> list[Path]:
+    return [Path(__file__).with_name("parameters.toml")]

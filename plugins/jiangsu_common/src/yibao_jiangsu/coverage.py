@@ -1,0 +1,234 @@
+"""When cover starts: the central enrolment period (item 7) and the waiting-period
+exemptions (item 4), over whatever waiting period the city sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+
+from yibao import hookimpl
+from yibao.case import Case, step
+from yibao.dates import ONE_DAY, add_months
+from yibao.model import Enrollment
+from yibao.results import Coverage
+
+CITE_PERIOD = "jiangsu-enrollment-incentives-2025 三.7"
+CITE_EXEMPT = "jiangsu-enrollment-incentives-2025 二.4"
+
+
+def _year_end(case: Case) -> dt.date:
+    return dt.date(case.year, 12, 31)
+
+
+def central_period(case: Case) -> tuple[dt.date, dt.date, str]:
+    """The central enrolment period for the scenario year: a city's own dates when it
+    publishes them, else the province's fourth quarter of the year before."""
+    start = case.find_param("enrolment.central_period.start")
+    end = case.find_param("enrolment.central_period.end")
+    if start is not None and end is not None:
+        return start.value, end.value, start.source_label  # type: ignore[return-value]
+    first = case.param("enrolment.central_period.first_month").integer
+    last = case.param("enrolment.central_period.last_month").integer
+    previous = case.year - 1
+    end_day = add_months(dt.date(previous, last, 1), 1) - ONE_DAY
+    return dt.date(previous, first, 1), end_day, CITE_PERIOD
+
+
+def paid_record(case: Case) -> Enrollment | None:
+    """The scenario year's enrolment record in this region, with its payment date."""
+    record = case.scenario.enrollment_in(case.year)
+    if record is None or record.paid_on is None or record.region != case.region.code:
+        return None
+    return record
+
+
+@hookimpl(specname="yibao_coverage", trylast=True)
+def default_coverage(case: Case) -> Coverage:
+    """Paid in (or before) the central period: from 1 January. Paid late: the city's
+    waiting period, or — when the city does not publish its length — the bounds the
+    provincial regulation sets."""
+    record = paid_record(case)
+    if record is None:
+        return Coverage(
+            start=None,
+            steps=(
+                step(
+                    f"未见{case.year}年度在本地的缴费记录",
+                    f"no payment recorded for {case.year} in this region",
+                    "—",
+                ),
+            ),
+        )
+    paid = record.paid_on
+    assert paid is not None
+    first, last, cite = central_period(case)
+    year_end = _year_end(case)
+    if paid <= last:
+        return Coverage(
+            start=case.year_start,
+            end=year_end,
+            steps=(
+                step("集中参保缴费期", "central enrolment period", f"{first} – {last}", cite=cite),
+                step("缴费到账日", "contribution paid on", paid),
+                step("待遇起始日", "benefits from", case.year_start, cite=cite),
+            ),
+        )
+    if paid > year_end:
+        return Coverage(
+            start=None,
+            steps=(step("缴费晚于保险年度", "paid after the insurance year", paid),),
+        )
+    late = step("集中参保期外缴费", "paid outside the central period", paid, cite=cite)
+    months = case.find_param("waiting_period.months", paid)
+    if months is not None:
+        start = add_months(paid, months.integer) + ONE_DAY
+        return Coverage(
+            start=start,
+            end=year_end,
+            steps=(
+                late,
+                step("待遇等待期（月）", "waiting period (months)", months.integer, cite=months),
+                step("待遇起始日", "benefits from", start),
+            ),
+        )
+    ceiling = case.param("waiting_period.max_months", paid)
+    reason = case.params.gap("waiting_period.months")
+    latest = add_months(paid, ceiling.integer) + ONE_DAY
+    return Coverage(
+        start=None,
+        earliest=paid + ONE_DAY,
+        latest=latest,
+        end=year_end,
+        steps=(
+            late,
+            step(
+                "待遇等待期长度：已加载的政策来源未公布",
+                "waiting period length: not published in the loaded sources",
+                reason.reason if reason else "—",
+                cite=reason.cite if reason else "",
+            ),
+            step(
+                f"等待期上限{ceiling.integer}个月",
+                f"waiting period at most {ceiling.integer} months",
+                f"{paid + ONE_DAY} – {latest}",
+                cite=ceiling,
+            ),
+        ),
+    )
+
+
+@hookimpl(wrapper=True)
+def yibao_coverage(case: Case) -> Generator[None, Coverage | None, Coverage | None]:
+    """Apply the province's exemptions to whatever cover the city decided: the more
+    favourable (earlier, and certain) start wins."""
+    city = yield
+    exempt = exemption(case)
+    if exempt is None:
+        return city
+    if city is None or city.start is None or (exempt.start and exempt.start < city.start):
+        return exempt
+    return city
+
+
+def exemption(case: Case) -> Coverage | None:
+    """Cover without a waiting period under item 4, or ``None`` when none applies."""
+    record = paid_record(case)
+    if record is None:
+        return None
+    paid = record.paid_on
+    assert paid is not None
+    for rule in (_newborn, _status_change, _assistance_recipient):
+        found = rule(case, paid)
+        if found is not None:
+            return found
+    return None
+
+
+def _newborn(case: Case, paid: dt.date) -> Coverage | None:
+    days = case.find_param("newborn.retroactive_days", paid)
+    birth = case.person.birth_date
+    if days is None or not (birth <= paid and (paid - birth).days <= days.integer):
+        return None
+    start = max(birth, case.year_start)
+    if start > _year_end(case):
+        return None
+    return Coverage(
+        start=start,
+        end=_year_end(case),
+        steps=(
+            step("出生日期", "born on", birth),
+            step("缴费到账日", "contribution paid on", paid),
+            step(
+                f"出生{days.integer}天内（含）参保缴费，不设等待期",
+                f"enrolled within {days.integer} days of birth (inclusive): no waiting period",
+                (paid - birth).days,
+                cite=days,
+            ),
+            step(
+                "待遇起始日（追溯至出生或保险年度首日）",
+                "benefits from (birth, or 1 January)",
+                start,
+                cite=days,
+            ),
+        ),
+    )
+
+
+def _status_change(case: Case, paid: dt.date) -> Coverage | None:
+    days = case.find_param("status_change.exempt_days", paid)
+    kinds = case.find_param("status_change.events", paid)
+    if days is None or kinds is None:
+        return None
+    for event in case.scenario.events:
+        if event.kind in kinds.value and event.date <= paid <= event.date + dt.timedelta(
+            days=days.integer
+        ):
+            start = paid + ONE_DAY
+            return Coverage(
+                start=start,
+                end=_year_end(case),
+                steps=(
+                    step("身份转换", "change of status", f"{event.kind} {event.date}", cite=kinds),
+                    step(
+                        f"{days.integer}天内（含）参保缴费，不设等待期",
+                        f"enrolled within {days.integer} days (inclusive): no waiting period",
+                        (paid - event.date).days,
+                        cite=days,
+                    ),
+                    step(
+                        "待遇起始日（缴费到账次日）",
+                        "benefits from (the day after payment)",
+                        start,
+                        cite=days,
+                    ),
+                ),
+            )
+    return None
+
+
+def _assistance_recipient(case: Case, paid: dt.date) -> Coverage | None:
+    flag = case.find_param("assistance_recipient.no_waiting", paid)
+    if flag is None or not flag.value:
+        return None
+    for event in case.scenario.events:
+        if event.kind == "became_assistance_recipient" and event.date <= paid:
+            start = paid + ONE_DAY
+            return Coverage(
+                start=start,
+                end=_year_end(case),
+                steps=(
+                    step(
+                        "新增医疗救助对象",
+                        "new medical-assistance recipient",
+                        event.date,
+                        cite=flag,
+                    ),
+                    step(
+                        "不设待遇等待期：缴费到账次日起",
+                        "no waiting period: from the day after payment",
+                        start,
+                        cite=flag,
+                    ),
+                ),
+            )
+    return None
