@@ -316,7 +316,7 @@ class ParameterSet:
             raise NotPublished(key=key, on=on, reason=reason, cite=cite)
         return p
 
-    def keys(self) -> set[str]:
+    def known_keys(self) -> set[str]:
         """Every key the region knows: with a value, or declared as unpublished."""
         return set(self._kinds)
 
@@ -345,12 +345,12 @@ def check_overlay(overlay: ParameterFile, base: ParameterSet) -> None:
         kind = base.kind_of(p.key)
         if kind is None:
             known = ", ".join(
-                sorted(k for k in base.keys() if k.split(".")[0] == p.key.split(".")[0])
+                sorted(k for k in base.known_keys() if k.split(".")[0] == p.key.split(".")[0])
             )
             raise InputError(
                 f"{overlay.path}: parameter {p.key}",
                 "unknown key for this region"
-                + (f"; keys in this family: {known}" if known else ""),
+                + (f"; keys of this family: {known}" if known else ""),
             )
         if kind != p.kind:
             raise InputError(

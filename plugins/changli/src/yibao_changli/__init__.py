@@ -1,0 +1,1 @@
+"""changli region plugin (being written)."""

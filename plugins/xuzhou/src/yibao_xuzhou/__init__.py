@@ -1,0 +1,1 @@
+"""xuzhou region plugin (being written)."""
