@@ -102,6 +102,20 @@ class Registry:
     _overlays: list[tuple[OverlayPlugin, str]] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
 
+    @classmethod
+    def from_plugins(
+        cls, plugins: Mapping[str, RegionPlugin], overlays: Sequence[OverlayPlugin] = ()
+    ) -> Registry:
+        """A registry of the given plugins only, without entry points (for tests and
+        embedding): ``{code: RegionPlugin}``."""
+        registry = cls()
+        registry._installed = {
+            code: Installed(code=code, distribution="(in process)", version="-", plugin=plugin)
+            for code, plugin in plugins.items()
+        }
+        registry._overlays = [(o, "(in process)") for o in overlays]
+        return registry
+
     def installed(self) -> dict[str, Installed]:
         """Every ``yibao.regions`` entry point by code, loading each (errors kept)."""
         if self._installed is None:

@@ -171,9 +171,8 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         out.print(limits)
     _print_notices(out, result.notices, lang)
     if result.overlays:
-        out.print(
-            f"[yellow]{_t(lang, '参数覆盖文件', 'parameter overlays')}: {', '.join(result.overlays)}"
-        )
+        label = _t(lang, "参数覆盖文件", "parameter overlays")
+        out.print(f"[yellow]{label}: {', '.join(result.overlays)}")
 
 
 def _layer_label(name: str, lang: str) -> str:
