@@ -252,6 +252,9 @@ def test_a_plugin_installed_into_the_environment_appears(tmp_path: Path) -> None
 
 def test_the_engine_imports_no_terminal_libraries() -> None:
     """Heavy UI imports stay off the engine's path (batch and tests import it alone)."""
-    code = "import sys, yibao.engine, yibao.scenario_io; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'textual', 'click')))"
+    code = (
+        "import sys, yibao.engine, yibao.scenario_io; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'textual', 'click')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
