@@ -9,12 +9,13 @@ cover). Rules read parameters through :meth:`Case.param`, which raises
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
-from yibao.errors import NotPublished
+from yibao.errors import NotPublished, YibaoError
 from yibao.model import Claim, Person, Scenario
 from yibao.money import ZERO, fmt_money
 from yibao.params import Param, ParameterSet
@@ -182,6 +183,33 @@ class Case:
         )
         self.notice(notice)
         return notice
+
+    def stated_category(
+        self, categories: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str, str] | None:
+        """The category given in ``person.category``, checked against the region's own
+        ``{code: (name_zh, name_en)}`` and recorded as stated; ``None`` when none is given.
+
+        Raises :class:`YibaoError` naming the expected codes for an unknown category.
+        """
+        stated = self.person.category
+        if stated is None:
+            return None
+        if stated not in categories:
+            raise YibaoError(
+                f"person.category {stated!r} is not a category of {self.region.code}; "
+                f"expected one of: {', '.join(categories)}"
+            )
+        zh, en = categories[stated]
+        self.notice(
+            Notice(
+                kind="stated",
+                text_en=f"category {en!r} as stated in the scenario",
+                text_zh=f"参保类别按情形中的声明：{zh}",
+                key="person.category",
+            )
+        )
+        return stated, zh, en
 
     def remote_care(self, claim: Claim, rate: Decimal) -> tuple[Decimal, Step | None]:
         """The basic-fund ratio for ``claim`` after the region's remote-care rule."""

@@ -10,7 +10,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
 from yibao.money import ZERO
-from yibao.results import Eligibility, Notice, Premium, PremiumPart
+from yibao.results import Eligibility, Premium, PremiumPart
 
 CITE_SCOPE = "changzhou-resident-2025 §一(二)"
 CITE_PREMIUM = "changzhou-resident-2025 §一(三)"
@@ -31,24 +31,10 @@ def yibao_category(case: Case) -> tuple[str, str, str]:
     certified, §二(二)3) follow from the facts. The source does not publish the age
     that makes an adult 老年居民, so for other adults the category must be stated.
     """
-    person = case.person
-    stated = person.category
+    stated = case.stated_category(CATEGORIES)
     if stated is not None:
-        if stated not in CATEGORIES:
-            raise NotPublished(
-                key="person.category",
-                on=case.year_start,
-                reason=f"unknown category {stated!r}; expected one of {', '.join(CATEGORIES)}",
-            )
-        case.notice(
-            Notice(
-                kind="stated",
-                text_en=f"category {stated!r} as stated in the scenario",
-                text_zh=f"参保类别按情形中的声明：{CATEGORIES[stated][0]}",
-                key="person.category",
-            )
-        )
-        return (stated, *CATEGORIES[stated])
+        return stated
+    person = case.person
     age = person.age_on(case.year_start)
     if person.student == "university":
         code = "university"
