@@ -1,0 +1,400 @@
+"""Claims (昌黎 2025): out-of-area filing (changli-resident-2025 十一–十四), the fund's
+and critical illness's scope (九, 十), and the critical-illness incentives (八.1).
+
+The source publishes no deductible, ratio or critical-illness cap: the basic fund and
+critical illness raise ``NotPublished`` unless a parameter overlay supplies
+``inpatient.deductible`` + ``inpatient.rate`` and ``critical_illness.bands`` (+
+``critical_illness.cap``). Where care happened is read from ``claim.care``: ``local``
+stands for any designated institution in Beijing–Tianjin–Hebei (京津冀, settled
+directly without filing, 十一); every other value is care outside 京津冀 (see
+docs/interpretations/changli.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from yibao import hookimpl
+from yibao.calc import banded
+from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, step
+from yibao.errors import NotPublished
+from yibao.model import Claim
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.results import LayerPayment, Notice, Step
+
+from yibao_changli.resident.coverage import is_back_payment
+
+CITE_JJJ = "changli-resident-2025 十一"
+CITE_FILING = "changli-resident-2025 十二"
+CITE_OUT_OF_PROVINCE = "changli-resident-2025 十三"
+CITE_DOCS = "changli-resident-2025 十四"
+CITE_SCOPE = "changli-resident-2025 九"
+CITE_CI_SCOPE = "changli-resident-2025 十"
+CITE_INCENTIVE = "changli-resident-2025 八.1"
+
+INPATIENT = ("inpatient", "maternity")
+
+REIMBURSEMENT_DOCUMENTS = (
+    "1.患者身份证复印件（他人代办另带代办人身份证复印件）；2.社保卡复印件（激活银行功能）；"
+    "3.银行卡复印件；4.住院收费收据原件（电子发票打印纸质版）；5.住院诊断证明书原件（加盖诊断证明专用章）；"
+    "6.住院汇总明细清单原件；7.完整住院病历复印件。4–7项由医院对应科室盖章",
+    "1. copy of the patient's ID (and the agent's, if someone else files); 2. copy of the "
+    "social security card (bank function activated); 3. copy of the bank card; 4. original "
+    "inpatient receipts (e-invoices printed); 5. original diagnosis certificate (with the "
+    "diagnosis seal); 6. original itemised inpatient bill; 7. copy of the full inpatient "
+    "record. Items 4–7 stamped by the hospital department",
+)
+
+
+def _payment(name: str, zh: str, en: str, amount: Decimal, steps: list[Step]) -> LayerPayment:
+    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
+
+
+# -------------------------------------------------------------------------------------
+# Out-of-area care 十一–十四
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """十二: inpatient care outside 京津冀 must be filed before admission, or within 10
+    days of an emergency admission; unfiled, it cannot be reimbursed."""
+    if claim.kind in INPATIENT:
+        case.notice(
+            Notice(
+                kind="checklist",
+                text_zh="住院因特殊情况无法划卡结算时的报销材料：" + REIMBURSEMENT_DOCUMENTS[0],
+                text_en="documents for an inpatient claim that could not be settled directly: "
+                + REIMBURSEMENT_DOCUMENTS[1],
+                cite=CITE_DOCS,
+            )
+        )
+    if claim.care == "local":
+        return None
+    if claim.care == "non_designated":
+        return ClaimGate(
+            status="not_published",
+            step=step(
+                "非定点医疗机构：来源只规定定点医疗机构的结算办法",
+                "non-designated institution: the source settles designated institutions only",
+                claim.care,
+                cite=CITE_JJJ,
+            ),
+        )
+    if claim.kind not in INPATIENT:
+        return None
+    days = case.param("remote.emergency_filing_days", claim.date)
+    if claim.emergency_filed_after_days is not None:
+        after = claim.emergency_filed_after_days
+        if after <= days.integer:
+            case.notice(
+                Notice(
+                    kind="warning",
+                    text_zh="急诊先行住院后备案：须将备案申请日期调整至入院日期，方可结算报销",
+                    text_en="emergency admission filed afterwards: the filing's start date must "
+                    "be set to the admission date before the claim can be settled",
+                    cite=CITE_FILING,
+                )
+            )
+            return None
+        return ClaimGate(
+            status="refused",
+            step=step(
+                f"京津冀外急诊住院：入院后第{after}日备案，超过{days.integer}日，无法报销",
+                f"emergency admission outside Beijing–Tianjin–Hebei filed on day {after}, "
+                f"later than {days.integer} days: not reimbursable",
+                after,
+                cite=days,
+            ),
+        )
+    if claim.filed_before_admission or claim.care in ("filed_residence", "referral", "emergency"):
+        return None
+    return ClaimGate(
+        status="refused",
+        step=step(
+            "京津冀外住院未按要求办理异地就医备案，无法报销",
+            "inpatient care outside Beijing–Tianjin–Hebei without filing: not reimbursable",
+            claim.care,
+            cite=CITE_FILING,
+        ),
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Basic fund 九 (no ratios published; an overlay may supply a simple inpatient table)
+# -------------------------------------------------------------------------------------
+
+
+def _scope_notices(case: Case) -> None:
+    case.notice(
+        Notice(
+            kind="stated",
+            text_zh="基金支付范围：门诊统筹、一般诊疗费补助、家庭医生签约服务费、“两病”门诊用药、"
+            "门诊慢（特）病、住院、大病保险及政策规定应由基金支付的其他费用",
+            text_en="the fund pays: outpatient pooling, general consultation subsidy, family "
+            "doctor contracts, hypertension and diabetes outpatient drugs, chronic and special "
+            "outpatient care, inpatient care, critical-illness insurance, and other costs "
+            "policy assigns to it",
+            cite=CITE_SCOPE,
+        )
+    )
+    case.notice(
+        Notice(
+            kind="stated",
+            text_zh="大病保险：参保人住院（含门诊特殊疾病）发生高额医疗费用，对经基本医保支付后个人负担的合规费用给予保障",
+            text_en="critical-illness insurance covers the compliant costs a patient still "
+            "bears after the basic fund, for high inpatient (incl. special outpatient) costs",
+            cite=CITE_CI_SCOPE,
+        )
+    )
+
+
+@hookimpl
+def yibao_basic_fund(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> list[LayerPayment]:
+    """九: no deductible or ratio is published, so this raises NotPublished unless a
+    parameter overlay gives ``inpatient.deductible`` and ``inpatient.rate``."""
+    _scope_notices(case)
+    if claim.kind == "maternity":
+        raise NotPublished(
+            key="maternity.basic_fund",
+            on=claim.date,
+            reason="the source gives no rule for delivery costs",
+            cite=CITE_SCOPE,
+        )
+    if claim.kind != "inpatient":
+        return [_outpatient(case, claim, compliant)]
+    deductible = case.param("inpatient.deductible", claim.date)
+    ratio = case.param("inpatient.rate", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    payable = max(compliant - deductible.money, ZERO)
+    amount = apply_rate(payable, rate)
+    steps = [
+        step("合规费用", "compliant amount", compliant),
+        step("起付标准", "deductible", deductible.money, cite=deductible),
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(
+        step(
+            f"统筹基金支付 =（{compliant} − {deductible.money}）× {fmt_rate(rate)}",
+            "fund pays (compliant − deductible) × ratio",
+            amount,
+        )
+    )
+    return [
+        _payment("basic_fund", "基本医保统筹基金", "basic medical insurance fund", amount, steps)
+    ]
+
+
+def _outpatient(case: Case, claim: Claim, compliant: Decimal) -> LayerPayment:
+    """Outpatient kinds: a single ratio, only from an overlay (``outpatient.rate``)."""
+    ratio = case.param("outpatient.rate", claim.date)
+    amount = apply_rate(compliant, ratio.rate)
+    steps = [
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        step(f"统筹基金支付 = {compliant} × {fmt_rate(ratio.rate)}", "fund pays", amount),
+    ]
+    return _payment("basic_fund", "基本医保统筹基金", "basic medical insurance fund", amount, steps)
+
+
+# -------------------------------------------------------------------------------------
+# Critical illness 十 and its cap 八.1
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_critical_illness(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment:
+    """十: on what the patient bears after the basic fund, for inpatient care; bands
+    only from an overlay (``critical_illness.bands``), cumulative over the year."""
+    zh, en = "大病保险", "critical-illness insurance"
+    if claim.kind not in ("inpatient", "special_outpatient") or remaining <= ZERO:
+        return _payment(
+            "critical_illness",
+            zh,
+            en,
+            ZERO,
+            [
+                step(
+                    "不属大病保险保障范围或无个人负担",
+                    "outside scope or nothing left",
+                    "—",
+                    cite=CITE_CI_SCOPE,
+                )
+            ],
+        )
+    bands = case.param("critical_illness.bands", claim.date)
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", remaining)
+    shares = banded(before, remaining, bands.bands)
+    steps = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        ),
+        step("年度内此前累计", "cumulative before this claim", before),
+        *(step("分段补偿", "band", s.describe(), cite=bands) for s in shares),
+    ]
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
+    if cap is not None:
+        steps += list(cap.steps)
+        if cap.cap is None:
+            case.param("critical_illness.cap", claim.date)  # raises: the base is not published
+        room = ledger.limit(
+            "critical_illness.paid",
+            cap.cap,
+            label_zh="大病保险最高支付限额",
+            label_en="critical-illness yearly cap",
+            basis="payment",
+            cite=CITE_INCENTIVE,
+        )
+        if amount > room:
+            steps.append(step("达到最高支付限额", "cap reached", room))
+            amount = room
+    ledger.add("critical_illness.paid", amount)
+    steps.append(step("大病保险支付", "critical illness pays", amount))
+    return _payment("critical_illness", zh, en, amount, steps)
+
+
+@hookimpl
+def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
+    """八.1: the change to the cap from the enrolment history; the cap itself only when
+    an overlay gives ``critical_illness.cap`` (the source does not)."""
+    base = case.find_param("critical_illness.cap", on)
+    raised_raw, gap_years, steps = incentive_history(case, on)
+    gap_step = case.param("critical_illness.gap.step", on)
+    max_raise = case.param("critical_illness.incentive.max_share", on)
+    max_cut = case.param("critical_illness.gap.max_share", on)
+    lowered_raw = gap_step.money * gap_years
+    if gap_years:
+        steps.append(
+            step(
+                f"断保{gap_years}年 × {gap_step.money}",
+                f"{gap_years} gap year(s) × {gap_step.money}",
+                lowered_raw,
+                cite=gap_step,
+            )
+        )
+    if base is None:
+        gap = case.params.gap("critical_illness.cap")
+        steps += [
+            step(
+                f"提高额（未计{fmt_rate(max_raise.rate)}上限）",
+                f"raise before the {fmt_rate(max_raise.rate)} limit",
+                raised_raw,
+                cite=max_raise,
+            ),
+            step(
+                f"降低额（未计{fmt_rate(max_cut.rate)}上限）",
+                f"reduction before the {fmt_rate(max_cut.rate)} limit",
+                lowered_raw,
+                cite=max_cut,
+            ),
+            step(
+                "净变动（元）",
+                "net change (yuan)",
+                raised_raw - lowered_raw,
+                cite=CITE_INCENTIVE,
+            ),
+            step(
+                "大病保险原封顶线：未公布，封顶线及20%上限无法计算",
+                "original critical-illness cap: not published; cap and 20% limits unknown",
+                "未公布 not published",
+                cite=gap.cite if gap else CITE_INCENTIVE,
+            ),
+        ]
+        return CriticalIllnessCap(cap=None, basis="payment", steps=tuple(steps))
+    limit_up = apply_rate(base.money, max_raise.rate)
+    limit_down = apply_rate(base.money, max_cut.rate)
+    raised = min(raised_raw, limit_up)
+    lowered = min(lowered_raw, limit_down)
+    cap = base.money + raised - lowered
+    steps = [
+        step("大病保险原封顶线", "original critical-illness cap", base.money, cite=base),
+        *steps,
+        step(
+            f"提高额 = min({raised_raw}, {base.money} × {fmt_rate(max_raise.rate)})",
+            "raise, at most 20% of the original cap",
+            raised,
+            cite=max_raise,
+        ),
+        step(
+            f"降低额 = min({lowered_raw}, {base.money} × {fmt_rate(max_cut.rate)})",
+            "reduction, at most 20% of the original cap",
+            lowered,
+            cite=max_cut,
+        ),
+        step(
+            f"本年最高支付限额 = {base.money} + {raised} − {lowered}",
+            "cap this year",
+            cap,
+            cite=CITE_INCENTIVE,
+        ),
+    ]
+    return CriticalIllnessCap(cap=cap, basis="payment", steps=tuple(steps))
+
+
+def incentive_history(case: Case, on: dt.date) -> tuple[Decimal, int, list[Step]]:
+    """八.1 from the enrolment history, years from 2025 on: return (raise before the 20%
+    limit, gap years, steps).
+
+    The scenario year counts as enrolled. Any resident-scheme record counts for
+    continuity (back-payments excepted). A gap restarts the continuous count; what was
+    earned is kept. A zero-reimbursement year adds to the next year's credit; a year in
+    which the incentive was used clears the credit accumulated before it.
+    """
+    first = case.param("critical_illness.incentive.first_year", on).integer
+    after = case.param("critical_illness.incentive.continuity_years", on)
+    cont_step = case.param("critical_illness.incentive.continuity_step", on)
+    zero_step = case.param("critical_illness.incentive.zero_reimbursement_step", on)
+    records = {
+        e.year: e
+        for e in case.scenario.enrollment
+        if e.scheme == "resident" and e.year >= first and not is_back_payment(e)
+    }
+    run = gaps = 0
+    continuity = credit = ZERO
+    started = False
+    increments = 0
+    zero_years: list[int] = []
+    for year in range(first, case.year + 1):
+        record = records.get(year)
+        if record is None and year != case.year:
+            if started:
+                gaps += 1
+            run = 0
+            continue
+        started = True
+        run += 1
+        if run > after.integer:
+            continuity += cont_step.money
+            increments += 1
+        if year == case.year or record is None:
+            continue
+        if record.incentive_used:
+            credit = ZERO
+            zero_years = []
+        if not record.reimbursed:
+            credit += zero_step.money
+            zero_years.append(year)
+    steps = [
+        step(
+            f"连续参保激励：满{after.integer}年后续保{increments}年 × {cont_step.money}",
+            f"continuity: {increments} year(s) beyond {after.integer} × {cont_step.money}",
+            continuity,
+            cite=cont_step,
+        ),
+        step(
+            f"零报销激励：{', '.join(map(str, zero_years)) or '无'}年度零报销",
+            f"zero reimbursement in {', '.join(map(str, zero_years)) or 'no year'}",
+            credit,
+            cite=zero_step,
+        ),
+        step("激励合计", "incentives before the limit", continuity + credit, cite=CITE_INCENTIVE),
+    ]
+    return continuity + credit, gaps, steps
