@@ -10,7 +10,7 @@ import yibao_jiangsu
 from yibao.registry import RegionPlugin
 from yibao.results import RegionInfo, SchemeInfo, SourceDoc
 
-from yibao_changzhou import resident
+from yibao_changzhou import employee, resident
 
 REGION = RegionPlugin(
     info=RegionInfo(
@@ -20,12 +20,18 @@ REGION = RegionPlugin(
         province="jiangsu",
         schemes=(
             SchemeInfo(scheme="resident", years=(2025,), layers=("jiangsu", resident.LAYER_NAME)),
+            SchemeInfo(scheme="employee", years=(2024,), layers=(employee.LAYER_NAME,)),
         ),
         sources=(
             SourceDoc(
                 id="changzhou-resident-2025",
                 title="2025年度常州市城乡居民医疗保障政策宣传提纲",
                 issued="2024-10",
+            ),
+            SourceDoc(
+                id="changzhou-employee-2024",
+                title="2024年度常州市职工医疗保障政策宣传提纲",
+                issued="2024-01",
             ),
             SourceDoc(
                 id="jiangsu-enrollment-incentives-2025",
@@ -35,5 +41,5 @@ REGION = RegionPlugin(
         ),
         districts=("wujin", "jingkai", "xinbei", "tianning", "zhonglou", "liyang", "jintan"),
     ),
-    layers={"resident": (yibao_jiangsu, resident)},
+    layers={"resident": (yibao_jiangsu, resident), "employee": (employee,)},
 )

@@ -1,0 +1,586 @@
+"""How each bill is split (常州 employee scheme 2024, §四 basic fund and the
+large-amount subsidy, §五 critical illness, §六 medical assistance, §七 care outside
+the city, §八 costs never paid).
+
+Yearly running amounts live in the ledger under these keys: ``inpatient.cost`` and
+``inpatient.admissions``; ``special.cost`` and ``special.<disease>``;
+``outpatient.cost`` (general outpatient, shared with what special and chronic care
+pass on) and ``outpatient.pharmacy``; ``chronic.paid``; ``critical_illness.cost``;
+``assistance.<bucket>``; ``tilted_assistance.cost``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yibao import hookimpl
+from yibao.calc import banded, within_limit
+from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
+from yibao.errors import NotPublished
+from yibao.model import Claim
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
+from yibao.results import LayerPayment, Step
+
+from yibao_changzhou.common import blood_in_scope, remote_care_adjustment
+
+SRC = "changzhou-employee-2024"
+CITE_REMOTE = f"{SRC} §七(三)2"
+CITE_ORDER = f"{SRC} §四(二)"
+
+BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
+LARGE = ("large_amount_subsidy", "职工大额医疗补助", "employees' large-amount medical subsidy")
+CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
+ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
+TILTED = ("tilted_assistance", "倾斜救助", "tilted medical assistance")
+
+EXCLUSIONS = {
+    "work_injury": ("应当从工伤保险基金中支付的", "payable by work-injury insurance"),
+    "third_party": ("应当由第三人负担的", "a third party is liable"),
+    "public_health": ("应当由公共卫生负担的", "payable by public health"),
+    "abroad": ("在境外就医的", "care abroad"),
+    "fitness_checkup": ("体育健身、养生保健消费、健康体检", "fitness, wellness or check-ups"),
+    "other_excluded": ("国家规定的基本医疗保险基金不予支付的其他费用", "other excluded costs"),
+}
+
+
+def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
+    name, zh, en = layer
+    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
+
+
+def _category(case: Case) -> str:
+    if case.category is None:
+        raise NotPublished(
+            key="category", on=case.year_start, reason="the person's category is not known"
+        )
+    return case.category
+
+
+def _limit(ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str) -> Decimal:
+    return ledger.limit(
+        key,
+        cap.money,
+        label_zh=zh,
+        label_en=en,
+        basis=basis,  # type: ignore[arg-type]
+        cite=cap.source_label,
+    )
+
+
+def _banded_pay(
+    case: Case, claim: Claim, before: Decimal, amount: Decimal, bands: Param
+) -> tuple[Decimal, list[Step]]:
+    """Pay ``amount`` of a running total standing at ``before`` over ``bands``, each
+    band's ratio after the remote-care rule; the total rounded once."""
+    total = ZERO
+    steps: list[Step] = []
+    remote: Step | None = None
+    for share in banded(before, amount, bands.bands):
+        rate, remote = case.remote_care(claim, share.band.rate)
+        total += share.portion * rate
+        steps.append(
+            step(
+                "分段支付",
+                "band",
+                share.describe().replace(
+                    f"× {fmt_rate(share.band.rate)} = {round_fen(share.payment)}",
+                    f"× {fmt_rate(rate)} = {round_fen(share.portion * rate)}",
+                ),
+                cite=bands,
+            )
+        )
+    if remote is not None:
+        steps.append(remote)
+    return round_fen(total), steps
+
+
+# -------------------------------------------------------------------------------------
+# Before the layers
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
+    """§四(二)5.1: blood-use items enter the fund's scope after 40% self-payment."""
+    return blood_in_scope(case, claim)
+
+
+@hookimpl
+def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """§八: costs the fund never pays; §四(二)2.1, 3.1: listed diseases only."""
+    if claim.excluded is not None:
+        zh, en = EXCLUSIONS[claim.excluded]
+        return ClaimGate(
+            status="refused",
+            step=step(
+                f"医疗保险基金不予支付：{zh}",
+                f"never paid by the fund: {en}",
+                claim.excluded,
+                cite=f"{SRC} §八",
+            ),
+        )
+    if claim.kind in ("maternity", "pku"):
+        return ClaimGate(
+            status="not_published",
+            step=step(
+                "该来源未规定此类待遇（生育保险/苯丙酮尿症）",
+                f"the employee source sets no rule for {claim.kind} claims",
+                claim.kind,
+                cite=f"{SRC} §四",
+            ),
+        )
+    if claim.kind in ("chronic_outpatient", "special_outpatient"):
+        key = "chronic.diseases" if claim.kind == "chronic_outpatient" else "special.diseases"
+        listed = case.param(key, claim.date)
+        unlisted = [d for d in claim.diseases if d not in listed.value]
+        if not claim.diseases or unlisted:
+            return ClaimGate(
+                status="refused",
+                step=step(
+                    "病种不在待遇病种范围内",
+                    "disease not on the list",
+                    ", ".join(unlisted) or "none given",
+                    cite=listed,
+                ),
+            )
+    return None
+
+
+@hookimpl
+def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment:
+    """§七(三)2, §四(二)4.2: referral −5 points; unreferred −20 (inpatient, special
+    outpatient, listed drugs); filed residence and emergency unchanged; §四: only
+    designated institutions' costs are compliant."""
+    return remote_care_adjustment(
+        case, claim, rate, cite=CITE_REMOTE, non_designated_cite=f"{SRC} §四"
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Basic fund and large-amount subsidy §四
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_basic_fund(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> list[LayerPayment]:
+    return _BASIC_RULES[claim.kind](case, claim, ledger, compliant)
+
+
+def _admission(claim: Claim, ledger: Ledger) -> tuple[int, str]:
+    counted = int(ledger.used("inpatient.admissions")) + 1
+    ledger.add("inpatient.admissions", Decimal(1))
+    if claim.admission is not None:
+        return claim.admission, "claim.admission"
+    return counted, "counted"
+
+
+def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
+    """§四(一): a deductible per admission (lower from the second admission of the
+    year), then ratios by the year's cumulative compliant cost: to 150,000 and
+    150,000–500,000 from the pooled fund, above 500,000 from the large-amount subsidy."""
+    cat = _category(case)
+    number, how = _admission(claim, ledger)
+    which = "first" if number == 1 else "later"
+    if cat == "veteran_pre_1949":
+        deductible = case.param("inpatient.deductible.veteran_pre_1949", claim.date)
+    else:
+        deductible = case.param(
+            f"inpatient.deductible.{cat}.{which}.level{claim.level}", claim.date
+        )
+    bands = case.param(f"inpatient.bands.{cat}", claim.date)
+    large_bands = case.param(f"large_amount.inpatient_bands.{cat}", claim.date)
+    before = ledger.used("inpatient.cost")
+    ledger.add("inpatient.cost", compliant)
+    d = min(deductible.money, compliant)
+    steps = [
+        step("合规费用", "compliant amount", compliant),
+        step(
+            f"本年度第{number}次住院" + ("（情形给出）" if how == "claim.admission" else ""),
+            f"admission number {number} this year",
+            str(number),
+        ),
+        step(
+            f"起付标准（{'首次' if which == 'first' else '二次及以上'}住院，{claim.level}级）",
+            f"deductible ({which} admission, level {claim.level})",
+            deductible.money,
+            cite=deductible,
+        ),
+        step("年度内此前累计合规费用", "cumulative compliant cost before", before),
+    ]
+    basic, band_steps = _banded_pay(case, claim, before + d, compliant - d, bands)
+    steps += band_steps
+    steps.append(step("统筹基金支付", "pooled fund pays", basic, cite=bands))
+    large, large_steps = _banded_pay(case, claim, before + d, compliant - d, large_bands)
+    large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
+    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+
+
+def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
+    """§四(二)3.3: no deductible; ratios by the year's cumulative special-outpatient
+    cost as inpatient care (above 500,000 from the large-amount subsidy); per-disease
+    yearly limits. §四(二): the cost above a disease limit is settled next under the
+    general-outpatient rules."""
+    cat = _category(case)
+    disease = claim.diseases[0]
+    bands = case.param(f"special.bands.{cat}", claim.date)
+    large_bands = case.param(f"large_amount.special_bands.{cat}", claim.date)
+    steps = [step("合规费用", "compliant amount", compliant)]
+    counted = compliant
+    cap = _disease_limit(case, claim, disease)
+    if cap is not None:
+        remaining = _limit(
+            ledger,
+            f"special.{disease}",
+            cap,
+            "cost",
+            f"门诊特殊病年度限额（{disease}）",
+            f"special outpatient yearly limit ({disease})",
+        )
+        counted = within_limit(compliant, remaining)
+        ledger.add(f"special.{disease}", counted)
+        steps.append(
+            step(
+                f"病种年度限额剩余 {remaining}，限额内费用",
+                "what remains of the disease limit; the part within it",
+                counted,
+                cite=cap,
+            )
+        )
+    before = ledger.used("special.cost")
+    ledger.add("special.cost", counted)
+    steps.append(step("年度内此前累计特殊病合规费用", "cumulative cost before", before))
+    basic, band_steps = _banded_pay(case, claim, before, counted, bands)
+    steps += band_steps
+    large, large_steps = _banded_pay(case, claim, before, counted, large_bands)
+    large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
+    overflow = compliant - counted
+    if overflow > ZERO:
+        o_basic, o_large, o_steps, o_large_steps = _general(case, claim, ledger, overflow)
+        steps.append(
+            step(
+                "超过特殊病支付限额的费用按普通门诊统筹规定支付",
+                "cost above the disease limit: settled as general outpatient care",
+                overflow,
+                cite=CITE_ORDER,
+            )
+        )
+        steps += o_steps
+        basic += o_basic
+        large += o_large
+        large_steps = o_large_steps + large_steps
+    steps.append(step("统筹基金支付", "pooled fund pays", basic))
+    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+
+
+def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
+    if disease != "organ_transplant":
+        return case.find_param(f"special.limit.{disease}", claim.date)
+    if claim.months_since_transplant is None:
+        raise NotPublished(
+            key="claims[].months_since_transplant",
+            on=claim.date,
+            reason="the transplant limit depends on the year after surgery; "
+            "give months_since_transplant",
+        )
+    which = "first_year" if claim.months_since_transplant < 12 else "later"
+    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
+
+
+def _general(
+    case: Case, claim: Claim, ledger: Ledger, amount: Decimal
+) -> tuple[Decimal, Decimal, list[Step], list[Step]]:
+    """§四(二)1 tables 1 and 2 on ``amount`` of general-outpatient cost: a yearly
+    deductible, a yearly compliant-cost limit, the ratio by facility (pharmacies only on
+    3,000 a year); the large-amount subsidy pays 60% of the year's cumulative cost from
+    11,000 to 100,000. Returns (fund, subsidy, fund steps, subsidy steps)."""
+    cat = _category(case)
+    deductible = case.param(f"outpatient.deductible.{cat}", claim.date)
+    cap = case.param(f"outpatient.limit.{cat}", claim.date)
+    if claim.facility == "pharmacy":
+        column = "pharmacy"
+    elif claim.facility == "primary":
+        column = "primary"
+    elif claim.level in (2, 3):
+        column = f"level{claim.level}"
+    else:
+        raise NotPublished(
+            key=f"outpatient.rate.{cat}.level1",
+            on=claim.date,
+            cite=f"{SRC} §四(二)1 表1",
+            reason="table 1 gives ratios for 基层, 二级 and 三级 institutions and pharmacies; "
+            "a level-1 hospital that is not a 基层医疗机构 has no column",
+        )
+    ratio = case.param(f"outpatient.rate.{cat}.{column}", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    before = ledger.used("outpatient.cost")
+    after = before + amount
+    _limit(
+        ledger,
+        "outpatient.cost",
+        cap,
+        "cost",
+        "普通门诊合规费用最高限额",
+        "general outpatient yearly limit",
+    )
+    ledger.add("outpatient.cost", amount)
+    portion = max(min(after, cap.money) - max(before, deductible.money), ZERO)
+    steps = [
+        step("年度内此前累计普通门诊合规费用", "cumulative general-outpatient cost before", before),
+        step("年度起付标准", "yearly deductible", deductible.money, cite=deductible),
+        step("年度合规费用最高限额", "yearly compliant-cost limit", cap.money, cite=cap),
+        step(
+            "起付标准以上、限额以内的费用", "cost above the deductible, within the limit", portion
+        ),
+    ]
+    if column == "pharmacy":
+        p_cap = case.param("outpatient.pharmacy_limit", claim.date)
+        room = _limit(
+            ledger,
+            "outpatient.pharmacy",
+            p_cap,
+            "cost",
+            "定点零售药店年度合规费用",
+            "pharmacy yearly compliant cost",
+        )
+        if portion > room:
+            portion = room
+            steps.append(
+                step(
+                    "定点零售药店：年度3000元以内的部分",
+                    "pharmacy: within the yearly part",
+                    room,
+                    cite=p_cap,
+                )
+            )
+        ledger.add("outpatient.pharmacy", portion)
+    basic = apply_rate(portion, rate)
+    steps.append(
+        step(f"支付比例（{column}）", f"ratio ({column})", fmt_rate(ratio.rate), cite=ratio)
+    )
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"普通门诊统筹支付 = {portion} × {fmt_rate(rate)}", "fund pays", basic))
+    large_bands = case.param("large_amount.outpatient_bands", claim.date)
+    large, large_steps = _banded_pay(case, claim, before, amount, large_bands)
+    large_steps.append(
+        step(
+            "职工大额医疗费用补助（门诊）",
+            "large-amount subsidy (outpatient)",
+            large,
+            cite=large_bands,
+        )
+    )
+    return basic, large, steps, large_steps
+
+
+def _general_outpatient(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> list[LayerPayment]:
+    basic, large, steps, large_steps = _general(case, claim, ledger, compliant)
+    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+
+
+def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
+    """§四(二)2.3: primary 80% (in service) / 85% (retired), elsewhere 70%, within a
+    yearly FUND limit by the diseases; §四(二): the cost beyond what the limit covers
+    is settled next under the general-outpatient rules."""
+    cat = _category(case)
+    if cat == "veteran_pre_1949":
+        case.param("chronic.rate.veteran_pre_1949", claim.date)
+    column = "primary" if claim.facility == "primary" else "other"
+    ratio = case.param(f"chronic.rate.{cat}.{column}", claim.date)
+    cancer = "cancer" in claim.diseases
+    others = len([d for d in claim.diseases if d != "cancer"])
+    which = (
+        ("cancer_and_other" if others else "cancer")
+        if cancer
+        else ("two_or_more" if others >= 2 else "one")
+    )
+    cap = case.param(f"chronic.fund_limit.{cat}.{which}", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    room = _limit(
+        ledger,
+        "chronic.paid",
+        cap,
+        "payment",
+        "门诊慢性病统筹基金年度支付限额",
+        "chronic outpatient yearly fund limit",
+    )
+    full = apply_rate(compliant, rate)
+    steps = [
+        step("合规药品费用", "compliant drug cost", compliant),
+        step(f"支付比例（{column}）", f"ratio ({column})", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(
+        step(
+            f"统筹基金年度支付限额剩余（{which}）", "what remains of the fund limit", room, cite=cap
+        )
+    )
+    basic = min(full, room)
+    ledger.add("chronic.paid", basic)
+    steps.append(
+        step(
+            f"慢性病统筹支付 = min({compliant} × {fmt_rate(rate)}, {room})",
+            "chronic fund pays",
+            basic,
+        )
+    )
+    large = ZERO
+    large_steps: list[Step] = []
+    if full > room and rate > ZERO:
+        covered = min(round_fen(room / rate), compliant)
+        overflow = compliant - covered
+        steps += [
+            step("限额内对应的费用", "cost the limit covers", covered),
+            step(
+                "超过慢性病支付限额的费用按普通门诊统筹规定支付",
+                "cost beyond the limit: settled as general outpatient care",
+                overflow,
+                cite=CITE_ORDER,
+            ),
+        ]
+        o_basic, large, o_steps, large_steps = _general(case, claim, ledger, overflow)
+        steps += o_steps
+        basic += o_basic
+    steps.append(step("统筹基金支付", "pooled fund pays", basic))
+    out = [_payment(BASIC, basic, steps)]
+    if large_steps:
+        out.append(_payment(LARGE, large, large_steps))
+    return out
+
+
+def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
+    """§四(二)4.2: listed and special-disease drugs 70%, rare-disease drugs 80%."""
+    name = "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"
+    ratio = case.param(f"drug.rate.{name}", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    amount = apply_rate(compliant, rate)
+    steps = [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
+    return [_payment(BASIC, amount, steps)]
+
+
+_BASIC_RULES = {
+    "inpatient": _inpatient,
+    "special_outpatient": _special,
+    "general_outpatient": _general_outpatient,
+    "chronic_outpatient": _chronic,
+    "dual_channel_drug": _drug,
+    "rare_disease_drug": _drug,
+}
+
+
+# -------------------------------------------------------------------------------------
+# Critical illness §五, medical assistance §六1, tilted assistance §六2
+# -------------------------------------------------------------------------------------
+
+
+def _recipient_statuses(case: Case, on) -> list[str]:
+    recipients = case.param("assistance.recipients", on)
+    return [a for a in case.person.assistance if a in recipients.value]
+
+
+@hookimpl
+def yibao_critical_illness(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment:
+    """§五: on what the patient still bears of inpatient and special-outpatient
+    compliant costs after the basic tier, cumulative over the year: 20,000 deductible,
+    60% to 100,000, 70% above; the hardship table for 城乡困难群众; no cap."""
+    kinds = case.param("critical_illness.kinds", claim.date)
+    if claim.kind not in kinds.value or claim.care == "non_designated":
+        why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
+        return _payment(
+            CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)]
+        )
+    hardship = bool(_recipient_statuses(case, claim.date))
+    bands = case.param(
+        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
+    )
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", remaining)
+    steps = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        ),
+        step("年度内此前累计", "cumulative before this claim", before),
+    ]
+    if hardship:
+        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
+    shares = banded(before, remaining, bands.bands)
+    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    steps.append(step("最高限额：无", "no yearly cap", "—", cite=bands))
+    steps.append(step("大病保险支付", "critical illness pays", amount))
+    return _payment(CRITICAL, amount, steps)
+
+
+@hookimpl
+def yibao_medical_assistance(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment | None:
+    """§六1: 80% (特困供养人员 100%) of what the insurance layers left; yearly limits
+    10,000 (general outpatient) and 200,000 (everything else)."""
+    statuses = _recipient_statuses(case, claim.date)
+    if not statuses:
+        return None
+    if claim.care == "non_designated":
+        return _payment(
+            ASSISTANCE,
+            ZERO,
+            [step("非定点机构", "non-designated institution", "—", cite=f"{SRC} §六1")],
+        )
+    full = case.param("assistance.full_rate_groups", claim.date)
+    if any(s in full.value for s in statuses):
+        ratio = case.param("assistance.rate.full", claim.date)
+    else:
+        ratio = case.param("assistance.rate.other", claim.date)
+    bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
+    cap = case.param(f"assistance.limit.{bucket}", claim.date)
+    room = _limit(
+        ledger,
+        f"assistance.{bucket}",
+        cap,
+        "payment",
+        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
+        f"medical assistance yearly limit ({bucket})",
+    )
+    amount = min(apply_rate(remaining, ratio.rate), room)
+    ledger.add(f"assistance.{bucket}", amount)
+    steps = [
+        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
+        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
+        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
+    ]
+    return _payment(ASSISTANCE, amount, steps)
+
+
+@hookimpl
+def yibao_further_layers(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> list[LayerPayment] | None:
+    """§六2: for assistance recipients, the year's out-of-pocket compliant cost after
+    basic insurance, critical illness and medical assistance: 50% of the part from
+    10,000 to 50,000, 70% above 50,000."""
+    if not _recipient_statuses(case, claim.date) or claim.care == "non_designated":
+        return None
+    bands = case.param("tilted_assistance.bands", claim.date)
+    before = ledger.used("tilted_assistance.cost")
+    ledger.add("tilted_assistance.cost", remaining)
+    shares = banded(before, remaining, bands.bands)
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    steps = [
+        step("三重保障后个人实际自付", "out of pocket after the three layers", remaining),
+        step("年度内此前累计自付", "cumulative out of pocket before", before),
+        *[step("分段救助", "band", s.describe(), cite=bands) for s in shares],
+        step("倾斜救助", "tilted assistance pays", amount, cite=bands),
+    ]
+    return [_payment(TILTED, amount, steps)]
