@@ -1,0 +1,269 @@
+"""How a bill is treated (第十一条, 第十三条, 第十七条–第十九条).
+
+The measures fix *when* the fund pays and how care outside the city changes the ratio;
+the benefit tables themselves (deductibles, ratios, limits, critical-illness bands) are
+left to separate standards (第十三条). Those keys are declared ``[[unpublished]]`` in
+``parameters.toml``; an overlay (``--params``) supplies them, and without one every
+claim says which value is missing. Only inpatient claims have a settlement shape here;
+other kinds are reported as not published.
+
+Ledger keys: ``inpatient.paid`` (basic-fund payments toward the yearly limit),
+``critical_illness.cost`` and ``critical_illness.paid``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from yibao import hookimpl
+from yibao.calc import banded
+from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment, step
+from yibao.errors import NotPublished
+from yibao.model import Claim
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.results import LayerPayment, Step
+
+SOURCE = "xuzhou-resident-measures-2023"
+CITE_REMOTE = f"{SOURCE} 第十七条"
+PROVINCE_LAYER = "jiangsu"
+
+BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
+CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
+
+
+def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
+    name, zh, en = layer
+    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
+
+
+# -------------------------------------------------------------------------------------
+# Gate 第十一条, 第十八条, 第十九条
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    if claim.care == "non_designated":
+        return ClaimGate(
+            status="refused",
+            step=step(
+                "非定点医药机构发生的医疗费用（急诊抢救除外）医保基金不予支付",
+                "non-designated institution: the fund pays nothing (emergency rescue aside)",
+                "non_designated",
+                cite=f"{SOURCE} 第十九条",
+            ),
+        )
+    if claim.excluded is not None:
+        return ClaimGate(
+            status="refused",
+            step=step(
+                "基金不予支付范围（按社会保险法等规定）",
+                "outside the fund's scope under the Social Insurance Law",
+                claim.excluded,
+                cite=f"{SOURCE} 第十一条",
+            ),
+        )
+    if claim.injury:
+        return ClaimGate(
+            status="pending_review",
+            step=step(
+                "外伤、中毒患者需先行稽核，符合医保支付规定的方可享受待遇",
+                "injury or poisoning: reviewed first, paid only if within the rules",
+                "待稽核 pending review",
+                cite=f"{SOURCE} 第十八条",
+            ),
+        )
+    return None
+
+
+# -------------------------------------------------------------------------------------
+# Care outside the city 第十七条
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment:
+    care = claim.care
+    if care == "local":
+        return RateAdjustment(rate=rate)
+    if care == "filed_residence":
+        return RateAdjustment(
+            rate=rate,
+            step=step(
+                "外地长期居住备案人员：支付比例与参保地一致",
+                "filed long-term residence elsewhere: the local ratio",
+                fmt_rate(rate),
+                cite=CITE_REMOTE,
+            ),
+        )
+    if care == "referral":
+        if claim.level == 3:
+            fixed = case.param("remote.referral.level3_rate", claim.date)
+            return RateAdjustment(
+                rate=fixed.rate,
+                step=step(
+                    f"转诊市外三级医疗机构：支付比例为{fmt_rate(fixed.rate)}",
+                    f"referred to a level-3 hospital outside the city: {fmt_rate(fixed.rate)}",
+                    f"{fmt_rate(rate)} → {fmt_rate(fixed.rate)}",
+                    cite=fixed,
+                ),
+            )
+        cut = case.param("remote.referral.reduction", claim.date)
+        zh = f"转诊市外{claim.level}级医疗机构：降低{fmt_rate(cut.rate)}"
+        en = f"referred to a level-{claim.level} hospital outside the city: minus points"
+    elif care == "unreferred":
+        cut = case.param("remote.unreferred.reduction", claim.date)
+        zh = f"未办理备案直接到市外就医：降低{fmt_rate(cut.rate)}"
+        en = "outside the city without filing: reduced"
+    else:  # emergency
+        cut = case.param("remote.emergency.reduction", claim.date)
+        zh = f"市外急诊：降低{fmt_rate(cut.rate)}"
+        en = "emergency outside the city: reduced"
+    adjusted = max(rate - cut.rate, ZERO)
+    return RateAdjustment(
+        rate=adjusted,
+        step=step(zh, en, f"{fmt_rate(rate)} → {fmt_rate(adjusted)}", cite=cut),
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Basic fund 第十三条 (tables from an overlay)
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_basic_fund(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
+) -> list[LayerPayment]:
+    if claim.kind != "inpatient":
+        raise NotPublished(
+            key=f"{claim.kind}.benefits",
+            on=claim.date,
+            cite=f"{SOURCE} 第十三条",
+            reason="门诊、生育等待遇具体标准另行制定; this plugin settles inpatient claims "
+            "only, from an overlay's table",
+        )
+    return [_inpatient(case, claim, ledger, compliant)]
+
+
+def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
+    """Deductible per admission by hospital level, then the level's ratio (adjusted
+    for care outside the city), within the yearly payment limit."""
+    deductible = case.param(f"inpatient.deductible.level{claim.level}", claim.date)
+    ratio = case.param(f"inpatient.rate.level{claim.level}", claim.date)
+    cap = case.param("inpatient.limit", claim.date)
+    rate, remote = case.remote_care(claim, ratio.rate)
+    payable = max(compliant - deductible.money, ZERO)
+    amount = apply_rate(payable, rate)
+    steps = [
+        step("合规费用", "compliant amount", compliant),
+        step(
+            f"起付标准（{claim.level}级医疗机构）",
+            f"deductible (level {claim.level})",
+            deductible.money,
+            cite=deductible,
+        ),
+        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+    ]
+    if remote is not None:
+        steps.append(remote)
+    steps.append(
+        step(
+            f"统筹基金支付 =（{compliant} − {deductible.money}）× {fmt_rate(rate)}",
+            "fund pays (compliant − deductible) × ratio",
+            amount,
+        )
+    )
+    room = ledger.limit(
+        "inpatient.paid",
+        cap.money,
+        label_zh="基本医保年度最高支付限额",
+        label_en="basic fund yearly payment limit",
+        basis="payment",
+        cite=cap.source_label,
+    )
+    if amount > room:
+        steps.append(step("达到年度最高支付限额", "yearly limit reached", room, cite=cap))
+        amount = room
+    ledger.add("inpatient.paid", amount)
+    return _payment(BASIC, amount, steps)
+
+
+# -------------------------------------------------------------------------------------
+# Critical illness 第五条, 第十三条
+# -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap | None:
+    """The province's cap (from 2025-07-01, with its incentives) where it applies;
+    before that 徐州's own cap, which only an overlay can give (第十三条): without one
+    the claim says the cap is not published rather than applying none."""
+    cap = case.param("critical_illness.cap", on)  # raises NotPublished with the reason
+    if cap.layer == PROVINCE_LAYER:
+        return None  # the Jiangsu layer answers, incentives included
+    return CriticalIllnessCap(
+        cap=cap.money,
+        basis="payment",
+        steps=(
+            step(
+                "大病保险年度封顶线（徐州）", "critical-illness cap (Xuzhou)", cap.money, cite=cap
+            ),
+        ),
+    )
+
+
+@hookimpl
+def yibao_critical_illness(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment:
+    """On what the patient still bears of the inpatient compliant cost, cumulative over
+    the year, by the overlay's bands, within the cap."""
+    bands = case.param("critical_illness.bands", claim.date)
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", remaining)
+    steps = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        ),
+        step("年度内此前累计", "cumulative before this claim", before),
+    ]
+    shares = banded(before, remaining, bands.bands)
+    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
+    if cap is not None and cap.cap is not None:
+        room = ledger.limit(
+            "critical_illness.paid",
+            cap.cap,
+            label_zh="大病保险年度封顶线",
+            label_en="critical-illness yearly cap",
+            basis="payment",
+            cite=cap.steps[-1].cite if cap.steps else "",
+        )
+        if amount > room:
+            steps += list(cap.steps)
+            steps.append(step("达到封顶线", "cap reached", room))
+            amount = room
+    ledger.add("critical_illness.paid", amount)
+    steps.append(step("大病保险支付", "critical illness pays", amount))
+    return _payment(CRITICAL, amount, steps)
+
+
+@hookimpl
+def yibao_medical_assistance(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> LayerPayment | None:
+    """The measures fund recipients' contributions (第九条(二)) but do not set the
+    assistance paid on their bills: a recipient's claim says so."""
+    groups = case.param("premium.assistance_fund_groups", claim.date)
+    if not any(a in groups.value for a in case.person.assistance):
+        return None
+    raise NotPublished(
+        key="medical_assistance.benefits",
+        on=claim.date,
+        cite=f"{SOURCE} 第九条(二)",
+        reason="the measures refer to 我市医疗救助政策文件 for assistance recipients; "
+        "those documents are not loaded sources",
+    )
