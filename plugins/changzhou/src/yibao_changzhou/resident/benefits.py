@@ -263,13 +263,7 @@ def _shared_limit(
     """Count the claim against the 350,000 yearly limit (a limit on cost, see
     docs/interpretations.md); return the part within it."""
     cap = case.param("inpatient_special.limit", claim.date)
-    basis = case.param("inpatient_special.limit_basis", claim.date).value
-    if basis != "cost":
-        raise NotPublished(
-            key="inpatient_special.limit_basis",
-            on=claim.date,
-            reason=f"basis {basis!r} is not supported; expected 'cost'",
-        )
+    _require_cost_basis(case, "inpatient_special.limit_basis", claim)
     remaining = _limit(
         case,
         ledger,
@@ -294,6 +288,16 @@ def _shared_limit(
     return eligible, steps
 
 
+def _require_cost_basis(case: Case, key: str, claim: Claim) -> None:
+    """The resident limits are read as limits on cost (docs/interpretations.md); the
+    basis is a parameter so the reading is visible, and another value is refused."""
+    basis = case.param(key, claim.date).value
+    if basis != "cost":
+        raise NotPublished(
+            key=key, on=claim.date, reason=f"basis {basis!r} is not supported; expected 'cost'"
+        )
+
+
 def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
     """§三(二)3: ratios as inpatient care with no deductible; per-disease limits; the
     350,000 limit shared with inpatient care."""
@@ -304,6 +308,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     counted = compliant
     cap = _disease_limit(case, claim, disease)
     if cap is not None:
+        _require_cost_basis(case, "special.limit_basis", claim)
         remaining = _limit(
             case,
             ledger,
@@ -392,6 +397,7 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     800 (one disease) or 1,200 (two or more) — read as a limit on cost."""
     which = "one" if len(claim.diseases) == 1 else "two_or_more"
     cap = case.param(f"chronic.limit.{which}", claim.date)
+    _require_cost_basis(case, "chronic.limit_basis", claim)
     ratio = case.param(
         f"chronic.rate.{'primary' if claim.facility == 'primary' else 'hospital'}", claim.date
     )
@@ -442,6 +448,7 @@ def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerP
     age = case.person.age_on(claim.date)
     band = "age_0_6" if age <= 6 else "age_7_13" if age <= 13 else "age_14_18"
     cap = case.param(f"pku.limit.{band}", claim.date)
+    _require_cost_basis(case, "pku.limit_basis", claim)
     ratio = case.param("pku.rate", claim.date)
     rate, remote = case.remote_care(claim, ratio.rate)
     remaining = _limit(
