@@ -32,24 +32,10 @@ CATEGORIES = {
 @hookimpl
 def yibao_category(case: Case) -> tuple[str, str, str]:
     """Retired people are 退休; everyone else 在职; 建国前老工人 only when stated."""
-    person = case.person
-    stated = person.category
+    stated = case.stated_category(CATEGORIES)
     if stated is not None:
-        if stated not in CATEGORIES:
-            raise NotPublished(
-                key="person.category",
-                on=case.year_start,
-                reason=f"unknown category {stated!r}; expected one of {', '.join(CATEGORIES)}",
-            )
-        case.notice(
-            Notice(
-                kind="stated",
-                text_en=f"category {stated!r} as stated in the scenario",
-                text_zh=f"人员类别按情形中的声明：{CATEGORIES[stated][0]}",
-                key="person.category",
-            )
-        )
-        return (stated, *CATEGORIES[stated])
+        return stated
+    person = case.person
     code = "retired" if person.employment == "retired" else "in_service"
     return (code, *CATEGORIES[code])
 

@@ -14,7 +14,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
 from yibao.money import ZERO, fmt_rate
-from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
+from yibao.results import Eligibility, Premium, PremiumPart, Step
 
 SOURCE = "xuzhou-resident-measures-2023"
 CITE_SCOPE = f"{SOURCE} 第七条"
@@ -34,23 +34,9 @@ def _is_university(case: Case) -> bool:
 @hookimpl
 def yibao_category(case: Case) -> tuple[str, str, str]:
     """大学生 (第七条(三)) follow from the facts; ``one_child`` must be stated."""
-    stated = case.person.category
+    stated = case.stated_category(CATEGORIES)
     if stated is not None:
-        if stated not in CATEGORIES:
-            raise NotPublished(
-                key="person.category",
-                on=case.year_start,
-                reason=f"unknown category {stated!r}; expected one of {', '.join(CATEGORIES)}",
-            )
-        case.notice(
-            Notice(
-                kind="stated",
-                text_en=f"category {stated!r} as stated in the scenario",
-                text_zh=f"参保类别按情形中的声明：{CATEGORIES[stated][0]}",
-                key="person.category",
-            )
-        )
-        return (stated, *CATEGORIES[stated])
+        return stated
     code = "university" if _is_university(case) else "resident"
     return (code, *CATEGORIES[code])
 
