@@ -16,7 +16,6 @@ from pathlib import Path
 
 import msgspec
 import pytest
-
 from yibao.case import Case
 from yibao.model import Scenario
 from yibao.registry import Registry

@@ -10,7 +10,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import msgspec
-
 from yibao import hookimpl
 from yibao.engine import compare, evaluate
 from yibao.model import Scenario
@@ -42,7 +41,7 @@ city_inherit = SimpleNamespace(
 )
 
 
-def _wrapper(case):  # noqa: ANN001, ANN202
+def _wrapper(case):
     below = yield
     return _premium(str(below.individual + Decimal("5.00")))
 
@@ -52,7 +51,7 @@ city_wrapper = SimpleNamespace(
 )
 
 
-def _broken(case):  # noqa: ANN001, ANN202
+def _broken(case):
     raise ZeroDivisionError("fictional plugin bug")
 
 

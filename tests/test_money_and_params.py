@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from yibao.calc import banded
 from yibao.errors import InputError, NotPublished
 from yibao.money import apply_rate, fmt_rate, parse_money, parse_rate, round_fen
@@ -122,14 +121,14 @@ def test_later_layer_wins_for_the_dates_it_covers() -> None:
     assert params.get("premium.x", dt.date(2025, 3, 1)).money == Decimal("730.00")
     assert params.get("premium.x", dt.date(2025, 8, 1)).money == Decimal("800.00")
     assert params.get("premium.x", dt.date(2025, 8, 1)).source_label.endswith("(overlay o.toml)")
-    with pytest.raises(NotPublished, match="premium.x on 2026-01-01"):
+    with pytest.raises(NotPublished, match=r"premium\.x on 2026-01-01"):
         params.get("premium.x", dt.date(2026, 1, 1))
 
 
 def test_overlay_with_unknown_key_or_other_kind_is_rejected() -> None:
     base = ParameterSet([parse_parameter_text(GOOD, name="base.toml")])
     typo = parse_parameter_text(GOOD.replace("premium.x", "premium.y"), name="o.toml")
-    with pytest.raises(InputError, match="o.toml: parameter premium.y: unknown key"):
+    with pytest.raises(InputError, match=r"o\.toml: parameter premium\.y: unknown key"):
         check_overlay(typo, base)
     other = parse_parameter_text(GOOD.replace('kind = "money"', 'kind = "text"'), name="o.toml")
     with pytest.raises(InputError, match="kind is 'text' but the region reads it as 'money'"):

@@ -69,7 +69,41 @@ lang_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMAND_GROUP = "yibao.commands"
+"""Entry-point group through which other distributions add commands (``yibao tui``)."""
+
+
+class _Commands(click.Group):
+    """The built-in commands plus those installed distributions add by entry point.
+
+    An added command is imported only when it is listed or run; one that fails to
+    import is reported by name and distribution and leaves the others working.
+    """
+
+    def _added(self) -> dict[str, Any]:
+        from importlib.metadata import entry_points
+
+        return {ep.name: ep for ep in entry_points(group=COMMAND_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._added()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        ep = self._added().get(name)
+        if ep is None:
+            return None
+        try:
+            return ep.load()
+        except Exception as exc:
+            dist = ep.dist.name if ep.dist else "?"
+            click.echo(f"yibao: command {name!r} from {dist} failed to load: {exc}", err=True)
+            return None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao")
 def main() -> None:
     """yibao 医保: what a person pays and gets back under Chinese public medical insurance,
@@ -143,11 +177,22 @@ def evaluate(
 @params_option
 @json_option
 @lang_option
+@click.option(
+    "--as-given",
+    is_flag=True,
+    help="Evaluate the facts as given instead of as if the person lived in each region.",
+)
 @_guard
 def compare(
-    scenario: Path, codes: str | None, params: Sequence[Path], as_json: bool, lang: str
+    scenario: Path,
+    codes: str | None,
+    params: Sequence[Path],
+    as_json: bool,
+    lang: str,
+    as_given: bool,
 ) -> None:
-    """Evaluate SCENARIO in several regions, side by side."""
+    """Evaluate SCENARIO in several regions, side by side, as if the person lived in each
+    (household registration and enrolment history moved; see [elsewhere] in the scenario)."""
     from yibao.engine import compare as run
     from yibao.registry import default_registry, load_overlays
     from yibao.render import print_comparison, print_json
@@ -156,7 +201,9 @@ def compare(
     case = load_scenario(scenario)
     registry = default_registry()
     chosen = _region_list(codes, registry)
-    comparison = run(case, chosen, overlays=load_overlays(params), registry=registry)
+    comparison = run(
+        case, chosen, overlays=load_overlays(params), registry=registry, relocate=not as_given
+    )
     if as_json:
         print_json(comparison)
     else:
@@ -183,7 +230,11 @@ def demo(lang: str, as_json: bool) -> None:
             stack = registry.stack(code, scheme)
             for paths in reversed(stack.pm.hook.yibao_example_scenarios()):
                 examples.extend(p for p in paths if p not in examples)
-    comparisons = [run(load_scenario(path), codes, registry=registry) for path in examples]
+    comparisons = []
+    for path in examples:
+        scenario = load_scenario(path)
+        offering = [c for c in codes if scenario.person.scheme in registry.region(c).layers]
+        comparisons.append(run(scenario, offering, registry=registry))
     if as_json:
         print_json(comparisons)
         return

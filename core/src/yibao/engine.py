@@ -12,6 +12,9 @@ import traceback
 from collections.abc import Sequence
 from decimal import Decimal
 
+import msgspec
+
+from yibao import whatif
 from yibao.case import Case, Ledger, step
 from yibao.errors import NotPublished, YibaoError
 from yibao.model import Claim, Scenario
@@ -72,12 +75,35 @@ def compare(
     *,
     overlays: Sequence[ParameterFile] = (),
     registry: Registry | None = None,
+    relocate: bool = True,
 ) -> Comparison:
-    """Evaluate ``scenario`` in each of ``regions``, each answer independent."""
-    results = tuple(
-        evaluate(scenario, code, overlays=overlays, registry=registry) for code in regions
-    )
-    return Comparison(scenario_title=scenario.title, results=results)
+    """Evaluate ``scenario`` in each of ``regions``, each answer independent.
+
+    With ``relocate`` (the default) each region answers for the person as if they lived
+    there (:func:`yibao.whatif.relocate`), which is the question a comparison asks; the
+    answer then carries a notice saying so. ``relocate=False`` evaluates the facts as
+    given, so a region where the person does not live says so.
+    """
+    registry = registry or default_registry()
+    home = _home(scenario, registry) if relocate else None
+    results = []
+    for code in regions:
+        moved = whatif.relocate(scenario, code, home)
+        result = evaluate(moved, code, overlays=overlays, registry=registry)
+        if moved is not scenario and home is not None:
+            notice = whatif.relocation_notice(home, code, moved.person.district)
+            result = msgspec.structs.replace(result, notices=(notice, *result.notices))
+        results.append(result)
+    return Comparison(scenario_title=scenario.title, results=tuple(results))
+
+
+def _home(scenario: Scenario, registry: Registry) -> str | None:
+    plugins = [
+        (code, item.plugin.info.districts)
+        for code, item in registry.installed().items()
+        if item.plugin is not None
+    ]
+    return whatif.home_region(scenario, whatif.district_owners(plugins))
 
 
 def _evaluate(stack: Stack, scenario: Scenario) -> RegionResult:

@@ -223,6 +223,13 @@ class Claim(Base, kw_only=True):
             )
 
 
+class Elsewhere(Base, kw_only=True):
+    """Facts that only make sense in one region: its district and its category words."""
+
+    district: Text | None = None
+    category: Text | None = None
+
+
 class Scenario(Base, kw_only=True):
     """A whole case: the person, their history and the bills of one year."""
 
@@ -233,6 +240,10 @@ class Scenario(Base, kw_only=True):
     claims: tuple[Claim, ...] = ()
     title: str | None = None
     """A one-line story of the case, shown in reports."""
+    elsewhere: dict[str, Elsewhere] = {}
+    """What to assume in each other region when the person is compared as if they lived
+    there, by region code (``[elsewhere.xuzhou] district = "shiqu"``); see
+    :mod:`yibao.whatif`."""
 
     def __post_init__(self) -> None:
         ids = [c.id for c in self.claims]

@@ -1,0 +1,1 @@
+"""yibao-reports: cross-region comparison reports and personas."""

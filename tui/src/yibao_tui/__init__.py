@@ -1,0 +1,1 @@
+"""yibao-tui: the counter-staff terminal UI."""
