@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import msgspec
-
 from yibao.engine import compare
 from yibao.model import Scenario
 from yibao.whatif import relocate
