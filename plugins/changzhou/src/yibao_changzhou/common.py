@@ -1,19 +1,51 @@
 """Rules the 常州 schemes share, with no policy numbers in them.
 
-Both schemes' sources word the remote-care reductions (异地就医) and the blood-use
-self-payment (特殊人员用血) the same way; each scheme's layer calls these helpers with
-its own parameters and citations.
+Both schemes' sources word the remote-care reductions (异地就医), the blood-use
+self-payment (特殊人员用血), critical-illness bands (大病保险) and medical assistance
+(医疗救助) the same way; each scheme's layer calls these helpers with its own
+parameters and citations.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from yibao.case import Case, RateAdjustment, step
+from yibao.calc import banded
+from yibao.case import Case, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate, fmt_rate
-from yibao.results import Step
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
+from yibao.results import LayerPayment, Step
+
+BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
+CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
+ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
+TILTED = ("tilted_assistance", "倾斜救助", "tilted medical assistance")
+
+
+def payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
+    """One layer's payment: ``layer`` is ``(name, Chinese label, English label)``."""
+    name, zh, en = layer
+    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
+
+
+def limit(ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str) -> Decimal:
+    """What remains of the yearly limit ``cap`` under ``key`` (``basis``: cost or payment)."""
+    return ledger.limit(
+        key,
+        cap.money,
+        label_zh=zh,
+        label_en=en,
+        basis=basis,  # type: ignore[arg-type]
+        cite=cap.source_label,
+    )
+
+
+def recipient_statuses(case: Case, on) -> list[str]:
+    """The person's statuses that make them a medical-assistance recipient."""
+    recipients = case.param("assistance.recipients", on)
+    return [a for a in case.person.assistance if a in recipients.value]
 
 
 def remote_care_adjustment(
@@ -91,3 +123,85 @@ def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | Non
         ),
         step("纳入医保范围的合规费用", "compliant amount in scope", amount, cite=self_pay),
     ]
+
+
+def outside_critical_illness(case: Case, claim: Claim) -> LayerPayment | None:
+    """A zero critical-illness payment, saying why, for a claim outside its scope
+    (``critical_illness.kinds``, or a non-designated institution); ``None`` otherwise."""
+    kinds = case.param("critical_illness.kinds", claim.date)
+    if claim.kind in kinds.value and claim.care != "non_designated":
+        return None
+    why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
+    return payment(CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)])
+
+
+def critical_illness_bands(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> tuple[Decimal, list[Step], Param]:
+    """Critical illness on ``remaining`` (what the patient still bears after the basic
+    tier), cumulative over the year, by the standard or the hardship (城乡困难群众) band
+    table: the amount rounded once, before any yearly cap; its steps; the table used."""
+    hardship = bool(recipient_statuses(case, claim.date))
+    bands = case.param(
+        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
+    )
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", remaining)
+    steps = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        ),
+        step("年度内此前累计", "cumulative before this claim", before),
+    ]
+    if hardship:
+        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
+    shares = banded(before, remaining, bands.bands)
+    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
+    return round_fen(sum((s.payment for s in shares), ZERO)), steps, bands
+
+
+def medical_assistance(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal, *, cite: str
+) -> LayerPayment | None:
+    """Medical assistance on what the insurance layers left: ``assistance.rate.full``
+    for the groups in ``assistance.full_rate_groups``, ``assistance.rate.other`` for
+    other recipients, ``assistance.rare_disease_rate`` on rare-disease drugs where a
+    scheme publishes one; within the yearly limits for general outpatient and for
+    everything else. ``None`` for a person who is no recipient."""
+    statuses = recipient_statuses(case, claim.date)
+    if not statuses:
+        return None
+    if claim.care == "non_designated":
+        return payment(
+            ASSISTANCE, ZERO, [step("非定点机构", "non-designated institution", "—", cite=cite)]
+        )
+    ratio = _assistance_ratio(case, claim, statuses)
+    bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
+    cap = case.param(f"assistance.limit.{bucket}", claim.date)
+    room = limit(
+        ledger,
+        f"assistance.{bucket}",
+        cap,
+        "payment",
+        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
+        f"medical assistance yearly limit ({bucket})",
+    )
+    amount = min(apply_rate(remaining, ratio.rate), room)
+    ledger.add(f"assistance.{bucket}", amount)
+    steps = [
+        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
+        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
+        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
+    ]
+    return payment(ASSISTANCE, amount, steps)
+
+
+def _assistance_ratio(case: Case, claim: Claim, statuses: list[str]) -> Param:
+    rare = "assistance.rare_disease_rate"
+    if claim.kind == "rare_disease_drug" and rare in case.params.known_keys():
+        return case.param(rare, claim.date)
+    full = case.param("assistance.full_rate_groups", claim.date)
+    if any(s in full.value for s in statuses):
+        return case.param("assistance.rate.full", claim.date)
+    return case.param("assistance.rate.other", claim.date)

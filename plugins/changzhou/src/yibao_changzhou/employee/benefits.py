@@ -22,17 +22,25 @@ from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
 
-from yibao_changzhou.common import blood_in_scope, remote_care_adjustment
+from yibao_changzhou.common import (
+    BASIC,
+    CRITICAL,
+    TILTED,
+    blood_in_scope,
+    critical_illness_bands,
+    limit,
+    medical_assistance,
+    outside_critical_illness,
+    payment,
+    recipient_statuses,
+    remote_care_adjustment,
+)
 
 SRC = "changzhou-employee-2024"
 CITE_REMOTE = f"{SRC} §七(三)2"
 CITE_ORDER = f"{SRC} §四(二)"
 
-BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
 LARGE = ("large_amount_subsidy", "职工大额医疗补助", "employees' large-amount medical subsidy")
-CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
-ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
-TILTED = ("tilted_assistance", "倾斜救助", "tilted medical assistance")
 
 EXCLUSIONS = {
     "work_injury": ("应当从工伤保险基金中支付的", "payable by work-injury insurance"),
@@ -44,28 +52,12 @@ EXCLUSIONS = {
 }
 
 
-def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
-    name, zh, en = layer
-    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
-
-
 def _category(case: Case) -> str:
     if case.category is None:
         raise NotPublished(
             key="category", on=case.year_start, reason="the person's category is not known"
         )
     return case.category
-
-
-def _limit(ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str) -> Decimal:
-    return ledger.limit(
-        key,
-        cap.money,
-        label_zh=zh,
-        label_en=en,
-        basis=basis,  # type: ignore[arg-type]
-        cite=cap.source_label,
-    )
 
 
 def _banded_pay(
@@ -215,7 +207,7 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
     steps.append(step("统筹基金支付", "pooled fund pays", basic, cite=bands))
     large, large_steps = _banded_pay(case, claim, before + d, compliant - d, large_bands)
     large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
-    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+    return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
 
 
 def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
@@ -231,7 +223,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     counted = compliant
     cap = _disease_limit(case, claim, disease)
     if cap is not None:
-        remaining = _limit(
+        remaining = limit(
             ledger,
             f"special.{disease}",
             cap,
@@ -272,7 +264,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
         large += o_large
         large_steps = o_large_steps + large_steps
     steps.append(step("统筹基金支付", "pooled fund pays", basic))
-    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+    return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
 
 
 def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
@@ -317,7 +309,7 @@ def _general(
     rate, remote = case.remote_care(claim, ratio.rate)
     before = ledger.used("outpatient.cost")
     after = before + amount
-    _limit(
+    limit(
         ledger,
         "outpatient.cost",
         cap,
@@ -337,7 +329,7 @@ def _general(
     ]
     if column == "pharmacy":
         p_cap = case.param("outpatient.pharmacy_limit", claim.date)
-        room = _limit(
+        room = limit(
             ledger,
             "outpatient.pharmacy",
             p_cap,
@@ -380,7 +372,7 @@ def _general_outpatient(
     case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
 ) -> list[LayerPayment]:
     basic, large, steps, large_steps = _general(case, claim, ledger, compliant)
-    return [_payment(BASIC, basic, steps), _payment(LARGE, large, large_steps)]
+    return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
 
 
 def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
@@ -401,7 +393,7 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     )
     cap = case.param(f"chronic.fund_limit.{cat}.{which}", claim.date)
     rate, remote = case.remote_care(claim, ratio.rate)
-    room = _limit(
+    room = limit(
         ledger,
         "chronic.paid",
         cap,
@@ -448,9 +440,9 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
         steps += o_steps
         basic += o_basic
     steps.append(step("统筹基金支付", "pooled fund pays", basic))
-    out = [_payment(BASIC, basic, steps)]
+    out = [payment(BASIC, basic, steps)]
     if large_steps:
-        out.append(_payment(LARGE, large, large_steps))
+        out.append(payment(LARGE, large, large_steps))
     return out
 
 
@@ -464,7 +456,7 @@ def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[
     if remote is not None:
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
-    return [_payment(BASIC, amount, steps)]
+    return [payment(BASIC, amount, steps)]
 
 
 _BASIC_RULES = {
@@ -482,11 +474,6 @@ _BASIC_RULES = {
 # -------------------------------------------------------------------------------------
 
 
-def _recipient_statuses(case: Case, on) -> list[str]:
-    recipients = case.param("assistance.recipients", on)
-    return [a for a in case.person.assistance if a in recipients.value]
-
-
 @hookimpl
 def yibao_critical_illness(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
@@ -494,32 +481,13 @@ def yibao_critical_illness(
     """§五: on what the patient still bears of inpatient and special-outpatient
     compliant costs after the basic tier, cumulative over the year: 20,000 deductible,
     60% to 100,000, 70% above; the hardship table for 城乡困难群众; no cap."""
-    kinds = case.param("critical_illness.kinds", claim.date)
-    if claim.kind not in kinds.value or claim.care == "non_designated":
-        why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
-        return _payment(
-            CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)]
-        )
-    hardship = bool(_recipient_statuses(case, claim.date))
-    bands = case.param(
-        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
-    )
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", remaining)
-    steps = [
-        step(
-            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
-        ),
-        step("年度内此前累计", "cumulative before this claim", before),
-    ]
-    if hardship:
-        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
-    shares = banded(before, remaining, bands.bands)
-    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    outside = outside_critical_illness(case, claim)
+    if outside is not None:
+        return outside
+    amount, steps, bands = critical_illness_bands(case, claim, ledger, remaining)
     steps.append(step("最高限额：无", "no yearly cap", "—", cite=bands))
     steps.append(step("大病保险支付", "critical illness pays", amount))
-    return _payment(CRITICAL, amount, steps)
+    return payment(CRITICAL, amount, steps)
 
 
 @hookimpl
@@ -528,39 +496,7 @@ def yibao_medical_assistance(
 ) -> LayerPayment | None:
     """§六1: 80% (特困供养人员 100%) of what the insurance layers left; yearly limits
     10,000 (general outpatient) and 200,000 (everything else)."""
-    statuses = _recipient_statuses(case, claim.date)
-    if not statuses:
-        return None
-    if claim.care == "non_designated":
-        return _payment(
-            ASSISTANCE,
-            ZERO,
-            [step("非定点机构", "non-designated institution", "—", cite=f"{SRC} §六1")],
-        )
-    full = case.param("assistance.full_rate_groups", claim.date)
-    if any(s in full.value for s in statuses):
-        ratio = case.param("assistance.rate.full", claim.date)
-    else:
-        ratio = case.param("assistance.rate.other", claim.date)
-    bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
-    cap = case.param(f"assistance.limit.{bucket}", claim.date)
-    room = _limit(
-        ledger,
-        f"assistance.{bucket}",
-        cap,
-        "payment",
-        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
-        f"medical assistance yearly limit ({bucket})",
-    )
-    amount = min(apply_rate(remaining, ratio.rate), room)
-    ledger.add(f"assistance.{bucket}", amount)
-    steps = [
-        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
-        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
-        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
-    ]
-    return _payment(ASSISTANCE, amount, steps)
+    return medical_assistance(case, claim, ledger, remaining, cite=f"{SRC} §六1")
 
 
 @hookimpl
@@ -570,7 +506,7 @@ def yibao_further_layers(
     """§六2: for assistance recipients, the year's out-of-pocket compliant cost after
     basic insurance, critical illness and medical assistance: 50% of the part from
     10,000 to 50,000, 70% above 50,000."""
-    if not _recipient_statuses(case, claim.date) or claim.care == "non_designated":
+    if not recipient_statuses(case, claim.date) or claim.care == "non_designated":
         return None
     bands = case.param("tilted_assistance.bands", claim.date)
     before = ledger.used("tilted_assistance.cost")
@@ -583,4 +519,4 @@ def yibao_further_layers(
         *[step("分段救助", "band", s.describe(), cite=bands) for s in shares],
         step("倾斜救助", "tilted assistance pays", amount, cite=bands),
     ]
-    return [_payment(TILTED, amount, steps)]
+    return [payment(TILTED, amount, steps)]

@@ -349,9 +349,11 @@ def _first_of_month(day: dt.date) -> dt.date:
 
 @hookimpl
 def yibao_coverage(case: Case) -> Coverage:
-    """§三(一)(二): employees from the day after the contribution arrives; flexible
-    workers joining for the first time (or after a break over 3 months, read from a
-    missing previous year) from the month after 2 full consecutive months of payment;
+    """§三(一)(二): employees from the day after the contribution arrives (continuing
+    from last year with arrears back-paid within 3 months: from the year's start);
+    flexible workers joining for the first time (or after a break over 3 months, read
+    from a missing previous year or a late first payment) from the month after 2 full
+    consecutive months of payment, a wait begun last year running on into this one;
     retirees from the start of the year."""
     person = case.person
     year_end = dt.date(case.year, 12, 31)
@@ -382,6 +384,34 @@ def yibao_coverage(case: Case) -> Coverage:
         previous = case.scenario.enrollment_in(case.year - 1)
         continuing = previous is not None and previous.scheme == "employee"
         gap_months = case.param("coverage.interruption_months")
+        wait = case.param("coverage.flexible_waiting_months")
+        last_paid = previous.paid_on if previous is not None and continuing else None
+        earlier = any(
+            e.scheme == "employee" and e.year < case.year - 1 for e in case.scenario.enrollment
+        )
+        if last_paid is not None and not earlier:
+            # §三(一): joined for the first time last year; a wait begun in December runs
+            # into this year (paid 2023-12-10 → December and January → 2024-02-01).
+            carried = add_months(_first_of_month(last_paid), wait.integer)
+            if carried > case.year_start:
+                return Coverage(
+                    start=carried,
+                    end=year_end,
+                    steps=(
+                        step(
+                            "上年度首次参保，首月缴费到账",
+                            "first enrolled last year; first month's contribution arrived",
+                            str(last_paid),
+                        ),
+                        step(
+                            f"灵活就业人员首次参保：足额连续缴纳{wait.integer}个月后的次月起享受待遇",
+                            f"flexible worker, first enrolment: from the month after "
+                            f"{wait.integer} full consecutive months",
+                            str(carried),
+                            cite=wait,
+                        ),
+                    ),
+                )
         if continuing and paid < add_months(case.year_start, gap_months.integer):
             return Coverage(
                 start=case.year_start,
@@ -397,7 +427,6 @@ def yibao_coverage(case: Case) -> Coverage:
                     ),
                 ),
             )
-        wait = case.param("coverage.flexible_waiting_months")
         start = add_months(_first_of_month(paid), wait.integer)
         before = any(
             e.scheme == "employee" and e.year < case.year for e in case.scenario.enrollment
@@ -415,6 +444,28 @@ def yibao_coverage(case: Case) -> Coverage:
                     "consecutive months",
                     str(start),
                     cite=wait,
+                ),
+            ),
+        )
+    previous = case.scenario.enrollment_in(case.year - 1)
+    gap_months = case.param("coverage.interruption_months")
+    if (
+        previous is not None
+        and previous.scheme == "employee"
+        and case.year_start < paid < add_months(case.year_start, gap_months.integer)
+    ):
+        # §三(二): 开始欠费中断时间在3个月内的 … 补缴后 … 中断期间的待遇可按规定追溯享受.
+        return Coverage(
+            start=case.year_start,
+            end=year_end,
+            steps=(
+                step("本年度缴费到账", "this year's contribution arrived", str(paid)),
+                step(
+                    f"单位连续参保，欠费中断不超过{gap_months.integer}个月：补缴后中断期间待遇追溯享受",
+                    f"employee continuing from last year, arrears within {gap_months.integer} "
+                    "months: back-paid, cover retroactive",
+                    str(case.year_start),
+                    cite=gap_months,
                 ),
             ),
         )

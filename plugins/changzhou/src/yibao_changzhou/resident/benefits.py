@@ -22,32 +22,24 @@ from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
 
+from yibao_changzhou.common import (
+    BASIC,
+    CRITICAL,
+    blood_in_scope,
+    critical_illness_bands,
+    limit,
+    medical_assistance,
+    outside_critical_illness,
+    payment,
+    remote_care_adjustment,
+)
+
 CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
-
-BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
-
-
-def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
-    name, zh, en = layer
-    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
 
 
 def _group(case: Case) -> str:
     """``young`` (未成年居民/大学生) or ``adult`` (老年居民/非从业居民): §三(一)'s columns."""
     return "young" if case.category in ("minor", "university") else "adult"
-
-
-def _limit(
-    case: Case, ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str
-) -> Decimal:
-    return ledger.limit(
-        key,
-        cap.money,
-        label_zh=zh,
-        label_en=en,
-        basis=basis,  # type: ignore[arg-type]
-        cite=cap.source_label,
-    )
 
 
 # -------------------------------------------------------------------------------------
@@ -58,21 +50,7 @@ def _limit(
 @hookimpl
 def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
     """§三5.3: blood-use items enter the fund's scope after 40% self-payment."""
-    if not claim.blood:
-        return None
-    self_pay = case.param("blood.self_pay", claim.date)
-    own = apply_rate(claim.blood, self_pay.rate)
-    amount = claim.compliant + claim.blood - own
-    return amount, [
-        step("用血项目费用", "blood-use items", claim.blood),
-        step(
-            f"用血个人先行自付{fmt_rate(self_pay.rate)}",
-            "blood: patient pays first",
-            own,
-            cite=self_pay,
-        ),
-        step("纳入医保范围的合规费用", "compliant amount in scope", amount, cite=self_pay),
-    ]
+    return blood_in_scope(case, claim)
 
 
 @hookimpl
@@ -147,53 +125,8 @@ def _continuous_since(case: Case):
 
 @hookimpl
 def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment:
-    care = claim.care
-    if care == "local":
-        return RateAdjustment(rate=rate)
-    if care in ("filed_residence", "emergency"):
-        return RateAdjustment(
-            rate=rate,
-            step=step(
-                "异地长期居住备案或急诊：比例与市内一致",
-                "filed residence or emergency: local ratio",
-                fmt_rate(rate),
-                cite=CITE_REMOTE,
-            ),
-        )
-    if care == "non_designated":
-        return RateAdjustment(
-            rate=ZERO,
-            step=step(
-                "市外非医保定点医院：基金不予支付",
-                "non-designated hospital: the fund pays nothing",
-                "0%",
-                cite=CITE_REMOTE,
-            ),
-        )
-    if care == "referral":
-        cut = case.param("remote.referral_reduction", claim.date)
-        zh, en = "市外转诊", "referred out of the city"
-    else:
-        kinds = case.param("remote.unreferred_kinds", claim.date)
-        if claim.kind not in kinds.value:
-            raise NotPublished(
-                key=f"remote.unreferred.{claim.kind}",
-                on=claim.date,
-                cite=CITE_REMOTE,
-                reason="the source states the unreferred reduction only for inpatient, "
-                "special-outpatient and listed-drug costs",
-            )
-        cut = case.param("remote.unreferred_reduction", claim.date)
-        zh, en = "未经转诊市外就医", "out of the city without referral"
-    adjusted = max(rate - cut.rate, ZERO)
-    return RateAdjustment(
-        rate=adjusted,
-        step=step(
-            f"{zh}：降低{fmt_rate(cut.rate)}",
-            f"{en}: minus {fmt_rate(cut.rate)} points",
-            f"{fmt_rate(rate)} → {fmt_rate(adjusted)}",
-            cite=cut,
-        ),
+    return remote_care_adjustment(
+        case, claim, rate, cite=CITE_REMOTE, non_designated_cite=CITE_REMOTE
     )
 
 
@@ -254,7 +187,7 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
                 )
             )
             amount = minimum
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 def _shared_limit(
@@ -264,8 +197,7 @@ def _shared_limit(
     docs/interpretations.md); return the part within it."""
     cap = case.param("inpatient_special.limit", claim.date)
     _require_cost_basis(case, "inpatient_special.limit_basis", claim)
-    remaining = _limit(
-        case,
+    remaining = limit(
         ledger,
         "inpatient_special",
         cap,
@@ -309,8 +241,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     cap = _disease_limit(case, claim, disease)
     if cap is not None:
         _require_cost_basis(case, "special.limit_basis", claim)
-        remaining = _limit(
-            case,
+        remaining = limit(
             ledger,
             f"special.{disease}",
             cap,
@@ -339,7 +270,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     if remote is not None:
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {eligible} × {fmt_rate(rate)}", "fund pays", amount))
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
@@ -389,7 +320,7 @@ def _general_outpatient(
     if remote is not None:
         steps.append(remote)
     steps.append(step("统筹基金支付", "fund pays", amount, cite=bands))
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
@@ -402,8 +333,7 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
         f"chronic.rate.{'primary' if claim.facility == 'primary' else 'hospital'}", claim.date
     )
     rate, remote = case.remote_care(claim, ratio.rate)
-    remaining = _limit(
-        case,
+    remaining = limit(
         ledger,
         "chronic",
         cap,
@@ -427,7 +357,7 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     if remote is not None:
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
@@ -440,7 +370,7 @@ def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> Layer
     if remote is not None:
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
@@ -451,8 +381,8 @@ def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerP
     _require_cost_basis(case, "pku.limit_basis", claim)
     ratio = case.param("pku.rate", claim.date)
     rate, remote = case.remote_care(claim, ratio.rate)
-    remaining = _limit(
-        case, ledger, "pku", cap, "cost", "苯丙酮尿症年度医疗费用限额", "PKU yearly cost limit"
+    remaining = limit(
+        ledger, "pku", cap, "cost", "苯丙酮尿症年度医疗费用限额", "PKU yearly cost limit"
     )
     counted = within_limit(compliant, remaining)
     ledger.add("pku", counted)
@@ -464,7 +394,7 @@ def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerP
     if remote is not None:
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
-    return _payment(BASIC, amount, steps)
+    return payment(BASIC, amount, steps)
 
 
 _BASIC_RULES = {
@@ -483,14 +413,6 @@ _BASIC_RULES = {
 # Critical illness §四 and medical assistance §五
 # -------------------------------------------------------------------------------------
 
-CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
-ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
-
-
-def _recipient_statuses(case: Case, on) -> list[str]:
-    recipients = case.param("assistance.recipients", on)
-    return [a for a in case.person.assistance if a in recipients.value]
-
 
 @hookimpl
 def yibao_critical_illness(
@@ -499,29 +421,10 @@ def yibao_critical_illness(
     """§四: on what the patient still bears of inpatient and special-outpatient
     compliant costs, cumulative over the year, by the standard or the hardship table;
     within the yearly cap (Jiangsu item 3)."""
-    kinds = case.param("critical_illness.kinds", claim.date)
-    if claim.kind not in kinds.value or claim.care == "non_designated":
-        why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
-        return _payment(
-            CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)]
-        )
-    hardship = bool(_recipient_statuses(case, claim.date))
-    bands = case.param(
-        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
-    )
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", remaining)
-    steps = [
-        step(
-            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
-        ),
-        step("年度内此前累计", "cumulative before this claim", before),
-    ]
-    if hardship:
-        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
-    shares = banded(before, remaining, bands.bands)
-    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    outside = outside_critical_illness(case, claim)
+    if outside is not None:
+        return outside
+    amount, steps, _ = critical_illness_bands(case, claim, ledger, remaining)
     cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
     if cap is not None and cap.cap is not None:
         room = ledger.limit(
@@ -540,7 +443,7 @@ def yibao_critical_illness(
         steps += list(cap.steps)
     ledger.add("critical_illness.paid", amount)
     steps.append(step("大病保险支付", "critical illness pays", amount))
-    return _payment(CRITICAL, amount, steps)
+    return payment(CRITICAL, amount, steps)
 
 
 @hookimpl
@@ -550,46 +453,4 @@ def yibao_medical_assistance(
     """§五: 100% for 特困供养 and orphans / unsupported children, 80% for other
     recipients, on what the insurance layers left; yearly limits 10,000 (general
     outpatient) and 200,000 (everything else); 50% on rare-disease drugs."""
-    statuses = _recipient_statuses(case, claim.date)
-    if not statuses:
-        return None
-    if claim.care == "non_designated":
-        return _payment(
-            ASSISTANCE,
-            ZERO,
-            [
-                step(
-                    "非定点机构",
-                    "non-designated institution",
-                    "—",
-                    cite="changzhou-resident-2025 §五",
-                )
-            ],
-        )
-    full = case.param("assistance.full_rate_groups", claim.date)
-    if claim.kind == "rare_disease_drug":
-        ratio = case.param("assistance.rare_disease_rate", claim.date)
-    elif any(s in full.value for s in statuses):
-        ratio = case.param("assistance.rate.full", claim.date)
-    else:
-        ratio = case.param("assistance.rate.other", claim.date)
-    bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
-    cap = case.param(f"assistance.limit.{bucket}", claim.date)
-    room = _limit(
-        case,
-        ledger,
-        f"assistance.{bucket}",
-        cap,
-        "payment",
-        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
-        f"medical assistance yearly limit ({bucket})",
-    )
-    amount = min(apply_rate(remaining, ratio.rate), room)
-    ledger.add(f"assistance.{bucket}", amount)
-    steps = [
-        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
-        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
-        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
-    ]
-    return _payment(ASSISTANCE, amount, steps)
+    return medical_assistance(case, claim, ledger, remaining, cite="changzhou-resident-2025 §五")
