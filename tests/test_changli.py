@@ -239,7 +239,8 @@ def test_12_14_emergency_day_10_notice_and_documents(registry):
 
 
 def test_8_2_repair_cost_shown_in_steps(registry):
-    """八.2: two gap years (2023, 2024), 2024 repaid at this year's rate: 1 × 400 = 400."""
+    """八.2: two gap years (2023, 2024), 2024 repaid at this year's rate: 1 × 400 = 400;
+    wait 3 + 2 − 1 = 4 months: 2025-03-10 + 4 months = 2025-07-10, benefits from 07-11."""
     history = [
         {"year": 2022, "region": "changli", "paid_on": dt.date(2021, 11, 20)},
         {"year": 2024, "region": "changli", "paid_on": dt.date(2025, 3, 10)},
@@ -248,4 +249,67 @@ def test_8_2_repair_cost_shown_in_steps(registry):
     result = _evaluate(registry, history=history)
     costs = [s for s in result.coverage.steps if s.label_en.startswith("repair cost")]
     assert costs and costs[0].amount == Decimal("400.00")
-    assert result.coverage.start == dt.date(2025, 6, 10)
+    assert result.coverage.start == dt.date(2025, 7, 11)
+
+
+# -- review cases (worked independently of the rule code) ---------------------------------
+
+
+def test_review_8_1_gap_keeps_zero_credits_and_lowers_cap(registry):
+    """八.1: 2025 and 2026 zero reimbursement, 2027 gap, 2028 zero, scenario 2029.
+    Continuity restarts in 2028: 2028, 2029 = 2 years → no raise. Zero credits 2025,
+    2026, 2028 = 3 × 2000 = 6000, kept across the gap (前期积累的奖励额度继续保留).
+    1 gap year × 2000 = 2000 lower. Fictional base 300000 → 300000 + 6000 − 2000 = 304000."""
+    history = [
+        {"year": 2025, "reimbursed": False},
+        {"year": 2026, "reimbursed": False},
+        {"year": 2028, "reimbursed": False},
+    ]
+    cap = _cap(registry, _scenario(2029, history), load_overlays([FICTIONAL]))
+    assert cap.cap == Decimal("304000.00")
+
+
+def test_review_8_1_two_gap_years_net_change_without_base(registry):
+    """八.1: 2025 zero reimbursement (+2000), 2026–2027 gap (2 × 2000 = 4000 lower),
+    scenario 2028: without a base cap the answer is the net change, 2000 − 4000 = −2000."""
+    cap = _cap(registry, _scenario(2028, [{"year": 2025, "reimbursed": False}]))
+    assert cap.cap is None
+    values = {s.label_en: s.value for s in cap.steps}
+    assert values["net change (yuan)"] == "-2000.00"
+
+
+@pytest.mark.parametrize(
+    ("paid", "flagged", "start"),
+    [
+        (dt.date(2024, 9, 1), False, dt.date(2025, 1, 1)),  # first day of the period
+        (dt.date(2024, 11, 25), False, dt.date(2025, 1, 1)),  # last November day
+        (dt.date(2024, 11, 30), True, dt.date(2025, 1, 1)),  # Nov 26–30: outside a window
+        (dt.date(2024, 12, 29), False, dt.date(2025, 3, 30)),  # after the period: 3 months
+    ],
+)
+def test_review_3_acceptance_windows(registry, paid, flagged, start):
+    """三: Sept–Nov days 1–25, December days 1–28; period 2024-09-01 – 2024-12-28.
+    After the period (12-29): fixed 3 months (八.2), 12-29 + 3 months = 2025-03-29, benefits
+    from 2025-03-30."""
+    record = {"year": 2025, "region": "changli", "paid_on": paid}
+    result = _evaluate(registry, history=[PAID_2024, record], hukou="changli")
+    warned = any(n.kind == "warning" and "acceptance window" in n.text_en for n in result.notices)
+    assert warned is flagged
+    assert result.coverage.start == start
+
+
+def test_review_8_2_repair_cost_three_years(registry):
+    """八.2: last enrolled 2020, gap 2021–2024 (4 years), 2022–2024 repaid at 400 each =
+    1200.00; wait 3 + 4 − 3 = 4 < floor 6 → 6 months; paid 2025-02-10 → from 2025-08-11."""
+    history = [
+        {"year": 2020, "region": "changli", "paid_on": dt.date(2019, 11, 15)},
+        *(
+            {"year": y, "region": "changli", "paid_on": dt.date(2025, 2, 10)}
+            for y in (2022, 2023, 2024)
+        ),
+        {"year": 2025, "region": "changli", "paid_on": dt.date(2025, 2, 10)},
+    ]
+    result = _evaluate(registry, history=history, hukou="changli")
+    costs = [s for s in result.coverage.steps if s.label_en.startswith("repair cost")]
+    assert costs and costs[0].amount == Decimal("1200.00")
+    assert result.coverage.start == dt.date(2025, 8, 11)

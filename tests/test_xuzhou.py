@@ -311,3 +311,20 @@ def test_examples_evaluate(registry: Registry) -> None:
     for path in examples:
         scenario = msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), type=Scenario)
         assert _run(registry, scenario).eligibility.eligible
+
+
+# --- review (worked independently of the rule code) ------------------------------------
+
+
+def test_review_insured_elsewhere_warns_no_double_enrolment_第二十条(registry: Registry) -> None:
+    """第二十条 不得重复参加基本医疗保险: a 徐州-registered resident still insured elsewhere
+    is eligible (第七条(一); the 第十条(四) movers are insured elsewhere by definition) but
+    is told to end or transfer the other insurance first."""
+    result = _run(registry, _scenario(insured_elsewhere=True))
+    assert result.eligibility is not None and result.eligibility.eligible
+    assert any(n.kind == "warning" and n.cite == f"{SOURCE} 第二十条" for n in result.notices)
+
+
+def test_review_no_warning_when_not_insured_elsewhere(registry: Registry) -> None:
+    result = _run(registry, _scenario())
+    assert not any(n.cite == f"{SOURCE} 第二十条" for n in result.notices)

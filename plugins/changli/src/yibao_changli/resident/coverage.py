@@ -3,9 +3,11 @@
 Paid within the central period (三) → 1 January. Newborns enrolled within 90 days of
 birth → from birth; veterans enrolled within 90 days of discharge → from discharge
 (三). Everyone else who pays outside the central period or after a gap waits (八.2):
-a fixed 3 months, plus 1 month for each gap year beyond the first, less 1 month for
-each gap year paid back (repair), never below 6 months in all after a gap of 4 years
-or more. The wait counts from the payment day: benefits from ``paid_on`` + months.
+a fixed 3 months, plus 1 month for each gap year, less 1 month for each gap year paid
+back (repair), never below 6 months in all after a gap of 4 years or more (once
+repaired). The wait counts from the payment day (民法典 §201: the period runs from the
+next day and ends on the corresponding day N months on): benefits from the day after
+``paid_on`` + N months, as everywhere in yibao (docs/interpretations.md).
 
 Readings (docs/interpretations/changli.md): a year counts as enrolled when any
 scheme anywhere has a record for it; a *back-payment* (repair, 补缴) is a record for
@@ -85,19 +87,19 @@ def yibao_coverage(case: Case) -> Coverage:
         )
     months, wait_steps = waiting_months(case, in_central, gap, repaid)
     ends = add_months(paid, months)
-    start = max(ends, case.year_start)
+    start = max(ends + dt.timedelta(days=1), case.year_start)
     steps = [
         *head,
         *gap_steps,
         *wait_steps,
         step(
-            f"等待期自缴费之日起计算：{paid} + {months}个月",
-            f"the wait counts from the payment day: {paid} + {months} months",
+            f"等待期自缴费之日起计算，届满日：{paid} + {months}个月",
+            f"the wait counts from the payment day and ends on {paid} + {months} months",
             ends,
             cite=CITE_WAIT,
         ),
     ]
-    if start != ends:
+    if start != ends + dt.timedelta(days=1):
         steps.append(
             step(
                 "等待期在保险年度开始前届满",
@@ -227,8 +229,12 @@ def waiting_months(
             cite=fixed,
         ),
         step(
-            f"变动待遇等待期：（断保{gap}年 − {free.integer}）× {per_gap.integer}个月",
-            f"variable wait: ({gap} gap years − {free.integer}) × {per_gap.integer} month",
+            f"变动待遇等待期：断保{gap}年 × {per_gap.integer}个月"
+            if not free.integer
+            else f"变动待遇等待期：（断保{gap}年 − {free.integer}）× {per_gap.integer}个月",
+            f"variable wait: {gap} gap years × {per_gap.integer} month"
+            if not free.integer
+            else f"variable wait: ({gap} gap years − {free.integer}) × {per_gap.integer} month",
             f"{variable}个月",
             cite=per_gap,
         ),

@@ -14,7 +14,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
 from yibao.money import ZERO, fmt_rate
-from yibao.results import Eligibility, Premium, PremiumPart, Step
+from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
 SOURCE = "xuzhou-resident-measures-2023"
 CITE_SCOPE = f"{SOURCE} 第七条"
@@ -48,6 +48,20 @@ def yibao_eligibility(case: Case) -> Eligibility:
     person = case.person
     here = case.region.code
     steps: list[Step] = []
+    if person.insured_elsewhere:
+        # 第二十条: no double enrolment. Not a bar to eligibility: people insured
+        # elsewhere who move here are the very group of 第十条(四)(五); they must end
+        # (transfer) the other insurance.
+        case.notice(
+            Notice(
+                kind="warning",
+                text_zh="参保人员不得重复参加基本医疗保险、不得重复享受待遇：须先办理外地参保关系的"
+                "停保或转移接续",
+                text_en="no one may be enrolled in basic medical insurance twice or draw "
+                "benefits twice: the insurance elsewhere must be ended or transferred first",
+                cite=f"{SOURCE} 第二十条",
+            )
+        )
     if person.employment == "retired":
         steps.append(
             step(
