@@ -205,3 +205,19 @@ def _assistance_ratio(case: Case, claim: Claim, statuses: list[str]) -> Param:
     if any(s in full.value for s in statuses):
         return case.param("assistance.rate.full", claim.date)
     return case.param("assistance.rate.other", claim.date)
+
+
+def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
+    """The special-outpatient yearly limit for ``disease`` (``None`` when it has none);
+    an organ transplant's depends on whether the first year after surgery is over."""
+    if disease != "organ_transplant":
+        return case.find_param(f"special.limit.{disease}", claim.date)
+    if claim.months_since_transplant is None:
+        raise NotPublished(
+            key="claims[].months_since_transplant",
+            on=claim.date,
+            reason="the transplant limit depends on the year after surgery; "
+            "give months_since_transplant",
+        )
+    which = "first_year" if claim.months_since_transplant < 12 else "later"
+    return case.param(f"special.limit.organ_transplant.{which}", claim.date)

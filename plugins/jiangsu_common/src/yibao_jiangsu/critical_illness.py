@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.case import Case, CriticalIllnessCap, step
+from yibao.case import Case, CriticalIllnessCap, Ledger, step
 from yibao.errors import NotPublished
+from yibao.model import Claim
 from yibao.money import ZERO, apply_rate
+from yibao.results import Step
 
 CITE = "jiangsu-enrollment-incentives-2025 二.3"
 
@@ -105,3 +107,29 @@ def incentive_changes(case: Case, base: Decimal, on: dt.date) -> tuple[Decimal, 
             )
         )
     return raised, lowered, steps
+
+
+def within_cap(
+    case: Case, claim: Claim, ledger: Ledger, amount: Decimal, steps: list[Step]
+) -> Decimal:
+    """``amount`` of critical illness cut to what remains of the year's cap — whichever
+    layer answers ``yibao_critical_illness_cap`` — and recorded as paid. The cap's own
+    steps join ``steps`` when it bites, or when no cap applies (to say why)."""
+    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
+    if cap is not None and cap.cap is not None:
+        room = ledger.limit(
+            "critical_illness.paid",
+            cap.cap,
+            label_zh="大病保险年度封顶线",
+            label_en="critical-illness yearly cap",
+            basis="payment",
+            cite=cap.steps[-1].cite if cap.steps else "",
+        )
+        if amount > room:
+            steps += list(cap.steps)
+            steps.append(step("达到封顶线", "cap reached", room))
+            amount = room
+    elif cap is not None:
+        steps += list(cap.steps)
+    ledger.add("critical_illness.paid", amount)
+    return amount

@@ -28,6 +28,7 @@ from yibao_changzhou.common import (
     TILTED,
     blood_in_scope,
     critical_illness_bands,
+    disease_limit,
     limit,
     medical_assistance,
     outside_critical_illness,
@@ -221,7 +222,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     large_bands = case.param(f"large_amount.special_bands.{cat}", claim.date)
     steps = [step("合规费用", "compliant amount", compliant)]
     counted = compliant
-    cap = _disease_limit(case, claim, disease)
+    cap = disease_limit(case, claim, disease)
     if cap is not None:
         remaining = limit(
             ledger,
@@ -265,20 +266,6 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
         large_steps = o_large_steps + large_steps
     steps.append(step("统筹基金支付", "pooled fund pays", basic))
     return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
-
-
-def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
-    if disease != "organ_transplant":
-        return case.find_param(f"special.limit.{disease}", claim.date)
-    if claim.months_since_transplant is None:
-        raise NotPublished(
-            key="claims[].months_since_transplant",
-            on=claim.date,
-            reason="the transplant limit depends on the year after surgery; "
-            "give months_since_transplant",
-        )
-    which = "first_year" if claim.months_since_transplant < 12 else "later"
-    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 
 def _general(

@@ -21,12 +21,14 @@ from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
+from yibao_jiangsu.critical_illness import within_cap
 
 from yibao_changzhou.common import (
     BASIC,
     CRITICAL,
     blood_in_scope,
     critical_illness_bands,
+    disease_limit,
     limit,
     medical_assistance,
     outside_critical_illness,
@@ -238,7 +240,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     rate, remote = case.remote_care(claim, ratio.rate)
     steps: list[Step] = []
     counted = compliant
-    cap = _disease_limit(case, claim, disease)
+    cap = disease_limit(case, claim, disease)
     if cap is not None:
         _require_cost_basis(case, "special.limit_basis", claim)
         remaining = limit(
@@ -271,20 +273,6 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
         steps.append(remote)
     steps.append(step(f"统筹基金支付 = {eligible} × {fmt_rate(rate)}", "fund pays", amount))
     return payment(BASIC, amount, steps)
-
-
-def _disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
-    if disease != "organ_transplant":
-        return case.find_param(f"special.limit.{disease}", claim.date)
-    if claim.months_since_transplant is None:
-        raise NotPublished(
-            key="claims[].months_since_transplant",
-            on=claim.date,
-            reason="the transplant limit depends on the year after surgery; "
-            "give months_since_transplant",
-        )
-    which = "first_year" if claim.months_since_transplant < 12 else "later"
-    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 
 def _general_outpatient(
@@ -425,23 +413,7 @@ def yibao_critical_illness(
     if outside is not None:
         return outside
     amount, steps, _ = critical_illness_bands(case, claim, ledger, remaining)
-    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
-    if cap is not None and cap.cap is not None:
-        room = ledger.limit(
-            "critical_illness.paid",
-            cap.cap,
-            label_zh="大病保险年度封顶线",
-            label_en="critical-illness yearly cap",
-            basis="payment",
-            cite=cap.steps[-1].cite if cap.steps else "",
-        )
-        if amount > room:
-            steps += list(cap.steps)
-            steps.append(step("达到封顶线", "cap reached", room))
-            amount = room
-    elif cap is not None:
-        steps += list(cap.steps)
-    ledger.add("critical_illness.paid", amount)
+    amount = within_cap(case, claim, ledger, amount, steps)
     steps.append(step("大病保险支付", "critical illness pays", amount))
     return payment(CRITICAL, amount, steps)
 

@@ -23,6 +23,7 @@ from yibao.errors import NotPublished
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.results import LayerPayment, Step
+from yibao_jiangsu.critical_illness import within_cap
 
 SOURCE = "xuzhou-resident-measures-2023"
 CITE_REMOTE = f"{SOURCE} 第十七条"
@@ -232,21 +233,7 @@ def yibao_critical_illness(
     shares = banded(before, remaining, bands.bands)
     steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
     amount = round_fen(sum((s.payment for s in shares), ZERO))
-    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
-    if cap is not None and cap.cap is not None:
-        room = ledger.limit(
-            "critical_illness.paid",
-            cap.cap,
-            label_zh="大病保险年度封顶线",
-            label_en="critical-illness yearly cap",
-            basis="payment",
-            cite=cap.steps[-1].cite if cap.steps else "",
-        )
-        if amount > room:
-            steps += list(cap.steps)
-            steps.append(step("达到封顶线", "cap reached", room))
-            amount = room
-    ledger.add("critical_illness.paid", amount)
+    amount = within_cap(case, claim, ledger, amount, steps)
     steps.append(step("大病保险支付", "critical illness pays", amount))
     return _payment(CRITICAL, amount, steps)
 
