@@ -1,0 +1,226 @@
+"""``yibao report`` and ``yibao personas``: commands added through ``yibao.commands``.
+
+matplotlib, Rich and the engine are imported inside the commands, so ``yibao --help``
+stays fast. Errors follow the CLI's conventions: one message naming the file and the
+field, exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from yibao.cli import _guard, lang_option, params_option
+
+FORMATS = ("terminal", "md", "html", "json", "csv")
+
+
+@click.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--personas", "with_personas", is_flag=True, help="Add every bundled persona.")
+@click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@params_option
+@lang_option
+@click.option(
+    "--grid",
+    help="Compliant amounts sampled for the patient-share chart, comma-separated "
+    "(default: 500 … 1,000,000 in 22 steps).",
+)
+@click.option("--no-charts", is_flag=True, help="Leave the charts out (faster).")
+@_guard
+def report(
+    scenarios: Sequence[Path],
+    with_personas: bool,
+    codes: str | None,
+    fmt: str,
+    output: Path | None,
+    params: Sequence[Path],
+    lang: str,
+    grid: str | None,
+    no_charts: bool,
+) -> None:
+    """Compare SCENARIO files (TOML or JSON, or persona names) across regions, as if the
+    person lived in each: tables, differences in words, charts and cited sources."""
+    from yibao.cli import _region_list
+    from yibao.registry import default_registry, load_overlays
+
+    from yibao_reports import samples
+    from yibao_reports.build import build_report, work_units
+
+    sources = _sources(scenarios, with_personas)
+    registry = default_registry()
+    regions = _region_list(codes, registry)
+    overlays = load_overlays(params)
+    amounts = () if no_charts else (_grid(grid) if grid else samples.DEFAULT_GRID)
+    total = work_units(len(sources), regions, amounts)
+    with _progress(total) as tick:
+        built = build_report(
+            sources, regions, registry=registry, overlays=overlays, grid=amounts, tick=tick
+        )
+    _write(built, fmt, output, lang)
+
+
+def _sources(paths: Sequence[Path], with_personas: bool) -> list[tuple[str, Any]]:
+    from yibao.scenario_io import load_scenario
+
+    from yibao_reports.personas import persona_name, persona_paths
+
+    if not paths and not with_personas:
+        raise click.UsageError("give SCENARIO files, persona names or --personas")
+    bundled = {p.stem: p for p in persona_paths()}
+    out = []
+    for path in paths:
+        if not path.exists() and path.name in bundled:
+            out.append((persona_name(bundled[path.name]), load_scenario(bundled[path.name])))
+        else:
+            out.append((str(path), load_scenario(path)))
+    if with_personas:
+        out += [(persona_name(p), load_scenario(p)) for p in persona_paths()]
+    return out
+
+
+def _grid(text: str) -> tuple[Any, ...]:
+    from yibao.money import parse_money
+
+    try:
+        amounts = tuple(sorted({parse_money(p.strip()) for p in text.split(",") if p.strip()}))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--grid") from None
+    if not amounts:
+        raise click.BadParameter("give at least one amount", param_hint="--grid")
+    return amounts
+
+
+class _progress:
+    """A Rich progress bar on stderr when it is a terminal; otherwise nothing."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not sys.stderr.isatty() or self.total < 20:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("yibao report", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:
+    if fmt == "terminal":
+        _terminal(built, output, lang)
+        return
+    if fmt == "json":
+        from yibao_reports.data import to_json
+
+        text = to_json(built)
+    elif fmt == "csv":
+        from yibao_reports.data import to_csv
+
+        text = to_csv(built)
+    elif fmt == "html":
+        from yibao_reports.charts import svg_charts
+        from yibao_reports.html import to_html
+
+        text = to_html(built, lang, svg_charts(built))
+    else:
+        text = _markdown(built, output, lang)
+    _emit(text, output)
+
+
+def _markdown(built: Any, output: Path | None, lang: str) -> str:
+    from yibao_reports.charts import svg_charts
+    from yibao_reports.markdown import to_markdown
+
+    if output is None:
+        return to_markdown(built, lang, None)
+    links = {}
+    for name, svg in svg_charts(built).items():
+        target = output.with_name(f"{output.stem}-{name}.svg")
+        _emit(svg, target)
+        links[name] = target.name
+    return to_markdown(built, lang, links)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except OSError as exc:
+        from yibao.errors import InputError
+
+        raise InputError(str(output), f"cannot write the report: {exc.strerror}") from None
+
+
+def _terminal(built: Any, output: Path | None, lang: str) -> None:
+    from rich.console import Console
+
+    from yibao_reports.terminal import print_report
+
+    if output is None:
+        print_report(built, Console(highlight=False), lang)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="\n") as f:
+            console = Console(file=f, width=120, highlight=False, color_system=None)
+            print_report(built, console, lang)
+    except OSError as exc:
+        from yibao.errors import InputError
+
+        raise InputError(str(output), f"cannot write the report: {exc.strerror}") from None
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+def personas(as_json: bool) -> None:
+    """List the bundled personas: name and one-line story (use them with `yibao report`)."""
+    from yibao.scenario_io import load_scenario
+
+    from yibao_reports.personas import persona_name, persona_paths
+
+    rows = []
+    for path in persona_paths():
+        scenario = load_scenario(path)
+        rows.append(
+            {
+                "name": path.stem,
+                "file": persona_name(path),
+                "year": scenario.year,
+                "scheme": scenario.person.scheme,
+                "title": scenario.title or "",
+            }
+        )
+    if as_json:
+        from yibao.render import print_json
+
+        print_json(rows)
+        return
+    from rich.table import Table
+    from yibao.render import console
+
+    table = Table(title="personas · yibao report NAME | --personas", title_justify="left")
+    for col in ("name", "year", "scheme", "story"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["name"], str(row["year"]), row["scheme"], row["title"])
+    console().print(table)
