@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from yibao.cli_plugin import plugin, plugin_selection
+
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 
@@ -105,6 +107,7 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao")
+@plugin_selection
 def main() -> None:
     """yibao 医保: what a person pays and gets back under Chinese public medical insurance,
     region by region, with every number traced to its policy source."""
@@ -112,34 +115,63 @@ def main() -> None:
 
 @main.command()
 @click.argument("code", required=False)
+@click.option(
+    "--layers",
+    is_flag=True,
+    help="For CODE: which layer (province, city, overlay) answers each hook and parameter.",
+)
+@click.option("--scheme", help="With --layers: only this scheme.")
 @json_option
 @_guard
-def regions(code: str | None, as_json: bool) -> None:
-    """List installed regions (or show one): schemes, years, layers, sources, versions."""
+def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -> None:
+    """List installed regions and overlays (or show one): schemes, years, layers, sources,
+    distributions and versions; broken and disabled plugins say why."""
     from yibao.registry import default_registry
-    from yibao.render import print_json, print_regions
+    from yibao.render import print_json, print_layer_maps, print_regions
 
     registry = default_registry()
     installed = registry.installed()
+    if layers:
+        if code is None:
+            raise click.UsageError("--layers needs a region CODE")
+        schemes = [scheme] if scheme else list(registry.region(code).layers)
+        maps = [registry.layer_map(code, s) for s in schemes]
+        print_layer_maps(maps, as_json=as_json)
+        return
+    overlays = registry.overlays()
     if code is not None:
-        registry.region(code)  # a clear error for an unknown or broken region
+        registry.region(code)  # a clear error for an unknown, broken or disabled region
         installed = {code: installed[code]}
+        overlays = [o for o in overlays if o.overlay is not None and o.overlay.region == code]
     if as_json:
         print_json(
             [
                 {
+                    "kind": "region",
                     "code": item.code,
                     "distribution": item.distribution,
                     "version": item.version,
-                    "status": "ok" if item.plugin else "broken",
-                    "error": item.error,
+                    "status": item.status,
+                    "error": item.error or item.disabled,
                     "info": item.plugin.info if item.plugin else None,
                 }
                 for item in installed.values()
             ]
+            + [
+                {
+                    "kind": "overlay",
+                    "code": o.name,
+                    "region": o.overlay.region if o.overlay else None,
+                    "distribution": o.distribution,
+                    "version": o.version,
+                    "status": o.status,
+                    "error": o.error or o.disabled,
+                }
+                for o in overlays
+            ]
         )
         return
-    print_regions(list(installed.values()))
+    print_regions(list(installed.values()), overlays)
 
 
 @main.command()
@@ -242,6 +274,9 @@ def demo(lang: str, as_json: bool) -> None:
     for path, comparison in zip(examples, comparisons, strict=True):
         click.echo()
         print_comparison(comparison, lang=lang, source=path.name)
+
+
+main.add_command(plugin)
 
 
 def _region_list(codes: str | None, registry: Any) -> list[str]:

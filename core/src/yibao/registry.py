@@ -5,32 +5,65 @@ discovered exactly as a third party's would be:
 
 - group ``yibao.regions``: name = region code, object = a :class:`RegionPlugin`;
 - group ``yibao.overlays``: object = an :class:`OverlayPlugin` that stacks more rules
-  on top of an installed region.
+  (and parameter files) on top of an installed region.
 
 Each (region, scheme) gets its own :class:`pluggy.PluginManager`, so regions never
-answer for each other. A plugin that fails to import is listed as broken, not fatal.
+answer for each other. Loading is safe: a plugin that fails to import is listed as
+broken with its distribution and error, and an exception raised inside a hook becomes
+a :class:`PluginError` naming the distribution and layer, so it is that region's error
+only. :class:`Selection` (``--only``/``--disable``, ``YIBAO_PLUGINS``/``YIBAO_DISABLE``)
+chooses which entry points load at all.
+
+:func:`layer_map` explains a stack: which layer answers each hook and each parameter,
+and the conflicts (two unordered plugins claiming the same thing) that stop a stack
+from being built. See docs/plugins.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points, packages_distributions
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
+import msgspec
 import pluggy
 
-from yibao import hookspecs
+from yibao import hookimpl, hookspecs
 from yibao.errors import InputError, UnknownRegion, YibaoError
-from yibao.params import ParameterFile, ParameterSet, check_overlay, load_parameter_file
+from yibao.params import (
+    Gap,
+    Param,
+    ParameterFile,
+    ParameterSet,
+    check_overlay,
+    load_parameter_file,
+)
 from yibao.results import RegionInfo
 
 REGION_GROUP = "yibao.regions"
 OVERLAY_GROUP = "yibao.overlays"
 TRACE_ENV = "YIBAO_TRACE"
 """Set to 1 to print every hook call with its arguments and result to stderr."""
+ONLY_ENV = "YIBAO_PLUGINS"
+"""Comma-separated allow-list of plugins to load (region codes, overlay names or
+distribution names). Set but empty: load none."""
+DISABLE_ENV = "YIBAO_DISABLE"
+"""Comma-separated plugins not to load (region codes, overlay names or distributions)."""
+
+Role = Literal["province", "city", "overlay"]
+
+
+# -------------------------------------------------------------------------------------
+# What entry points provide
+# -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -39,7 +72,9 @@ class RegionPlugin:
 
     :param info: The region's description.
     :param layers: For each scheme, the layer plugins (modules or objects with
-        ``@hookimpl`` functions), lowest first: provincial layer, then the city's.
+        ``@hookimpl`` functions), lowest first: provincial layer, then the city's. The
+        order of this tuple is the declared order of the layers: a higher layer's
+        answer overrides a lower one's.
     """
 
     info: RegionInfo
@@ -51,24 +86,135 @@ class OverlayPlugin:
     """What a ``yibao.overlays`` entry point provides: rules stacked on a region.
 
     :param region: The region code amended.
-    :param plugin: The layer plugin registered on top of the region's stack.
+    :param plugin: The layer plugin registered on top of the region's stack (it may
+        return parameter files from ``yibao_parameter_files`` too).
     :param scheme: The scheme amended, or ``None`` for all of the region's schemes.
+    :param order: The declared order among overlays on one region: a higher order is
+        stacked above a lower one. Two overlays with the same order that claim the same
+        parameter for overlapping dates, or both answer the same first-result hook with
+        the same ``tryfirst``/``trylast``, are a conflict.
+    :param years: Scheme years the overlay adds to those the region declares (e.g. a
+        new year's premium table).
     """
 
     region: str
     plugin: object
     scheme: str | None = None
+    order: int = 0
+    years: tuple[int, ...] = ()
+
+
+# -------------------------------------------------------------------------------------
+# Choosing which plugins load
+# -------------------------------------------------------------------------------------
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def _names(text: str | None) -> frozenset[str] | None:
+    if text is None:
+        return None
+    return frozenset(_norm(n) for n in text.split(",") if n.strip())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which entry points load: an allow-list (``None``: all) minus a deny-list.
+
+    A plugin matches a name when its entry-point name (region code, overlay name) or
+    its distribution name is that name (case and ``-``/``_`` ignored). Provincial
+    layers are not entry points: they load with the region that stacks on them.
+    """
+
+    only: frozenset[str] | None = None
+    disable: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Selection:
+        """The selection given by ``YIBAO_PLUGINS`` and ``YIBAO_DISABLE``."""
+        environ = os.environ if environ is None else environ
+        return cls(
+            only=_names(environ.get(ONLY_ENV)),
+            disable=_names(environ.get(DISABLE_ENV)) or frozenset(),
+        )
+
+    @classmethod
+    def parse(cls, only: Iterable[str] = (), disable: Iterable[str] = ()) -> Selection:
+        """A selection from option values (each may itself be comma-separated);
+        with no ``only`` and no ``disable`` given, the environment decides."""
+        only_text = ",".join(only)
+        disable_text = ",".join(disable)
+        env = cls.from_env()
+        return cls(
+            only=_names(only_text) if only_text else env.only,
+            disable=(_names(disable_text) or frozenset()) | env.disable,
+        )
+
+    def why_not(self, *names: str) -> str | None:
+        """``None`` when a plugin known by ``names`` loads, else the reason it does not."""
+        mine = {_norm(n) for n in names}
+        if mine & self.disable:
+            return f"disabled (--disable or {DISABLE_ENV})"
+        if self.only is not None and not mine & self.only:
+            return f"not selected (--only or {ONLY_ENV})"
+        return None
+
+
+# -------------------------------------------------------------------------------------
+# Installed plugins
+# -------------------------------------------------------------------------------------
 
 
 @dataclass
 class Installed:
-    """One installed region entry point, loaded or broken."""
+    """One installed region entry point: loaded, broken or not selected."""
 
     code: str
     distribution: str
     version: str
     plugin: RegionPlugin | None = None
     error: str | None = None
+    disabled: str | None = None
+    """Why the entry point was not loaded (``--disable``, ``--only``), if so."""
+
+    @property
+    def status(self) -> Literal["ok", "broken", "disabled"]:
+        if self.disabled is not None:
+            return "disabled"
+        return "ok" if self.plugin is not None else "broken"
+
+
+@dataclass
+class InstalledOverlay:
+    """One installed overlay entry point: loaded, broken or not selected."""
+
+    name: str
+    distribution: str
+    version: str
+    overlay: OverlayPlugin | None = None
+    error: str | None = None
+    disabled: str | None = None
+
+    @property
+    def status(self) -> Literal["ok", "broken", "disabled"]:
+        if self.disabled is not None:
+            return "disabled"
+        return "ok" if self.overlay is not None else "broken"
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """One layer of a stack, with where it comes from."""
+
+    name: str
+    role: Role
+    distribution: str
+    version: str
+    plugin: object
+    order: int = 0
+    """Overlays: their declared order; region layers: their position in the stack."""
 
 
 @dataclass
@@ -81,6 +227,31 @@ class Stack:
     params: ParameterSet
     layer_names: tuple[str, ...]
     overlays: tuple[str, ...] = ()
+    layers: tuple[LayerRef, ...] = ()
+    """The layers, lowest first, with their roles and distributions."""
+
+
+class PluginError(YibaoError):
+    """A hook raised an unexpected exception: names the distribution and layer."""
+
+    def __init__(self, message: str, *, distribution: str, layer: str, hook: str) -> None:
+        self.distribution = distribution
+        self.layer = layer
+        self.hook = hook
+        super().__init__(message)
+
+
+class PluginConflict(YibaoError):
+    """Two plugins of one region claim the same thing without a declared order."""
+
+    def __init__(self, code: str, scheme: str, conflicts: Sequence[Conflict]) -> None:
+        self.conflicts = tuple(conflicts)
+        lines = "; ".join(str(c) for c in conflicts)
+        super().__init__(
+            f"region {code!r} ({scheme}) has conflicting plugins: {lines}. Declare an order "
+            "(OverlayPlugin.order, or tryfirst/trylast on the hook) or leave one out with "
+            f"--disable / {DISABLE_ENV}"
+        )
 
 
 def _dist_of(ep: EntryPoint) -> tuple[str, str]:
@@ -90,17 +261,58 @@ def _dist_of(ep: EntryPoint) -> tuple[str, str]:
     return dist.metadata["Name"], dist.version
 
 
+@cache
+def _package_dists() -> Mapping[str, list[str]]:
+    return packages_distributions()
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "-"
+
+
 def _layer_name(plugin: object) -> str:
     return getattr(plugin, "LAYER_NAME", None) or getattr(plugin, "__name__", repr(plugin))
 
 
+def _layer_dist(plugin: object, fallback: tuple[str, str]) -> tuple[str, str]:
+    """The distribution that ships a layer module (a provincial layer stacked by a
+    city's plugin comes from its own distribution), else ``fallback``."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    module = getattr(plugin, "__name__", None)
+    if not isinstance(module, str):
+        return fallback
+    top = module.split(".")[0]
+    dists = _package_dists().get(top)
+    if dists:
+        return dists[0], _version(dists[0])
+    try:  # an editable install lists no files: try the package's own name
+        found = distribution(top)
+    except PackageNotFoundError:
+        return fallback
+    return found.metadata["Name"], found.version
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
 @dataclass
 class Registry:
-    """The installed regions, loaded once; stacks are built on first use and cached."""
+    """The installed regions, loaded once; stacks are built on first use and cached.
+
+    :param selection: Which entry points load (default: from the environment).
+    """
 
     _installed: dict[str, Installed] | None = None
-    _overlays: list[tuple[OverlayPlugin, str]] = field(default_factory=list)
+    _overlays: list[InstalledOverlay] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
+    selection: Selection | None = None
 
     @classmethod
     def from_plugins(
@@ -113,34 +325,57 @@ class Registry:
             code: Installed(code=code, distribution="(in process)", version="-", plugin=plugin)
             for code, plugin in plugins.items()
         }
-        registry._overlays = [(o, "(in process)") for o in overlays]
+        registry._overlays = [
+            InstalledOverlay(
+                name=f"overlay-{i}", distribution="(in process)", version="-", overlay=o
+            )
+            for i, o in enumerate(overlays)
+        ]
         return registry
 
     def installed(self) -> dict[str, Installed]:
-        """Every ``yibao.regions`` entry point by code, loading each (errors kept)."""
+        """Every ``yibao.regions`` entry point by code, loading each selected one (errors
+        kept, never raised)."""
         if self._installed is None:
+            selection = self.selection or Selection.from_env()
             self._installed = {}
             for ep in sorted(entry_points(group=REGION_GROUP), key=lambda e: e.name):
                 name, version = _dist_of(ep)
                 item = Installed(code=ep.name, distribution=name, version=version)
-                try:
-                    plugin = ep.load()
-                    if not isinstance(plugin, RegionPlugin):
-                        raise TypeError(f"{ep.value} is not a yibao.registry.RegionPlugin")
-                    item.plugin = plugin
-                except Exception as exc:  # a broken plugin is reported, never fatal
-                    item.error = f"{type(exc).__name__}: {exc}"
+                item.disabled = selection.why_not(ep.name, name)
+                if item.disabled is None:
+                    try:
+                        plugin = ep.load()
+                        if not isinstance(plugin, RegionPlugin):
+                            raise TypeError(f"{ep.value} is not a yibao.registry.RegionPlugin")
+                        item.plugin = plugin
+                    except Exception as exc:  # a broken plugin is reported, never fatal
+                        item.error = _error_text(exc)
                 self._installed[ep.name] = item
-            for ep in entry_points(group=OVERLAY_GROUP):
-                name, _ = _dist_of(ep)
-                try:
-                    overlay = ep.load()
-                except Exception as exc:
-                    print(f"yibao: overlay {ep.name} from {name} failed: {exc}", file=sys.stderr)
-                    continue
-                if isinstance(overlay, OverlayPlugin):
-                    self._overlays.append((overlay, name))
+            for ep in sorted(entry_points(group=OVERLAY_GROUP), key=lambda e: e.name):
+                name, version = _dist_of(ep)
+                over = InstalledOverlay(name=ep.name, distribution=name, version=version)
+                over.disabled = selection.why_not(ep.name, name)
+                if over.disabled is None:
+                    try:
+                        overlay = ep.load()
+                        if not isinstance(overlay, OverlayPlugin):
+                            raise TypeError(f"{ep.value} is not a yibao.registry.OverlayPlugin")
+                        over.overlay = overlay
+                    except Exception as exc:
+                        over.error = _error_text(exc)
+                        print(
+                            f"yibao: overlay {ep.name} from {name} {version} is broken: "
+                            f"{over.error}",
+                            file=sys.stderr,
+                        )
+                self._overlays.append(over)
         return self._installed
+
+    def overlays(self) -> list[InstalledOverlay]:
+        """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""
+        self.installed()
+        return list(self._overlays)
 
     def codes(self) -> list[str]:
         """Codes of the regions that loaded."""
@@ -151,49 +386,125 @@ class Registry:
         item = self.installed().get(code)
         if item is None:
             raise UnknownRegion(code, self.codes())
+        if item.disabled is not None:
+            raise YibaoError(f"region {code!r} from {item.distribution} is {item.disabled}")
         if item.plugin is None:
             raise YibaoError(
                 f"region {code!r} from {item.distribution} {item.version} is broken: {item.error}"
             )
         return item.plugin
 
-    def stack(self, code: str, scheme: str) -> Stack:
-        """The plugin stack of ``code`` for ``scheme``, built once."""
-        cached = self._stacks.get((code, scheme))
-        if cached is not None:
-            return cached
+    def _layers(self, code: str, scheme: str) -> tuple[RegionPlugin, list[LayerRef], list[int]]:
         plugin = self.region(code)
         layers = plugin.layers.get(scheme)
         if not layers:
             offered = ", ".join(plugin.layers) or "none"
             raise YibaoError(f"region {code!r} has no {scheme!r} scheme; its schemes: {offered}")
+        item = self.installed()[code]
+        own = (item.distribution, item.version)
+        refs = []
+        for i, layer in enumerate(layers):
+            role: Role = "city" if i == len(layers) - 1 else "province"
+            role = getattr(layer, "LAYER_ROLE", None) or role
+            dist, version = _layer_dist(layer, own)
+            refs.append(LayerRef(_layer_name(layer), role, dist, version, layer, order=i))
+        mine = [
+            o
+            for o in self._overlays
+            if o.overlay is not None
+            and o.overlay.region == code
+            and o.overlay.scheme in (None, scheme)
+        ]
+        years: list[int] = []
+        for o in sorted(mine, key=lambda o: (o.overlay.order, o.distribution, o.name)):  # type: ignore[union-attr]
+            assert o.overlay is not None
+            refs.append(
+                LayerRef(
+                    f"{_layer_name(o.overlay.plugin)} (overlay {o.name} from {o.distribution})",
+                    "overlay",
+                    o.distribution,
+                    o.version,
+                    o.overlay.plugin,
+                    order=o.overlay.order,
+                )
+            )
+            years.extend(o.overlay.years)
+        return plugin, refs, years
+
+    def _manager(self, code: str, scheme: str, refs: Sequence[LayerRef]) -> pluggy.PluginManager:
         pm = pluggy.PluginManager("yibao")
         pm.add_hookspecs(hookspecs)
-        names = []
-        for layer in layers:
-            pm.register(layer, name=f"{code}.{scheme}:{_layer_name(layer)}")
-            names.append(_layer_name(layer))
-        for overlay, dist in self._overlays:
-            if overlay.region == code and overlay.scheme in (None, scheme):
-                pm.register(overlay.plugin, name=f"{code}.{scheme}:overlay:{dist}")
-                names.append(f"{_layer_name(overlay.plugin)} (overlay from {dist})")
+        for ref in refs:
+            suffix = f"overlay:{ref.distribution}:{ref.name}" if ref.role == "overlay" else ref.name
+            pm.register(ref.plugin, name=f"{code}.{scheme}:{suffix}")
         pm.check_pending()  # a misspelt hook name fails here, not silently later
+        return pm
+
+    def _files(
+        self, pm: pluggy.PluginManager, refs: Sequence[LayerRef]
+    ) -> list[tuple[LayerRef, ParameterFile]]:
+        """Each layer's parameter files, lowest layer first (a layer's own order kept)."""
+        files = []
+        impls = pm.hook.yibao_parameter_files.get_hookimpls()
+        for ref in refs:
+            for impl in impls:
+                if impl.plugin is ref.plugin and not (impl.wrapper or impl.hookwrapper):
+                    files.extend((ref, load_parameter_file(p)) for p in impl.function() or ())
+        return files
+
+    def stack(self, code: str, scheme: str) -> Stack:
+        """The plugin stack of ``code`` for ``scheme``, built once.
+
+        Raises :class:`PluginConflict` when two unordered plugins claim the same
+        parameter or first-result hook (see :func:`layer_map`).
+        """
+        cached = self._stacks.get((code, scheme))
+        if cached is not None:
+            return cached
+        plugin, refs, years = self._layers(code, scheme)
+        pm = self._manager(code, scheme, refs)
+        files = self._guarded_files(pm, refs)
+        conflicts = _hook_conflicts(pm, refs) + _param_conflicts(files)
+        if conflicts:
+            raise PluginConflict(code, scheme, conflicts)
+        _guard_hooks(pm, refs)
         if os.environ.get(TRACE_ENV):
             _trace(pm, code, scheme)
-        files = [
-            load_parameter_file(path)
-            for paths in reversed(pm.hook.yibao_parameter_files())
-            for path in paths
-        ]
         stack = Stack(
-            info=plugin.info,
+            info=_with_years(plugin.info, scheme, years),
             scheme=scheme,
             pm=pm,
-            params=ParameterSet(files),
-            layer_names=tuple(names),
+            params=ParameterSet(f for _, f in files),
+            layer_names=tuple(ref.name for ref in refs),
+            layers=tuple(refs),
         )
         self._stacks[(code, scheme)] = stack
         return stack
+
+    def _guarded_files(
+        self, pm: pluggy.PluginManager, refs: Sequence[LayerRef]
+    ) -> list[tuple[LayerRef, ParameterFile]]:
+        try:
+            return self._files(pm, refs)
+        except YibaoError:
+            raise
+        except Exception as exc:
+            raise _plugin_error(exc, "yibao_parameter_files", _frame_owners(pm, refs)) from exc
+
+    def layer_map(self, code: str, scheme: str) -> LayerMap:
+        """Which layer answers each hook and parameter of ``code``'s ``scheme`` stack,
+        and its conflicts; built without raising for conflicts."""
+        _, refs, _ = self._layers(code, scheme)
+        pm = self._manager(code, scheme, refs)
+        files = self._guarded_files(pm, refs)
+        return LayerMap(
+            code=code,
+            scheme=scheme,
+            layers=tuple(refs),
+            hooks=_hook_rows(pm, refs),
+            params=_param_rows(files),
+            conflicts=tuple(_hook_conflicts(pm, refs) + _param_conflicts(files)),
+        )
 
     def with_overlays(self, stack: Stack, overlays: Sequence[ParameterFile]) -> Stack:
         """``stack`` with parameter overlays (``--params``) applied on top.
@@ -217,7 +528,101 @@ class Registry:
             params=ParameterSet([*stack.params.files, *mine]),
             layer_names=stack.layer_names,
             overlays=tuple(o.path for o in mine),
+            layers=stack.layers,
         )
+
+
+def _with_years(info: RegionInfo, scheme: str, years: Sequence[int]) -> RegionInfo:
+    if not years:
+        return info
+    schemes = tuple(
+        msgspec.structs.replace(s, years=tuple(sorted({*s.years, *years})))
+        if s.scheme == scheme
+        else s
+        for s in info.schemes
+    )
+    return msgspec.structs.replace(info, schemes=schemes)
+
+
+# -------------------------------------------------------------------------------------
+# Safe hooks: an exception inside a hook names its distribution and layer
+# -------------------------------------------------------------------------------------
+
+
+def _frame_owners(pm: pluggy.PluginManager, refs: Sequence[LayerRef]) -> _Owners:
+    modules: dict[str, LayerRef] = {}
+    codes: dict[object, LayerRef] = {}
+    by_plugin = {id(ref.plugin): ref for ref in refs}
+    for ref in refs:
+        module = getattr(ref.plugin, "__name__", None)
+        if isinstance(module, str) and module not in ("yibao",) and not module.startswith("yibao."):
+            modules[module] = ref
+    for name in _spec_names():
+        for impl in getattr(pm.hook, name).get_hookimpls():
+            ref = by_plugin.get(id(impl.plugin))
+            if ref is not None:
+                codes[getattr(impl.function, "__code__", None)] = ref
+    return _Owners(modules, codes)
+
+
+@dataclass(frozen=True)
+class _Owners:
+    modules: Mapping[str, LayerRef]
+    codes: Mapping[object, LayerRef]
+
+    def of(self, tb: TracebackType | None) -> LayerRef | None:
+        """The layer owning the innermost frame of ``tb`` that belongs to a layer."""
+        frames = [frame for frame, _ in traceback.walk_tb(tb)]
+        for frame in reversed(frames):
+            module = frame.f_globals.get("__name__", "")
+            for name, ref in self.modules.items():
+                if module == name or module.startswith(name + "."):
+                    return ref
+            ref = self.codes.get(frame.f_code)
+            if ref is not None:
+                return ref
+        return None
+
+
+def _plugin_error(exc: Exception, hook: str, owners: _Owners) -> PluginError:
+    ref = owners.of(exc.__traceback__)
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    dist = f"{ref.distribution} {ref.version}" if ref else "an unknown distribution"
+    layer = ref.name if ref else "?"
+    return PluginError(
+        f"plugin error in {dist} (layer {layer}, {hook}): {_error_text(exc)} "
+        f"(in {where.filename}:{where.lineno}, {where.name})",
+        distribution=ref.distribution if ref else "?",
+        layer=layer,
+        hook=hook,
+    )
+
+
+def _guard_hooks(pm: pluggy.PluginManager, refs: Sequence[LayerRef]) -> None:
+    """Register an outermost wrapper on every hook turning an unexpected exception into
+    a :class:`PluginError` (``YibaoError`` and its ``NotPublished`` pass unchanged)."""
+    owners = _frame_owners(pm, refs)
+    guard = _Guard()
+    for name in _spec_names():
+
+        def wrap(hook: str = name):  # type: ignore[no-untyped-def]
+            try:
+                return (yield)
+            except YibaoError:
+                raise
+            except Exception as exc:
+                raise _plugin_error(exc, hook, owners) from exc
+
+        setattr(guard, f"guard_{name}", hookimpl(wrapper=True, tryfirst=True, specname=name)(wrap))
+    pm.register(guard, name="yibao:guard")
+
+
+class _Guard:
+    """The plugin holding the guard wrappers (a plain, hashable object)."""
+
+
+def _spec_names() -> list[str]:
+    return sorted(n for n in dir(hookspecs) if n.startswith("yibao_"))
 
 
 def _trace(pm: pluggy.PluginManager, code: str, scheme: str) -> None:
@@ -226,9 +631,251 @@ def _trace(pm: pluggy.PluginManager, code: str, scheme: str) -> None:
         print(f"[yibao {code}/{scheme}] {hook_name}({args})", file=sys.stderr)
 
     def after(outcome, hook_name, hook_impls, kwargs):
+        if outcome.exception is not None:
+            print(f"[yibao {code}/{scheme}] {hook_name} raised {outcome.exception!r}",
+                  file=sys.stderr)  # fmt: skip
+            return
         print(f"[yibao {code}/{scheme}] {hook_name} -> {outcome.get_result()!r}", file=sys.stderr)
 
     pm.add_hookcall_monitoring(before, after)
+
+
+# -------------------------------------------------------------------------------------
+# The layer map and conflicts
+# -------------------------------------------------------------------------------------
+
+HookHow = Literal["answers", "overrides", "fallback", "wraps", "adds", "inherits", "—"]
+
+
+@dataclass(frozen=True)
+class HookRow:
+    """How one hook is answered in a stack.
+
+    ``cells`` has one entry per layer (lowest first): ``answers`` (the first answer, no
+    lower layer implements the hook), ``overrides`` (answers before a lower layer's
+    implementation), ``fallback`` (asked only when those before return ``None``),
+    ``wraps`` (adjusts the answer of those below), ``adds`` (every answer is used),
+    ``inherits`` (no implementation; a lower layer's answer stands) or ``—``.
+    """
+
+    hook: str
+    firstresult: bool
+    cells: tuple[tuple[HookHow, ...], ...]
+    order: tuple[str, ...]
+    """Implementations in call order, ``layer:function`` (wrappers first)."""
+
+
+@dataclass(frozen=True)
+class ParamEntry:
+    layer: str
+    role: Role
+    valid_from: dt.date
+    valid_to: dt.date | None
+    cite: str
+
+    @property
+    def span(self) -> str:
+        return f"{self.valid_from}…{self.valid_to or ''}"
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """Which layer answers one parameter key, for which dates.
+
+    ``how``: ``answers`` (one layer gives it), ``overrides`` (a higher layer gives it
+    for dates a lower layer also covers: the higher one wins there), ``extends`` (layers
+    give it for different dates), ``unpublished`` (declared as a gap and given by no
+    layer) or ``fills`` (declared a gap below, given above).
+    """
+
+    key: str
+    kind: str
+    how: Literal["answers", "overrides", "extends", "unpublished", "fills"]
+    entries: tuple[ParamEntry, ...]
+    """Every entry, topmost layer first."""
+    gap: Gap | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two plugins of one region claiming the same thing without a declared order."""
+
+    kind: Literal["parameter", "hook"]
+    subject: str
+    plugins: tuple[str, str]
+    detail: str
+
+    def __str__(self) -> str:
+        a, b = self.plugins
+        return f"{self.kind} {self.subject}: {a} and {b} {self.detail}"
+
+
+@dataclass(frozen=True)
+class LayerMap:
+    """A stack explained: its layers, hooks, parameters and conflicts."""
+
+    code: str
+    scheme: str
+    layers: tuple[LayerRef, ...]
+    hooks: tuple[HookRow, ...]
+    params: tuple[ParamRow, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def _impl_name(impl: pluggy.HookImpl, ref: LayerRef) -> str:
+    marks = [m for m in ("tryfirst", "trylast") if getattr(impl, m)]
+    suffix = f" [{', '.join(marks)}]" if marks else ""
+    return f"{ref.name}:{impl.function.__name__}{suffix}"
+
+
+def _impls(pm: pluggy.PluginManager, name: str) -> list[pluggy.HookImpl]:
+    """Implementations of hook ``name`` in call order: wrappers, then the others."""
+    impls = list(reversed(getattr(pm.hook, name).get_hookimpls()))
+    return [i for i in impls if i.wrapper or i.hookwrapper] + [
+        i for i in impls if not (i.wrapper or i.hookwrapper)
+    ]
+
+
+def _hook_rows(pm: pluggy.PluginManager, refs: Sequence[LayerRef]) -> tuple[HookRow, ...]:
+    index = {id(ref.plugin): i for i, ref in enumerate(refs)}
+    rows = []
+    for name in _spec_names():
+        caller = getattr(pm.hook, name)
+        first = bool(caller.spec and caller.spec.opts.get("firstresult"))
+        impls = [i for i in _impls(pm, name) if id(i.plugin) in index]
+        answering = [i for i in impls if not (i.wrapper or i.hookwrapper)]
+        cells: list[list[HookHow]] = [[] for _ in refs]
+        for position, impl in enumerate(answering):
+            at = index[id(impl.plugin)]
+            if not first:
+                cells[at].append("adds")
+            elif position > 0:
+                cells[at].append("fallback")
+            elif any(index[id(i.plugin)] < at for i in answering[1:]):
+                cells[at].append("overrides")
+            else:
+                cells[at].append("answers")
+        for impl in impls:
+            if impl.wrapper or impl.hookwrapper:
+                cells[index[id(impl.plugin)]].append("wraps")
+        lowest = min((index[id(i.plugin)] for i in answering), default=None)
+        for at, cell in enumerate(cells):
+            if not cell:
+                cell.append("inherits" if lowest is not None and at > lowest else "—")
+        order = tuple(_impl_name(i, refs[index[id(i.plugin)]]) for i in impls)
+        rows.append(HookRow(name, first, tuple(tuple(c) for c in cells), order))
+    return tuple(rows)
+
+
+def _ordered(a: LayerRef, b: LayerRef) -> bool:
+    """Whether the relative order of two layers is declared."""
+    if a is b:
+        return False
+    if a.role != "overlay" or b.role != "overlay":
+        return True  # region layers: the RegionPlugin tuple; overlays sit above them
+    return a.order != b.order
+
+
+def _hook_conflicts(pm: pluggy.PluginManager, refs: Sequence[LayerRef]) -> list[Conflict]:
+    index = {id(ref.plugin): ref for ref in refs}
+    out = []
+    for name in _spec_names():
+        caller = getattr(pm.hook, name)
+        if not (caller.spec and caller.spec.opts.get("firstresult")):
+            continue
+        answering = [
+            i
+            for i in caller.get_hookimpls()
+            if id(i.plugin) in index and not (i.wrapper or i.hookwrapper)
+        ]
+        for n, a in enumerate(answering):
+            for b in answering[n + 1 :]:
+                ra, rb = index[id(a.plugin)], index[id(b.plugin)]
+                same_mark = (a.tryfirst, a.trylast) == (b.tryfirst, b.trylast)
+                if same_mark and not _ordered(ra, rb):
+                    out.append(
+                        Conflict(
+                            "hook",
+                            name,
+                            (_impl_name(a, ra), _impl_name(b, rb)),
+                            "both answer it with no declared order (tryfirst/trylast "
+                            "or OverlayPlugin.order)",
+                        )
+                    )
+    return out
+
+
+def _param_rows(files: Sequence[tuple[LayerRef, ParameterFile]]) -> tuple[ParamRow, ...]:
+    roles: dict[str, Role] = {f.layer: ref.role for ref, f in files}
+    by_key: dict[str, list[Param]] = {}
+    for _, f in files:
+        for p in f.params:
+            by_key.setdefault(p.key, []).insert(0, p)  # topmost first
+    gaps: dict[str, Gap] = {g.key: g for _, f in files for g in f.gaps}
+    rows = []
+    for key in sorted({*by_key, *gaps}):
+        entries = by_key.get(key, [])
+        gap = gaps.get(key)
+        kind = entries[0].kind if entries else (gap.kind if gap else "?")
+        layers = list(dict.fromkeys(p.layer for p in entries))
+        how: Literal["answers", "overrides", "extends", "unpublished", "fills"]
+        if not entries:
+            how = "unpublished"
+        elif gap is not None and gap.layer not in layers:
+            how = "fills"
+        elif len(layers) == 1:
+            how = "answers"
+        elif any(_overlap(p, q) for p in entries for q in entries if p.layer != q.layer):
+            how = "overrides"
+        else:
+            how = "extends"
+        entry_rows = tuple(
+            ParamEntry(p.layer, roles.get(p.layer, "city"), p.valid_from, p.valid_to, p.cite)
+            for p in entries
+        )
+        rows.append(ParamRow(key=key, kind=kind, how=how, entries=entry_rows, gap=gap))
+    return tuple(rows)
+
+
+def _overlap(p: Param, q: Param) -> bool:
+    p_end = p.valid_to or dt.date.max
+    q_end = q.valid_to or dt.date.max
+    return p.valid_from <= q_end and q.valid_from <= p_end
+
+
+def _param_conflicts(files: Sequence[tuple[LayerRef, ParameterFile]]) -> list[Conflict]:
+    """Same key, overlapping dates, from two files whose order is not declared (two
+    overlays of the same order, or two files of one layer); or one key of two kinds."""
+    out = []
+    kinds: dict[str, tuple[str, str]] = {}
+    for n, (ra, fa) in enumerate(files):
+        for p in fa.params:
+            seen = kinds.setdefault(p.key, (p.kind, fa.path))
+            if seen[0] != p.kind:
+                out.append(
+                    Conflict(
+                        "parameter",
+                        p.key,
+                        (seen[1], fa.path),
+                        f"give it different kinds ({seen[0]} and {p.kind})",
+                    )
+                )
+        for rb, fb in files[n + 1 :]:
+            if ra is not rb and _ordered(ra, rb):
+                continue
+            for p in fa.params:
+                for q in fb.params:
+                    if p.key == q.key and _overlap(p, q):
+                        out.append(
+                            Conflict(
+                                "parameter",
+                                p.key,
+                                (fa.path, fb.path),
+                                f"both give it for overlapping dates ({p.valid_from}…"
+                                f"{p.valid_to or ''} and {q.valid_from}…{q.valid_to or ''})",
+                            )
+                        )
+    return out
 
 
 def load_overlays(paths: Sequence[Path | str]) -> list[ParameterFile]:
@@ -246,8 +893,18 @@ _default: Registry | None = None
 
 
 def default_registry() -> Registry:
-    """The process-wide registry of installed regions."""
+    """The process-wide registry of installed regions (selection from the environment,
+    or as set by :func:`select_plugins`)."""
     global _default
     if _default is None:
         _default = Registry()
     return _default
+
+
+def select_plugins(selection: Selection | None) -> None:
+    """Choose which plugins the process-wide registry loads (``None``: from the
+    environment); the registry is rebuilt only when the selection changes."""
+    global _default
+    selection = selection or Selection.from_env()
+    if _default is None or (_default.selection or Selection.from_env()) != selection:
+        _default = Registry(selection=selection)

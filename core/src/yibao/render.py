@@ -53,16 +53,19 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else fmt_money(value)
 
 
-def print_regions(items: Sequence[Any]) -> None:
+def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
     table = Table(title="已安装地区 installed regions", title_justify="left")
     for col in ("code", "名称 name", "schemes · years · layers", "sources", "distribution"):
         table.add_column(col)
     for item in items:
         if item.plugin is None:
+            status = getattr(item, "status", "broken")
+            why = item.error or getattr(item, "disabled", None) or ""
+            style = "red" if status == "broken" else "dim"
             table.add_row(
                 item.code,
-                Text("broken", style="red"),
-                Text(item.error or "", style="red"),
+                Text(status, style=style),
+                Text(why, style=style),
                 "",
                 f"{item.distribution} {item.version}",
             )
@@ -81,6 +84,122 @@ def print_regions(items: Sequence[Any]) -> None:
             f"{item.distribution} {item.version}",
         )
     console().print(table)
+    if overlays:
+        print_overlays(overlays)
+
+
+def print_overlays(overlays: Sequence[Any]) -> None:
+    """Installed overlay plugins (``yibao.overlays``): the region each amends, or why
+    it is broken or not loaded."""
+    table = Table(title="已安装覆盖插件 installed overlays", title_justify="left")
+    for col in ("name", "region · scheme", "status", "distribution"):
+        table.add_column(col)
+    for o in overlays:
+        target = f"{o.overlay.region} · {o.overlay.scheme or 'all schemes'}" if o.overlay else "—"
+        status = o.status if o.status == "ok" else f"{o.status}: {o.error or o.disabled}"
+        style = {"ok": "", "broken": "red"}.get(o.status, "dim")
+        table.add_row(o.name, target, Text(status, style=style), f"{o.distribution} {o.version}")
+    console().print(table)
+
+
+HOW_STYLE = {
+    "answers": "green",
+    "overrides": "bold yellow",
+    "fallback": "dim",
+    "wraps": "cyan",
+    "adds": "green",
+    "inherits": "dim",
+    "—": "dim",
+    "fills": "bold yellow",
+    "extends": "yellow",
+    "unpublished": "magenta",
+}
+
+
+def print_layer_maps(maps: Sequence[Any], *, as_json: bool = False) -> None:
+    """The layer map of each stack (:func:`yibao.registry.Registry.layer_map`): for each
+    hook and each parameter, which layer answers it and how; then any conflicts."""
+    if as_json:
+        print_json([_layer_map_json(m) for m in maps])
+        return
+    out = console()
+    for m in maps:
+        out.rule(f"{m.code} · {m.scheme}")
+        layers = Table(title="层 layers (lowest first)", title_justify="left")
+        for col in ("#", "layer", "role", "distribution"):
+            layers.add_column(col)
+        for i, ref in enumerate(m.layers):
+            layers.add_row(str(i + 1), ref.name, ref.role, f"{ref.distribution} {ref.version}")
+        out.print(layers)
+        hooks = Table(title="钩子 hooks", title_justify="left")
+        hooks.add_column("hook")
+        for ref in m.layers:
+            hooks.add_column(f"{ref.name}\n({ref.role})")
+        hooks.add_column("call order", style="dim")
+        for row in m.hooks:
+            cells = [Text(", ".join(how), style=HOW_STYLE.get(how[0], "")) for how in row.cells]
+            hooks.add_row(row.hook, *cells, "\n".join(row.order) or "engine default")
+        out.print(hooks)
+        params = Table(title="参数 parameters", title_justify="left")
+        for col in ("key", "kind", "how", "answered by (topmost first)"):
+            params.add_column(col)
+        for row in m.params:
+            entries = [f"{e.layer} ({e.role}) {e.span}  {e.cite}" for e in row.entries]
+            if row.gap is not None:
+                entries.append(f"unpublished in {row.gap.layer}: {row.gap.reason}")
+            params.add_row(
+                row.key, row.kind, Text(row.how, style=HOW_STYLE.get(row.how, "")),
+                "\n".join(entries),
+            )  # fmt: skip
+        out.print(params)
+        if m.conflicts:
+            out.print(Text(f"{len(m.conflicts)} conflict(s):", style="bold red"))
+            for c in m.conflicts:
+                out.print(Text(f"  ! {c}", style="red"))
+        else:
+            out.print(Text("no conflicts", style="green"))
+
+
+def _layer_map_json(m: Any) -> dict[str, Any]:
+    return {
+        "region": m.code,
+        "scheme": m.scheme,
+        "layers": [
+            {"name": r.name, "role": r.role, "distribution": r.distribution,
+             "version": r.version}
+            for r in m.layers
+        ],
+        "hooks": [
+            {
+                "hook": row.hook,
+                "firstresult": row.firstresult,
+                "layers": {ref.name: list(how) for ref, how in zip(m.layers, row.cells,
+                                                                   strict=True)},
+                "call_order": list(row.order),
+            }
+            for row in m.hooks
+        ],
+        "parameters": [
+            {
+                "key": row.key,
+                "kind": row.kind,
+                "how": row.how,
+                "entries": [
+                    {"layer": e.layer, "role": e.role, "valid_from": e.valid_from,
+                     "valid_to": e.valid_to, "cite": e.cite}
+                    for e in row.entries
+                ],
+                "unpublished": None if row.gap is None else {
+                    "layer": row.gap.layer, "reason": row.gap.reason, "cite": row.gap.cite},
+            }
+            for row in m.params
+        ],
+        "conflicts": [
+            {"kind": c.kind, "subject": c.subject, "plugins": list(c.plugins),
+             "detail": c.detail}
+            for c in m.conflicts
+        ],
+    }  # fmt: skip
 
 
 def _steps_table(steps: Sequence[Step], lang: str) -> Table:

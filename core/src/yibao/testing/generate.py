@@ -1,0 +1,117 @@
+"""Scenarios generated for the conformance kit from a seeded ``random.Random``.
+
+The generator needs no third-party library, so ``yibao plugin check`` runs anywhere
+yibao is installed; with Hypothesis installed, the pytest kit feeds it Hypothesis'
+own ``Random`` (``st.randoms()``) for more varied runs.
+
+Every generated person is enrolled in the region (household registration, district,
+a contribution paid in the autumn before the year), so most claims reach the payer
+layers; claims are either the region's own example claims with new amounts and
+dates, or random ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import get_args
+
+import msgspec
+
+from yibao.model import Claim, ClaimKind, Enrollment, Person, Scenario
+from yibao.results import RegionInfo
+
+FEN = Decimal("0.01")
+MAGNITUDES = (Decimal(50), Decimal(800), Decimal(5000), Decimal(30000), Decimal(150000),
+              Decimal(600000))  # fmt: skip
+KINDS: tuple[str, ...] = get_args(ClaimKind)
+CARE = ("local",) * 6 + ("filed_residence", "emergency", "referral", "unreferred")
+
+
+def money(rng: random.Random, top: Decimal) -> Decimal:
+    """A random amount from 0.00 up to ``top``, in whole fen."""
+    fen = rng.randint(0, int(top * 100))
+    return (Decimal(fen) * FEN).quantize(FEN)
+
+
+def synthetic_base(info: RegionInfo, scheme: str, year: int) -> Scenario:
+    """A plain adult enrolled in ``info``'s region for ``year`` (paid the autumn before)."""
+    person = Person(
+        birth_date=dt.date(year - 45, 6, 15),
+        scheme=scheme,  # type: ignore[arg-type]
+        hukou=info.code,
+        district=info.districts[0] if info.districts else None,
+        employment="employee" if scheme == "employee" else "none",
+        contribution_base=Decimal("6000.00") if scheme == "employee" else None,
+        contribution_years=20 if scheme == "employee" else None,
+    )
+    enrollment = tuple(
+        Enrollment(year=y, region=info.code, scheme=scheme, paid_on=dt.date(y - 1, 11, 15))  # type: ignore[arg-type]
+        for y in (year - 1, year)
+    )
+    return Scenario(
+        title=f"generated: {info.code} {scheme} {year}",
+        year=year,
+        person=person,
+        enrollment=enrollment,
+    )
+
+
+def random_claim(
+    rng: random.Random, year: int, ident: str, templates: Sequence[Claim], born: dt.date
+) -> Claim:
+    """One claim in ``year``: an example claim re-priced, or a random one."""
+    first = max(dt.date(year, 1, 1), born)
+    day = first + dt.timedelta(days=rng.randint(0, (dt.date(year, 12, 31) - first).days))
+    compliant = money(rng, rng.choice(MAGNITUDES))
+    extra = money(rng, compliant / 5 + 10) if rng.random() < 0.6 else None
+    if templates and rng.random() < 0.6:
+        template = rng.choice(templates)
+        total = None if extra is None else compliant + (template.blood or 0) + extra
+        return msgspec.structs.replace(
+            template, id=ident, date=day, compliant=compliant, total=total, admission=None
+        )
+    kind = rng.choice(KINDS)
+    blood = money(rng, Decimal(3000)) if kind == "inpatient" and rng.random() < 0.2 else None
+    return Claim(
+        id=ident,
+        date=day,
+        kind=kind,  # type: ignore[arg-type]
+        compliant=compliant,
+        # the whole bill holds the compliant part, the blood-use items and the rest
+        total=None if extra is None else compliant + (blood or 0) + extra,
+        level=rng.randint(1, 3),
+        facility=rng.choice(("primary", "hospital", "hospital", "pharmacy")),  # type: ignore[arg-type]
+        care=rng.choice(CARE),  # type: ignore[arg-type]
+        blood=blood,
+        filed_before_admission=rng.random() < 0.5,
+    )
+
+
+def with_claims(base: Scenario, claims: Sequence[Claim], title: str) -> Scenario:
+    """``base`` with its claims replaced (dates in order, ids unique)."""
+    return msgspec.structs.replace(base, claims=tuple(claims), title=title)
+
+
+def scenario(
+    rng: random.Random, base: Scenario, templates: Sequence[Claim], count: int, label: str
+) -> Scenario:
+    """``base`` with ``count`` random claims."""
+    claims = [
+        random_claim(rng, base.year, f"g{i}", templates, base.person.birth_date)
+        for i in range(count)
+    ]
+    return with_claims(base, claims, f"{base.title or 'scenario'} · {label}")
+
+
+def grown(claim: Claim, delta: Decimal, *, compliant: bool) -> Claim:
+    """``claim`` with a bill larger by ``delta``: in the compliant part, or outside it."""
+    total = claim.total
+    if compliant:
+        return msgspec.structs.replace(
+            claim, compliant=claim.compliant + delta, total=None if total is None else total + delta
+        )
+    base = total if total is not None else claim.compliant + (claim.blood or Decimal("0.00"))
+    return msgspec.structs.replace(claim, total=base + delta)

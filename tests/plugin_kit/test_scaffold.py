@@ -1,0 +1,77 @@
+"""``yibao plugin new``: the scaffold is complete, says it is FICTIONAL, and passes its
+own tests as generated (run here against a metadata-only install; the real wheel
+install is tests/plugin_kit/test_real_install.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from plugin_kit_helpers import install_fake
+from yibao.cli import main
+from yibao.params import load_parameter_file
+from yibao.scaffold import scaffold
+
+FILES = {
+    "pyproject.toml",
+    "README.md",
+    "src/yibao_mycity/__init__.py",
+    "src/yibao_mycity/resident/__init__.py",
+    "src/yibao_mycity/resident/parameters.toml",
+    "src/yibao_mycity/resident/examples/adult-inpatient.toml",
+    "tests/test_conformance.py",
+    "tests/test_example.py",
+}
+
+
+@pytest.mark.parametrize("province", [None, "jiangsu"])
+def test_the_scaffold_is_complete_and_says_it_is_fictional(
+    tmp_path: Path, province: str | None
+) -> None:
+    root = scaffold("mycity", tmp_path, province=province)
+    assert {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} == FILES
+    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["entry-points"]["yibao.regions"] == {"mycity": "yibao_mycity:REGION"}
+    assert ("yibao-jiangsu" in project["project"]["dependencies"]) == (province == "jiangsu")
+    params = load_parameter_file(root / "src/yibao_mycity/resident/parameters.toml")
+    assert params.params and all(
+        p.cite.startswith("mycity-resident-2025 §") and "PLACEHOLDER" in p.cite
+        and "FICTIONAL" in (p.note or "")
+        for p in params.params
+    )  # fmt: skip
+    assert "FICTIONAL" in (root / "README.md").read_text("utf-8")
+    assert "FICTIONAL" in (root / "src/yibao_mycity/__init__.py").read_text("utf-8")
+    assert (root / "tests/test_conformance.py").read_text("utf-8").count("conformance_tests") == 2
+
+
+def test_the_generated_plugin_passes_its_own_tests(tmp_path: Path) -> None:
+    root = scaffold("mycity", tmp_path)
+    site = tmp_path / "site"
+    install_fake(site, "yibao-mycity", "yibao.regions", "mycity", "yibao_mycity:REGION")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(root / "src")])}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:asyncio"],
+        cwd=root, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "12 passed" in out.stdout
+
+
+def test_plugin_new_command(tmp_path: Path) -> None:
+    run = CliRunner().invoke
+    out = run(main, ["plugin", "new", "su-town", "--province", "jiangsu", "-o", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "yibao-su-town/src/yibao_su_town/__init__.py").is_file()
+    assert "yibao plugin check su_town" in out.stdout
+    again = run(main, ["plugin", "new", "su-town", "-o", str(tmp_path)])
+    assert again.exit_code == 2 and "exists and is not empty" in again.stderr
+    bad = run(main, ["plugin", "new", "mycity", "--province", "atlantis", "-o", str(tmp_path)])
+    assert (
+        bad.exit_code == 2
+        and "unknown province 'atlantis'; provincial layers: jiangsu" in bad.stderr
+    )
