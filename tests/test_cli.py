@@ -94,7 +94,7 @@ compliant = "100.00"
         (('compliant = "100.00"', 'compliant = "abc"'), "$.claims[0].compliant: Invalid decimal"),
         (
             ('compliant = "100.00"', 'compliant = "100.00"\ntotal = "50.00"'),
-            "`compliant` (100.00) must not exceed `total` (50.00)",
+            "`compliant` plus `blood` (100.00) must not exceed `total` (50.00)",
         ),
         (("date = 2025-03-01", "date = 2024-03-01"), "outside the scenario year 2025"),
         (

@@ -198,7 +198,7 @@ class Claim(Base, kw_only=True):
     """Hospital level (医疗机构级别) 1, 2 or 3."""
     facility: Facility = "hospital"
     total: Decimal | None = None
-    """The whole bill; the part above ``compliant`` is the patient's own."""
+    """The whole bill, ``compliant`` and ``blood`` included; the rest is the patient's own."""
     admission: Count | None = None
     """Which admission of the year this is; counted from the claims when absent."""
     care: Care = "local"
@@ -217,9 +217,11 @@ class Claim(Base, kw_only=True):
 
     def __post_init__(self) -> None:
         _check_money("claim", compliant=self.compliant, total=self.total, blood=self.blood)
-        if self.total is not None and self.compliant > self.total:
+        within = self.compliant + (self.blood or 0)
+        if self.total is not None and within > self.total:
             raise ValueError(
-                f"`compliant` ({self.compliant}) must not exceed `total` ({self.total})"
+                f"`compliant` plus `blood` ({within}) must not exceed `total` ({self.total}): "
+                "the whole bill includes both"
             )
 
 
