@@ -342,7 +342,8 @@ def _print_notices(out: Console, notices: Sequence[Notice], lang: str) -> None:
     for n in notices:
         style = "yellow" if n.kind == "not_published" else "dim"
         text = _t(lang, n.text_zh or n.text_en, n.text_en)
-        out.print(Text(f"! {text}" + (f" [{n.cite}]" if n.cite else ""), style=style))
+        cite = f" [{n.cite}]" if n.cite and n.cite not in text else ""
+        out.print(Text(f"! {text}{cite}", style=style))
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
@@ -392,13 +393,23 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
         row(cid, lambda r, cid=cid: _claim_cell(r, cid, lang))
     row(
         _t(lang, "年度个人负担", "year: patient pays"),
-        lambda r: _money(r.totals.patient) if r.totals else "—",
+        lambda r: _year_patient(r, lang),
     )
     out.print(table)
     for r in results:
         if r.notices:
             out.print(f"[dim]{r.name_zh or r.region}:")
             _print_notices(out, r.notices, lang)
+
+
+def _year_patient(r: RegionResult, lang: str) -> str:
+    """The year's patient share; a year with unsettled claims must not look complete."""
+    if r.totals is None:
+        return "—"
+    if r.totals.complete:
+        return _money(r.totals.patient)
+    settled = _t(lang, "已结算部分", "settled claims")
+    return f"{_t(lang, '不完整', 'incomplete')}\n({settled} {_money(r.totals.patient)})"
 
 
 def _start(r: RegionResult, lang: str) -> str:
