@@ -1,0 +1,22 @@
+"""Fixtures for the TUI tests: a private state directory, a still cursor, example cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the developer's own autosave."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("YIBAO_TUI_STATE_DIR", str(state))
+    return state
+
+
+@pytest.fixture(autouse=True)
+def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Freeze the input cursor's blink so screenshots do not depend on timing."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

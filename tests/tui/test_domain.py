@@ -1,0 +1,151 @@
+"""The TUI's domain layer: form ⇄ scenario, validation, TOML, autosave, rows, curves."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tui_paths import EXAMPLE, EXAMPLES
+from yibao.engine import compare
+from yibao.registry import Registry
+from yibao.scenario_io import load_scenario, parse_scenario
+from yibao_tui.domain import autosave, view
+from yibao_tui.domain.curve import curves, one_claim
+from yibao_tui.domain.fields import CLAIM_FIELDS, PERSON_FIELDS, check
+from yibao_tui.domain.form import CaseForm, choices_of, claim_clash, from_scenario, to_scenario
+from yibao_tui.domain.toml_out import to_toml
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return Registry()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_survives_the_form_and_a_saved_file(path: Path, reg: Registry) -> None:
+    scenario = load_scenario(path)
+    back, problems = to_scenario(from_scenario(scenario), choices_of(reg), "zh")
+    assert problems.count() == 0
+    assert back == scenario
+    assert parse_scenario(to_toml(scenario), name="saved.toml") == scenario
+
+
+def test_toml_strings_are_escaped() -> None:
+    scenario = load_scenario(EXAMPLE)
+    tricky = 'quote " backslash \\ tab \t newline \n 中文'
+    import msgspec
+
+    scenario = msgspec.structs.replace(scenario, title=tricky)
+    assert parse_scenario(to_toml(scenario), name="x.toml").title == tricky
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("birth_date", "1960-02-30", "日期格式应为 YYYY-MM-DD"),
+        ("birth_date", "", "必填"),
+        ("birth_date", "1960-02-29", None),
+        ("contribution_base", "12.345", "金额应为非负数，最多两位小数"),
+        ("contribution_base", "-1", "金额应为非负数，最多两位小数"),
+        ("contribution_years", "81", "应为整数 0–80"),
+        ("hukou", "atlantis", "不在可选范围内"),
+        ("hukou", "changzhou", None),
+    ],
+)
+def test_fields_are_checked_as_typed(name: str, raw: str, expected: str | None, reg) -> None:
+    spec = next(s for s in PERSON_FIELDS if s.name == name)
+    assert check(spec, raw, choices_of(reg), "zh") == expected
+
+
+def test_claim_dialog_checks_id_and_year() -> None:
+    form = from_scenario(load_scenario(EXAMPLE))
+    clash = claim_clash(form, None, "en")
+    assert clash({"id": "stroke", "date": "2024-01-01"}) == {
+        "id": "id already used",
+        "date": "must be in 2025",
+    }
+    assert claim_clash(form, 0, "en")({"id": "stroke", "date": "2025-02-01"}) == {}
+    too_much = {"id": "x", "date": "2025-02-01", "compliant": "10.00", "total": "9.99"}
+    assert clash(too_much) == {"compliant": "must not exceed the whole bill"}
+
+
+def test_an_invalid_form_gives_no_scenario_and_says_where(reg) -> None:
+    form = from_scenario(load_scenario(EXAMPLE))
+    form.claims[0]["compliant"] = "lots"
+    form.case["birth_date"] = "1952-13-01"
+    scenario, problems = to_scenario(form, choices_of(reg), "en")
+    assert scenario is None
+    assert problems.case == {"birth_date": "expected a date YYYY-MM-DD"}
+    assert problems.claims == {0: {"compliant": "expected an amount ≥ 0 with at most 2 decimals"}}
+
+
+def test_cross_field_rules_come_from_the_model(reg) -> None:
+    form = from_scenario(load_scenario(EXAMPLE))
+    form.claims[0]["date"] = "2024-05-10"
+    scenario, problems = to_scenario(form, choices_of(reg), "en")
+    assert scenario is None and "outside the scenario year 2025" in problems.whole
+
+
+def test_duplicate_claim_gets_a_fresh_id() -> None:
+    form = from_scenario(load_scenario(EXAMPLE))
+    assert form.duplicate_claim(0)["id"] == "stroke-2"
+    assert form.new_claim()["id"] == "c3"
+    assert set(form.new_claim()) == {s.name for s in CLAIM_FIELDS}
+
+
+def test_autosave_round_trip_keeps_invalid_input(tmp_path: Path) -> None:
+    form = CaseForm.new(2025)
+    form.case["birth_date"] = "1960-0"  # half typed
+    session = autosave.Session(form, "xuzhou", ["xuzhou", "changli"], "case.toml")
+    autosave.save(session, tmp_path)
+    back = autosave.load(tmp_path)
+    assert back is not None
+    assert back.form.case["birth_date"] == "1960-0"
+    assert (back.region, back.compare, back.path) == ("xuzhou", ["xuzhou", "changli"], "case.toml")
+
+
+def test_autosave_location(tmp_path: Path) -> None:
+    assert autosave.state_dir({"YIBAO_TUI_STATE_DIR": "/x"}) == Path("/x")
+    assert autosave.state_dir({"XDG_STATE_HOME": "/s"}) == Path("/s/yibao")
+    assert autosave.load(tmp_path / "none") is None
+    (tmp_path / "autosave.json").write_text("{not json")
+    assert autosave.load(tmp_path) is None
+
+
+def test_rows_carry_the_engines_numbers_and_mark_the_better(reg) -> None:
+    scenario = load_scenario(EXAMPLE)
+    results = compare(scenario, ["changzhou", "xuzhou"], registry=reg).results
+    rows = {r.key: r for r in view.rows(results, ["stroke", "clinic"], "en")}
+    patient = rows["claim:stroke:patient"]
+    assert patient.cells[0].score == results[0].claims[0].patient
+    premium = rows["premium"]
+    assert [c.score for c in premium.cells] == [r.premium.individual for r in results]
+    assert premium.best() == {1}  # 0.00 in 徐州 (aged 70+) is lower than 730.00
+    assert any(
+        "changzhou-resident-2025" in s.cite for s in rows["claim:stroke:basic_fund"].cells[0].steps
+    )
+
+
+def test_curve_points_are_engine_answers(reg) -> None:
+    scenario = load_scenario(EXAMPLE)
+    xs = [Decimal("0.00"), Decimal("50000.00"), Decimal("200000.00")]
+    (curve,) = curves(scenario, 0, ["changzhou"], registry=reg, xs=xs)
+    for x, y in zip(xs, curve.ys, strict=True):
+        result = compare(one_claim(scenario, 0, x), ["changzhou"], registry=reg).results[0]
+        assert y == result.claims[0].patient
+    assert curve.ys[1] == Decimal("21700.00") - Decimal("6000.00")  # no 6000 beyond compliant
+
+
+def test_domain_imports_no_textual() -> None:
+    code = (
+        "import sys, yibao_tui.domain.form, yibao_tui.domain.view, yibao_tui.domain.curve, "
+        "yibao_tui.domain.autosave, yibao_tui.domain.toml_out, yibao_tui.domain.keys, "
+        "yibao_tui.command; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_plotext')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

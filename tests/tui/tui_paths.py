@@ -1,0 +1,11 @@
+"""Paths the TUI tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = (
+    ROOT / "plugins/changzhou/src/yibao_changzhou/resident/examples/elderly-stroke-admission.toml"
+)
+EXAMPLES = sorted(ROOT.glob("plugins/*/src/*/*/examples/*.toml"))

@@ -1,0 +1,496 @@
+"""The yibao counter app: one factory (:func:`make_app`) used by the CLI and the tests.
+
+The app holds the case in progress and the last valid answers; it asks the engine for
+every number (:func:`yibao.engine.compare`) and hands the answers to the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import SelectionList, TabbedContent
+from yibao.engine import compare
+from yibao.model import Scenario
+from yibao.registry import Registry, default_registry
+from yibao.results import Comparison, RegionResult
+from yibao.scenario_io import load_scenario
+from yibao.whatif import district_owners, home_region
+
+from yibao_tui.domain import autosave, view
+from yibao_tui.domain.curve import curves
+from yibao_tui.domain.fields import CLAIM_FIELDS, ENROLLMENT_FIELDS, EVENT_FIELDS
+from yibao_tui.domain.form import (
+    CaseForm,
+    Problems,
+    choices_of,
+    claim_clash,
+    default_year,
+    enrollment_clash,
+    from_scenario,
+    to_scenario,
+)
+from yibao_tui.domain.i18n import Lang, pick, tr, word
+from yibao_tui.domain.keys import KEYS, SCOPES
+from yibao_tui.domain.toml_out import to_toml
+from yibao_tui.screens.dialogs import ExplainScreen, HelpScreen, PathDialog, RowDialog
+from yibao_tui.screens.main import MainScreen
+from yibao_tui.widgets.keys import bindings, relabel
+from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+
+MAX_COMPARE = 4
+SECTIONS = ("#person-form Input", "#enrollment", "#events", "#claims")
+"""What F3 focuses in turn on the case tab."""
+
+
+class YibaoApp(App[None]):
+    CSS_PATH = "yibao.tcss"
+    TITLE = "yibao"
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
+
+    def __init__(
+        self,
+        session: autosave.Session,
+        *,
+        lang: Lang = "zh",
+        registry: Registry | None = None,
+        state_dir: Path | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.lang = lang
+        relabel(self, lang)
+        self.registry = registry or default_registry()
+        self.codes = self.registry.codes()
+        self.choices = choices_of(self.registry)
+        self.names = {code: pick(lang, zh, en) for code, zh, en in self.choices.regions}
+        self.form = session.form
+        self.path = session.path
+        self.region = session.region if session.region in self.codes else self._home()
+        picked = [c for c in session.compare if c in self.codes]
+        self.picked = picked if len(picked) >= 2 else self._default_picked()
+        self.state_dir = state_dir
+        self.notice = notice
+        self.last: Scenario | None = None
+        self.result: RegionResult | None = None
+        self.comparison: Comparison | None = None
+        self.problems = Problems()
+        self.stale = False
+        self.curve_claim = 0
+
+    # ---- state --------------------------------------------------------------------
+
+    def _home(self) -> str:
+        scenario, _ = to_scenario(self.form, self.choices, self.lang)
+        if scenario is not None:
+            owners = district_owners(
+                (c, [d for d, r in self.choices.districts if r == c]) for c in self.codes
+            )
+            home = home_region(scenario, owners)
+            if home in self.codes:
+                return home
+        return self.codes[0] if self.codes else ""
+
+    def _default_picked(self) -> list[str]:
+        start = self.codes.index(self.region) if self.region in self.codes else 0
+        ordered = self.codes[start:] + self.codes[:start]
+        return ordered[:3]
+
+    def session(self) -> autosave.Session:
+        return autosave.Session(self.form, self.region, list(self.picked), self.path)
+
+    def get_default_screen(self) -> Screen:
+        regions = [(code, self.names[code]) for code in self.codes]
+        return MainScreen(self.form, self.choices, regions, self.picked, self.lang)
+
+    def on_mount(self) -> None:
+        self.title = tr("app_title", self.lang)
+        if self.notice:
+            self.notify(self.notice)
+
+    def recompute(self, *, force: bool = False) -> None:
+        """Check the form; when valid and changed, ask the engine again. Then autosave
+        and redraw (only the form's messages when the answers cannot have changed)."""
+        scenario, self.problems = to_scenario(self.form, self.choices, self.lang)
+        changed = scenario is not None and scenario != self.last
+        stale = scenario is None and self.last is not None
+        if changed:
+            self.last = scenario
+        if changed or stale != self.stale or force or self.result is None:
+            self.stale = stale
+            self.evaluate()
+        else:
+            self.redraw_form()
+        self.save_session()
+
+    def evaluate(self) -> None:
+        """Ask the engine about the last valid case, in the region and the compared ones."""
+        if self.last is not None and self.region:
+            self.result = compare(self.last, [self.region], registry=self.registry).results[0]
+            self.comparison = (
+                compare(self.last, self.picked, registry=self.registry)
+                if len(self.picked) >= 2
+                else None
+            )
+        self.redraw()
+
+    def save_session(self) -> None:
+        if self.state_dir is not None:
+            autosave.save(self.session(), self.state_dir)
+
+    # ---- drawing ------------------------------------------------------------------
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def claim_ids(self) -> list[str]:
+        return [c.id for c in self.last.claims] if self.last else []
+
+    def redraw_form(self) -> None:
+        main = self.main
+        main.show_form(self.form, self.problems)
+        main.show_status(self.names.get(self.region, self.region), self.problems, self.stale)
+
+    def redraw(self) -> None:
+        self.redraw_form()
+        main = self.main
+        empty = self.result is None
+        results = [self.result] if self.result else []
+        main.show_result(
+            view.rows(results, self.claim_ids(), self.lang),
+            self.names.get(self.region, self.region),
+            view.notes(self.result, self.lang) if self.result else [],
+            self.stale,
+            empty,
+        )
+        if self.comparison is not None:
+            res = self.comparison.results
+            main.show_compare(
+                view.rows(res, self.claim_ids(), self.lang),
+                [self.names.get(r.region, r.region) for r in res],
+                [view.notes(r, self.lang) for r in res],
+                self.stale,
+            )
+        else:
+            main.show_compare([], [], [], self.stale)
+        if main.query_one(TabbedContent).active == "curve":
+            self.draw_curve()
+
+    def draw_curve(self) -> None:
+        main = self.main
+        table = main.query_one(ClaimsTable)
+        index = table.selected(len(self.form.claims))
+        if self.last is None or not self.last.claims:
+            main.show_curve(tr("curve_none", self.lang), [], "")
+            return
+        index = min(index or 0, len(self.last.claims) - 1)
+        claim = self.last.claims[index]
+        regions = self.picked if len(self.picked) >= 2 else [self.region]
+        found = curves(self.last, index, regions, registry=self.registry)
+        title = (
+            tr(
+                "curve_title",
+                self.lang,
+                kind=word("claim_kind", claim.kind, self.lang),
+                level=claim.level,
+            )
+            + f" · {claim.id}"
+        )
+        gaps = [self.names.get(c.region, c.region) for c in found if None in c.ys]
+        gap_text = tr("curve_gap", self.lang, regions=", ".join(gaps)) if gaps else ""
+        main.show_curve(title, found, gap_text)
+
+    # ---- events from the screen ----------------------------------------------------
+
+    def on_form_grid_edited(self, event: Any) -> None:
+        self.recompute()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if event.selection_list.id != "compare-pick":
+            return
+        chosen = list(event.selection_list.selected)
+        if len(chosen) > MAX_COMPARE:
+            self.notify(tr("compare_max", self.lang), severity="warning")
+            event.selection_list.deselect(chosen[-1])
+            return
+        ordered = [c for c in self.codes if c in chosen]
+        if len(ordered) < 2:
+            self.notify(tr("compare_need", self.lang), severity="warning")
+        self.picked = ordered
+        self.evaluate()
+        self.save_session()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "curve":
+            self.draw_curve()
+
+    # ---- actions: regions and tabs -------------------------------------------------
+
+    def action_next_region(self, step: int = 1) -> None:
+        if not self.codes:
+            return
+        i = self.codes.index(self.region) if self.region in self.codes else -1
+        self.set_region(self.codes[(i + step) % len(self.codes)])
+
+    def action_prev_region(self) -> None:
+        self.action_next_region(-1)
+
+    def set_region(self, code: str) -> None:
+        self.region = code
+        self.evaluate()
+        self.save_session()
+        self.notify(tr("region_now", self.lang, name=self.names.get(code, code)), timeout=2)
+
+    def action_show_tab(self, name: str) -> None:
+        tabs = self.main.query_one(TabbedContent)
+        if name == "case" and tabs.active == "case":
+            self._next_section()
+            return
+        tabs.active = name
+        target = {"case": SECTIONS[0], "result": "#result-table", "compare": "#compare-table"}
+        if name in target:
+            self.main.query(target[name]).first().focus()
+
+    def _next_section(self) -> None:
+        """F3 again on the case: person → enrolment → events → claims → person."""
+        focused = self.focused
+        current = -1
+        for i, selector in enumerate(SECTIONS):
+            node = self.main.query(selector).first()
+            if focused is not None and (focused is node or node in focused.ancestors):
+                current = i
+            if (
+                i == 0
+                and focused is not None
+                and self.main.query_one("#person-form") in focused.ancestors
+            ):
+                current = 0
+        self.main.query(SECTIONS[(current + 1) % len(SECTIONS)]).first().focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.lang))
+
+    def action_explain(self) -> None:
+        focused = self.focused
+        table = focused if isinstance(focused, ResultTable) else None
+        if table is None or (found := table.current()) is None:
+            return
+        row, column = found
+        if row.section or column >= len(row.cells):
+            return
+        cell = row.cells[column]
+        heading = table.headings[column] if column < len(table.headings) else ""
+        title = f"{tr('explain', self.lang)} · {heading} · {row.label.strip()} = {cell.text}"
+        self.push_screen(ExplainScreen(title, cell.steps, self.lang))
+
+    # ---- actions: lists ------------------------------------------------------------
+
+    def _edit(self, items: list[dict], index: int | None, title: str, specs, raw, extra) -> None:
+        def done(result: dict | None) -> None:
+            if result is None:
+                return
+            if index is None:
+                items.append(result)
+            else:
+                items[index] = result
+            self.recompute()
+
+        dialog = RowDialog(tr(title, self.lang), specs, raw, self.choices, self.lang, extra)
+        self.push_screen(dialog, done)
+
+    def _selected(self, table_type: type, items: list) -> int | None:
+        return self.main.query_one(table_type).selected(len(items))
+
+    def _remove(self, table_type: type, items: list) -> None:
+        index = self._selected(table_type, items)
+        if index is not None:
+            del items[index]
+            self.recompute()
+
+    def action_enrollment_add(self) -> None:
+        raw = self.form.new_enrollment(self.region)
+        self._edit(
+            self.form.enrollment,
+            None,
+            "dlg_enrollment",
+            ENROLLMENT_FIELDS,
+            raw,
+            enrollment_clash(self.form, None, self.lang),
+        )
+
+    def action_enrollment_edit(self) -> None:
+        i = self._selected(EnrollmentTable, self.form.enrollment)
+        if i is not None:
+            self._edit(
+                self.form.enrollment,
+                i,
+                "dlg_enrollment",
+                ENROLLMENT_FIELDS,
+                self.form.enrollment[i],
+                enrollment_clash(self.form, i, self.lang),
+            )
+
+    def action_enrollment_toggle_reimbursed(self) -> None:
+        i = self._selected(EnrollmentTable, self.form.enrollment)
+        if i is not None:
+            row = self.form.enrollment[i]
+            row["reimbursed"] = not row.get("reimbursed")
+            self.recompute()
+
+    def action_enrollment_delete(self) -> None:
+        self._remove(EnrollmentTable, self.form.enrollment)
+
+    def action_event_add(self) -> None:
+        self._edit(self.form.events, None, "dlg_event", EVENT_FIELDS, self.form.new_event(), None)
+
+    def action_event_edit(self) -> None:
+        i = self._selected(EventsTable, self.form.events)
+        if i is not None:
+            self._edit(self.form.events, i, "dlg_event", EVENT_FIELDS, self.form.events[i], None)
+
+    def action_event_delete(self) -> None:
+        self._remove(EventsTable, self.form.events)
+
+    def action_claim_add(self) -> None:
+        self._edit(
+            self.form.claims,
+            None,
+            "dlg_claim",
+            CLAIM_FIELDS,
+            self.form.new_claim(),
+            claim_clash(self.form, None, self.lang),
+        )
+
+    def action_claim_edit(self) -> None:
+        i = self._selected(ClaimsTable, self.form.claims)
+        if i is not None:
+            self._edit(
+                self.form.claims,
+                i,
+                "dlg_claim",
+                CLAIM_FIELDS,
+                self.form.claims[i],
+                claim_clash(self.form, i, self.lang),
+            )
+
+    def action_claim_duplicate(self) -> None:
+        i = self._selected(ClaimsTable, self.form.claims)
+        if i is not None:
+            self.form.claims.insert(i + 1, self.form.duplicate_claim(i))
+            self.recompute()
+
+    def action_claim_delete(self) -> None:
+        self._remove(ClaimsTable, self.form.claims)
+
+    # ---- actions: files ------------------------------------------------------------
+
+    def action_save(self) -> None:
+        scenario, _ = to_scenario(self.form, self.choices, self.lang)
+        if scenario is None:
+            self.notify(tr("cannot_save", self.lang), severity="error")
+            return
+
+        def done(path: str | None) -> None:
+            if path:
+                Path(path).write_text(to_toml(scenario), "utf-8")
+                self.path = path
+                self.save_session()
+                self.notify(tr("saved", self.lang, path=path))
+
+        title = tr("save_title", self.lang)
+        self.push_screen(
+            PathDialog(title, self.path or "case.toml", self.lang, must_exist=False), done
+        )
+
+    def action_open(self) -> None:
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                scenario = load_scenario(path)
+            except Exception as exc:  # an InputError names the file and field
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.replace_form(from_scenario(scenario), path)
+            self.notify(tr("opened", self.lang, path=path))
+
+        title = tr("open_title", self.lang)
+        self.push_screen(PathDialog(title, self.path or "", self.lang, must_exist=True), done)
+
+    def action_new_case(self) -> None:
+        kept = autosave.backup(self.state_dir) if self.state_dir else None
+        self.replace_form(CaseForm.new(default_year(self.registry)), None)
+        if kept:
+            self.notify(tr("new_case", self.lang, path=kept))
+
+    def replace_form(self, form: CaseForm, path: str | None) -> None:
+        """Show another case: compose the main screen again around it."""
+        self.form, self.path, self.last, self.result, self.comparison = form, path, None, None, None
+        self.region = self._home() if path else self.region
+        self.main.form = form
+        self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
+
+    async def _rebuild(self) -> None:
+        main = self.main
+        await main.recompose()
+        self.recompute(force=True)
+        main.query("#person-form Input").first().focus()
+
+    # ---- command palette -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for k in KEYS:
+            if k.palette and k.scope not in ("dialog", "modal"):
+                where = pick(self.lang, *SCOPES[k.scope])
+                yield SystemCommand(
+                    f"{k.label(self.lang)} ({where})",
+                    k.key,
+                    self._runner(k.action.removeprefix("app.")),
+                )
+        for code in self.codes:
+            name = self.names[code]
+            yield SystemCommand(
+                tr("region_to", self.lang, name=name),
+                tr("region_to_help", self.lang),
+                partial(self.set_region, code),
+            )
+
+    def _runner(self, action: str) -> Callable[[], Any]:
+        async def run() -> None:
+            await self.run_action(action)
+
+        return run
+
+
+def make_app(
+    scenario_path: Path | str | None = None,
+    *,
+    lang: Lang = "zh",
+    registry: Registry | None = None,
+    state_dir: Path | None = None,
+    restore: bool = True,
+) -> YibaoApp:
+    """The app, opening ``scenario_path`` or restoring the autosaved case (or a new one).
+
+    ``state_dir`` is where autosaves go (default: :func:`autosave.state_dir`).
+    Raises :class:`yibao.errors.InputError` for a scenario file that does not decode.
+    """
+    registry = registry or default_registry()
+    state = state_dir if state_dir is not None else autosave.state_dir()
+    notice = None
+    if scenario_path is not None:
+        session = autosave.Session(
+            from_scenario(load_scenario(scenario_path)), path=str(scenario_path)
+        )
+    elif restore and (found := autosave.load(state)) is not None:
+        session, notice = found, tr("restored", lang)
+    else:
+        session = autosave.Session(CaseForm.new(default_year(registry)))
+    return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)

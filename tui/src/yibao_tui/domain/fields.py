@@ -1,0 +1,233 @@
+"""The form's fields and how each is validated as it is typed.
+
+A field's raw value is what the widget holds: a string for text, dates, amounts, numbers
+and single choices (``""`` meaning "not given"), a bool for yes/no, a list of strings
+for multiple choices. :func:`check` returns the message to show beside the field, or
+``None`` when the value is acceptable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from yibao.money import parse_money
+
+from yibao_tui.domain.i18n import VOCAB, Lang, tr
+
+NUMERIC_VOCABS = frozenset({"level", "disability_grade"})
+"""Choice fields whose values are numbers in the scenario."""
+
+Kind = Literal["text", "date", "money", "int", "choice", "bool", "multi", "region", "district"]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The installed regions' vocabulary: region codes with names, district codes."""
+
+    regions: tuple[tuple[str, str, str], ...] = ()
+    """``(code, name_zh, name_en)`` of each installed region."""
+    districts: tuple[tuple[str, str], ...] = ()
+    """``(district, region code)`` of every district a region declares."""
+
+    def options(self, spec: FieldSpec, lang: Lang) -> list[tuple[str, str]]:
+        """``(label, value)`` pairs a choice field offers, in order."""
+        if spec.kind == "region":
+            return [
+                (f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in self.regions
+            ]
+        if spec.kind == "district":
+            names = {code: (zh if lang == "zh" else en) for code, zh, en in self.regions}
+            return [(f"{d} ({names.get(r, r)})", d) for d, r in self.districts]
+        return [(zh if lang == "zh" else en, code) for code, zh, en in VOCAB[spec.vocab]]
+
+    def values(self, spec: FieldSpec) -> set[str]:
+        if spec.kind == "region":
+            return {code for code, _, _ in self.regions}
+        if spec.kind == "district":
+            return {d for d, _ in self.districts}
+        return {code for code, _, _ in VOCAB[spec.vocab]}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input of the form."""
+
+    name: str
+    zh: str
+    en: str
+    kind: Kind = "text"
+    required: bool = False
+    vocab: str = ""
+    lo: int = 0
+    hi: int = 0
+    default: Any = ""
+    placeholder: str = ""
+    hint: tuple[str, str] = field(default=("", ""))
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def empty(self) -> Any:
+        """The raw value of an untouched field."""
+        if self.kind == "bool":
+            return bool(self.default)
+        if self.kind == "multi":
+            return list(self.default or ())
+        return str(self.default)
+
+
+def _blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+
+
+def check(spec: FieldSpec, raw: Any, choices: Choices, lang: Lang) -> str | None:
+    """The message to show beside ``spec``'s field for ``raw``, or ``None`` if it is fine."""
+    if spec.kind == "bool":
+        return None
+    if _blank(raw):
+        return tr("required", lang) if spec.required else None
+    if spec.kind == "multi":
+        known = {code for code, _, _ in VOCAB[spec.vocab]}
+        return None if set(raw) <= known else tr("bad_choice", lang)
+    text = str(raw).strip()
+    if spec.kind == "date":
+        return None if _date(text) is not None else tr("bad_date", lang)
+    if spec.kind == "int":
+        ok = text.isdigit() and spec.lo <= int(text) <= spec.hi
+        return None if ok else tr("bad_int", lang, lo=spec.lo, hi=spec.hi)
+    if spec.kind == "money":
+        try:
+            parse_money(text)
+        except ValueError:
+            return tr("bad_money", lang)
+        return None
+    if spec.kind in ("choice", "region", "district"):
+        return None if text in choices.values(spec) else tr("bad_choice", lang)
+    return None if len(text) <= 200 else tr("bad_text", lang)
+
+
+def _date(text: str) -> dt.date | None:
+    if len(text) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def typed(spec: FieldSpec, raw: Any) -> Any:
+    """The checked raw value as the scenario wants it (``None`` when not given)."""
+    if spec.kind == "bool":
+        return bool(raw)
+    if _blank(raw):
+        return None
+    if spec.kind == "multi":
+        return list(raw)
+    text = str(raw).strip()
+    if spec.kind == "int" or spec.vocab in NUMERIC_VOCABS:
+        return int(text)
+    if spec.kind == "money":
+        return parse_money(text)
+    if spec.kind == "date":
+        return _date(text)
+    if spec.name == "diseases":
+        return [d.strip() for d in text.split(",") if d.strip()]
+    return text
+
+
+def raw_of(spec: FieldSpec, value: Any) -> Any:
+    """The raw (widget) form of a scenario value."""
+    if spec.kind == "bool":
+        return bool(value)
+    if spec.kind == "multi":
+        return list(value or ())
+    if value is None:
+        return ""
+    if spec.name == "diseases":
+        return ", ".join(value)
+    return str(value)
+
+
+def errors(
+    specs: Sequence[FieldSpec], raw: dict[str, Any], choices: Choices, lang: Lang
+) -> dict[str, str]:
+    """Every field's message, by field name (only the fields with a problem)."""
+    found = {}
+    for spec in specs:
+        message = check(spec, raw.get(spec.name, spec.empty()), choices, lang)
+        if message is not None:
+            found[spec.name] = message
+    return found
+
+
+F = FieldSpec
+
+CASE_FIELDS: tuple[FieldSpec, ...] = (
+    F("year", "测算年度", "year", "int", True, lo=1949, hi=2100, placeholder="2025"),
+    F("title", "案例说明", "title", placeholder="一句话描述"),
+)
+
+PERSON_FIELDS: tuple[FieldSpec, ...] = (
+    F("birth_date", "出生日期", "birth date", "date", True, placeholder="1960-05-01"),
+    F("sex", "性别", "sex", "choice", vocab="sex"),
+    F("scheme", "险种", "scheme", "choice", True, vocab="scheme", default="resident"),
+    F("hukou", "户籍地", "household reg.", "region"),
+    F("district", "居住区县", "district", "district"),
+    F("residence_permit", "居住证", "residence permit", "region"),
+    F("study_region", "就学地", "study region", "region"),
+    F("student", "学生", "student", "choice", vocab="student", default="none"),
+    F("student_certified", "在校生认证", "student certified", "bool"),
+    F("employment", "就业", "employment", "choice", vocab="employment", default="none"),
+    F("assistance", "救助身份", "assistance", "multi", vocab="assistance"),
+    F("disability_grade", "残疾等级", "disability grade", "choice", vocab="disability_grade"),
+    F("hmt_resident", "港澳台居民", "HK/Macao/TW resident", "bool"),
+    F("foreigner_permanent_residence", "外籍永久居留", "foreign perm. resident", "bool"),
+    F("insured_elsewhere", "已在外地参保", "insured elsewhere", "bool"),
+    F("category", "参保类别", "category", placeholder="elderly / resident …"),
+    F("contribution_base", "缴费基数", "contribution base", "money", placeholder="职工医保"),
+    F("contribution_years", "缴费年限", "contribution years", "int", lo=0, hi=80),
+)
+
+ENROLLMENT_FIELDS: tuple[FieldSpec, ...] = (
+    F("year", "年度", "year", "int", True, lo=1949, hi=2100),
+    F("region", "参保地", "region", "region", True),
+    F("scheme", "险种", "scheme", "choice", True, vocab="scheme", default="resident"),
+    F("paid_on", "缴费到账日", "paid on", "date", placeholder="2024-11-20"),
+    F("reimbursed", "当年有报销", "reimbursed", "bool"),
+    F("incentive_used", "已用激励额度", "incentive used", "bool"),
+    F("other_province", "外省参保", "other province", "bool"),
+)
+
+EVENT_FIELDS: tuple[FieldSpec, ...] = (
+    F("kind", "事件", "event", "choice", True, vocab="event_kind"),
+    F("date", "日期", "date", "date", True),
+)
+
+CLAIM_FIELDS: tuple[FieldSpec, ...] = (
+    F("id", "编号", "id", required=True),
+    F("date", "就诊日期", "date", "date", True),
+    F("kind", "费用类别", "kind", "choice", True, vocab="claim_kind", default="inpatient"),
+    F("level", "医院级别", "hospital level", "choice", True, vocab="level", default="3"),
+    F("facility", "机构类型", "facility", "choice", True, vocab="facility", default="hospital"),
+    F("compliant", "合规费用", "compliant amount", "money", True, placeholder="50000.00"),
+    F("total", "总费用", "whole bill", "money", placeholder="可不填"),
+    F("care", "就医地", "care", "choice", True, vocab="care", default="local"),
+    F("diseases", "病种代码", "disease codes", placeholder="hypertension, diabetes"),
+    F("blood", "用血费用", "blood items", "money"),
+    F("excluded", "不予支付原因", "excluded", "choice", vocab="excluded"),
+    F("injury", "外伤/中毒", "injury", "bool"),
+    F("admission", "第几次住院", "admission no.", "int", lo=1, hi=366),
+    F("filed_before_admission", "入院前已备案", "filed before admission", "bool"),
+    F(
+        "emergency_filed_after_days",
+        "急诊后几天备案",
+        "emergency filed after days",
+        "int",
+        lo=0,
+        hi=366,
+    ),
+    F("months_since_transplant", "移植后月数", "months since transplant", "int", lo=0, hi=1200),
+)

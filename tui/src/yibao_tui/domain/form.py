@@ -1,0 +1,249 @@
+"""The case in progress: raw form state, and its conversion to and from a Scenario.
+
+:class:`CaseForm` holds exactly what the staff typed (possibly invalid), so it can be
+autosaved and restored at any moment. :func:`to_scenario` turns a valid form into the
+engine's :class:`~yibao.model.Scenario`, or reports every problem by field.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from yibao.model import Scenario
+from yibao.money import MAX_AMOUNT, parse_money
+from yibao.registry import Registry
+
+from yibao_tui.domain.fields import (
+    CASE_FIELDS,
+    CLAIM_FIELDS,
+    ENROLLMENT_FIELDS,
+    EVENT_FIELDS,
+    PERSON_FIELDS,
+    Choices,
+    FieldSpec,
+    errors,
+    raw_of,
+    typed,
+)
+from yibao_tui.domain.i18n import Lang
+
+Raw = dict[str, Any]
+
+
+def blank(specs: Sequence[FieldSpec]) -> Raw:
+    """A raw row with every field untouched."""
+    return {spec.name: spec.empty() for spec in specs}
+
+
+@dataclass
+class CaseForm:
+    """What has been typed so far. Rows are raw dicts keyed by field name."""
+
+    case: Raw = field(default_factory=lambda: blank((*CASE_FIELDS, *PERSON_FIELDS)))
+    enrollment: list[Raw] = field(default_factory=list)
+    events: list[Raw] = field(default_factory=list)
+    claims: list[Raw] = field(default_factory=list)
+    elsewhere: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``[elsewhere.<region>]`` tables from an opened file, kept as they were."""
+
+    @classmethod
+    def new(cls, year: int) -> CaseForm:
+        form = cls()
+        form.case["year"] = str(year)
+        return form
+
+    def to_json(self) -> dict[str, Any]:
+        return copy.deepcopy(self.__dict__)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CaseForm:
+        form = cls()
+        form.case.update(data.get("case", {}))
+        for name in ("enrollment", "events", "claims"):
+            setattr(form, name, [dict(row) for row in data.get(name, [])])
+        form.elsewhere = dict(data.get("elsewhere", {}))
+        return form
+
+    def new_enrollment(self, region: str) -> Raw:
+        """A row for the year after the latest one (or the case's year), same region."""
+        row = blank(ENROLLMENT_FIELDS)
+        years = [int(r["year"]) for r in self.enrollment if str(r.get("year", "")).isdigit()]
+        case_year = str(self.case.get("year", ""))
+        row["year"] = str(max(years) + 1 if years else (case_year if case_year.isdigit() else ""))
+        latest = self.enrollment[-1] if self.enrollment else None
+        row["region"] = latest["region"] if latest else region
+        row["scheme"] = self.case.get("scheme") or "resident"
+        return row
+
+    def new_event(self) -> Raw:
+        row = blank(EVENT_FIELDS)
+        row["date"] = f"{self.case.get('year', '')}-01-01"
+        return row
+
+    def new_claim(self) -> Raw:
+        row = blank(CLAIM_FIELDS)
+        row["id"] = self.free_claim_id("c")
+        row["date"] = f"{self.case.get('year', '')}-01-01"
+        return row
+
+    def duplicate_claim(self, index: int) -> Raw:
+        row = dict(self.claims[index])
+        row["id"] = self.free_claim_id(str(row.get("id") or "c"), sep="-", start=2)
+        return row
+
+    def free_claim_id(self, stem: str, sep: str = "", start: int = 0) -> str:
+        """``stem`` with the first number (from ``start``, else the claim count + 1) no
+        claim uses yet: ``c3``, ``stroke-2``."""
+        taken = {str(c.get("id")) for c in self.claims}
+        n = start or len(self.claims) + 1
+        while f"{stem}{sep}{n}" in taken:
+            n += 1
+        return f"{stem}{sep}{n}"
+
+
+@dataclass(frozen=True)
+class Problems:
+    """Everything wrong with a form: per field, per row, and across the whole case."""
+
+    case: dict[str, str] = field(default_factory=dict)
+    enrollment: dict[int, dict[str, str]] = field(default_factory=dict)
+    events: dict[int, dict[str, str]] = field(default_factory=dict)
+    claims: dict[int, dict[str, str]] = field(default_factory=dict)
+    whole: str | None = None
+
+    def count(self) -> int:
+        rows = (self.enrollment, self.events, self.claims)
+        return len(self.case) + sum(len(v) for r in rows for v in r.values()) + bool(self.whole)
+
+
+def problems(form: CaseForm, choices: Choices, lang: Lang) -> Problems:
+    """Check every field of ``form`` (not the cross-field rules; see :func:`to_scenario`)."""
+
+    def rows(specs: Sequence[FieldSpec], items: list[Raw]) -> dict[int, dict[str, str]]:
+        out = {i: errors(specs, row, choices, lang) for i, row in enumerate(items)}
+        return {i: e for i, e in out.items() if e}
+
+    return Problems(
+        case=errors((*CASE_FIELDS, *PERSON_FIELDS), form.case, choices, lang),
+        enrollment=rows(ENROLLMENT_FIELDS, form.enrollment),
+        events=rows(EVENT_FIELDS, form.events),
+        claims=rows(CLAIM_FIELDS, form.claims),
+    )
+
+
+def _typed_row(specs: Sequence[FieldSpec], row: Raw) -> dict[str, Any]:
+    out = {}
+    for spec in specs:
+        value = typed(spec, row.get(spec.name, spec.empty()))
+        if value is None or (spec.kind == "bool" and value is False):
+            continue
+        out[spec.name] = value
+    return out
+
+
+def scenario_dict(form: CaseForm) -> dict[str, Any]:
+    """The scenario as plain values (only the given fields), ready for msgspec."""
+    case = _typed_row(CASE_FIELDS, form.case)
+    person = _typed_row(PERSON_FIELDS, form.case)
+    out: dict[str, Any] = {**case, "person": person}
+    out["enrollment"] = [_typed_row(ENROLLMENT_FIELDS, r) for r in form.enrollment]
+    out["events"] = [_typed_row(EVENT_FIELDS, r) for r in form.events]
+    out["claims"] = [_typed_row(CLAIM_FIELDS, r) for r in form.claims]
+    if form.elsewhere:
+        out["elsewhere"] = form.elsewhere
+    return out
+
+
+def to_scenario(form: CaseForm, choices: Choices, lang: Lang) -> tuple[Scenario | None, Problems]:
+    """The form as a Scenario, or ``None`` and what is wrong."""
+    found = problems(form, choices, lang)
+    if found.count():
+        return None, found
+    try:
+        return msgspec.convert(scenario_dict(form), type=Scenario), found
+    except (msgspec.ValidationError, ValueError) as exc:
+        return None, Problems(whole=str(exc))
+
+
+def from_scenario(scenario: Scenario) -> CaseForm:
+    """The form showing ``scenario`` (every field kept, so saving loses nothing)."""
+    form = CaseForm()
+    form.case["year"] = str(scenario.year)
+    form.case["title"] = scenario.title or ""
+    for spec in PERSON_FIELDS:
+        form.case[spec.name] = raw_of(spec, getattr(scenario.person, spec.name))
+    form.enrollment = [_raw_row(ENROLLMENT_FIELDS, r) for r in scenario.enrollment]
+    form.events = [_raw_row(EVENT_FIELDS, e) for e in scenario.events]
+    form.claims = [_raw_row(CLAIM_FIELDS, c) for c in scenario.claims]
+    form.elsewhere = {
+        code: {k: v for k, v in msgspec.structs.asdict(e).items() if v is not None}
+        for code, e in scenario.elsewhere.items()
+    }
+    return form
+
+
+def _raw_row(specs: Sequence[FieldSpec], item: object) -> Raw:
+    return {spec.name: raw_of(spec, getattr(item, spec.name)) for spec in specs}
+
+
+def enrollment_clash(form: CaseForm, index: int | None, lang: Lang):
+    """A check for the enrolment dialog: the year must not be listed twice."""
+
+    def check(raw: Raw) -> dict[str, str]:
+        years = {str(r.get("year")) for i, r in enumerate(form.enrollment) if i != index}
+        if str(raw.get("year", "")).strip() in years:
+            return {"year": "该年度已有记录" if lang == "zh" else "year already listed"}
+        return {}
+
+    return check
+
+
+def claim_clash(form: CaseForm, index: int | None, lang: Lang):
+    """A check for the claim dialog: a unique id, a date in the case's year."""
+
+    def check(raw: Raw) -> dict[str, str]:
+        out = {}
+        ids = {str(c.get("id")) for i, c in enumerate(form.claims) if i != index}
+        if str(raw.get("id", "")).strip() in ids:
+            out["id"] = "编号重复" if lang == "zh" else "id already used"
+        year = str(form.case.get("year", "")).strip()
+        date = str(raw.get("date", "")).strip()
+        if year.isdigit() and len(date) == 10 and not date.startswith(year):
+            out["date"] = f"应在 {year} 年内" if lang == "zh" else f"must be in {year}"
+        if _amount(raw.get("compliant")) > _amount(raw.get("total"), default=MAX_AMOUNT):
+            out["compliant"] = (
+                "不应超过总费用" if lang == "zh" else "must not exceed the whole bill"
+            )
+        return out
+
+    return check
+
+
+def _amount(raw: Any, default: Decimal = Decimal(0)) -> Decimal:
+    try:
+        return parse_money(str(raw))
+    except ValueError:
+        return default
+
+
+def choices_of(registry: Registry) -> Choices:
+    """The vocabulary the installed regions declare: codes, names, districts."""
+    regions, districts = [], []
+    for code in registry.codes():
+        info = registry.region(code).info
+        regions.append((code, info.name_zh, info.name_en))
+        districts += [(d, code) for d in info.districts]
+    return Choices(regions=tuple(regions), districts=tuple(districts))
+
+
+def default_year(registry: Registry) -> int:
+    """The latest scheme year any installed region covers (a new case's year)."""
+    years = [
+        y for code in registry.codes() for s in registry.region(code).info.schemes for y in s.years
+    ]
+    return max(years, default=2025)

@@ -1,0 +1,240 @@
+"""Labels in Chinese (default) and English, and the words of the scenario's vocabulary."""
+
+from __future__ import annotations
+
+Lang = str
+"""``"zh"`` or ``"en"``."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("yibao 医保 · 柜台", "yibao · counter"),
+    "tab_case": ("案例", "Case"),
+    "tab_result": ("结果", "Result"),
+    "tab_compare": ("对比", "Compare"),
+    "tab_curve": ("曲线", "Curve"),
+    "sec_case": ("案例", "Case"),
+    "sec_person": ("人员信息", "Person"),
+    "sec_enrollment": ("参保记录", "Enrolment history"),
+    "sec_events": ("生活事件", "Life events"),
+    "sec_claims": ("医疗费用", "Claims"),
+    "region": ("地区", "Region"),
+    "stale": (
+        "结果已过期：表单有误，显示的是上次有效结果",
+        "stale: the form has errors; showing the last valid result",
+    ),
+    "no_result": ("尚无结果：请先填写有效的案例", "no result yet: fill in a valid case"),
+    "form_ok": ("表单有效", "form valid"),
+    "form_errors": ("表单有 {n} 处错误", "{n} errors in the form"),
+    "required": ("必填", "required"),
+    "bad_date": ("日期格式应为 YYYY-MM-DD", "expected a date YYYY-MM-DD"),
+    "bad_int": ("应为整数 {lo}–{hi}", "expected a whole number {lo}–{hi}"),
+    "bad_money": ("金额应为非负数，最多两位小数", "expected an amount ≥ 0 with at most 2 decimals"),
+    "bad_choice": ("不在可选范围内", "not one of the choices"),
+    "bad_text": ("最多 200 个字符", "at most 200 characters"),
+    "enr_empty": ("无参保记录（a 添加）", "no enrolment years (a to add)"),
+    "ev_empty": ("无生活事件（a 添加）", "no life events (a to add)"),
+    "cl_empty": ("无费用（a 添加）", "no claims (a to add)"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "none": ("（无）", "(none)"),
+    "ok": ("确定", "OK"),
+    "cancel": ("取消", "Cancel"),
+    "dlg_enrollment": ("参保年度", "Enrolment year"),
+    "dlg_event": ("生活事件", "Life event"),
+    "dlg_claim": ("费用", "Claim"),
+    "dlg_fix": ("请先改正标红的字段", "fix the fields marked in red first"),
+    "explain": ("数字说明", "Explanation"),
+    "explain_none": ("此项没有可说明的计算步骤", "nothing to explain for this row"),
+    "col_item": ("项目", "item"),
+    "col_step": ("步骤", "step"),
+    "col_value": ("数值", "value"),
+    "col_cite": ("出处", "source"),
+    "help": ("按键帮助", "Keys"),
+    "help_scope": ("范围", "where"),
+    "help_key": ("按键", "key"),
+    "help_action": ("作用", "action"),
+    "compare_pick": ("对比地区 空格勾选2–4个", "compare: space picks 2–4"),
+    "compare_need": ("请选择 2–4 个地区", "pick 2 to 4 regions"),
+    "compare_max": ("最多对比 4 个地区", "at most 4 regions"),
+    "better": ("★ 较优", "★ better"),
+    "notes": ("说明", "notes"),
+    "curve_title": (
+        "个人负担 vs 合规费用（单笔{kind}，{level}级医院）",
+        "patient pays vs compliant amount (one {kind} claim, level {level})",
+    ),
+    "curve_none": (
+        "请先选择一笔费用（在案例页的费用表中）",
+        "select a claim first (in the case's claims table)",
+    ),
+    "curve_x": ("合规费用（元）", "compliant amount (yuan)"),
+    "curve_y": ("个人负担（元）", "patient pays (yuan)"),
+    "curve_gap": (
+        "未能结算的点不画出：{regions}",
+        "points that could not be settled are not drawn: {regions}",
+    ),
+    "open_title": ("打开案例文件", "Open a scenario file"),
+    "save_title": ("保存案例文件", "Save the scenario file"),
+    "path": ("路径", "path"),
+    "saved": ("已保存 {path}", "saved {path}"),
+    "opened": ("已打开 {path}", "opened {path}"),
+    "restored": ("已恢复上次未完成的案例（自动保存）", "restored the case in progress (autosave)"),
+    "new_case": (
+        "新案例；上一个案例已备份到 {path}",
+        "new case; the previous one is backed up in {path}",
+    ),
+    "cannot_save": (
+        "表单有误，无法保存为案例文件",
+        "the form has errors; cannot save a scenario file",
+    ),
+    "no_file": ("文件不存在", "no such file"),
+    "region_now": ("当前地区：{name}", "region: {name}"),
+    "region_to": ("切换到 {name}", "switch to {name}"),
+    "region_to_help": ("按此地区计算结果", "evaluate the case in this region"),
+    "row_status": ("状态", "status"),
+    "row_error": ("无法计算", "cannot answer"),
+    "row_elig": ("参保资格 · 类别", "eligibility · category"),
+    "row_premium": ("个人缴费", "premium (person pays)"),
+    "row_start": ("待遇起始日", "benefits from"),
+    "row_claim_status": ("结算状态", "status"),
+    "row_patient": ("个人负担", "patient pays"),
+    "row_bill": ("总费用", "bill"),
+    "sec_premium_payers": ("缴费构成", "who pays"),
+    "sec_totals": ("年度合计", "year totals"),
+    "sec_limits": ("年度限额剩余", "yearly limits remaining"),
+    "incomplete": ("不完整：部分费用未能结算", "incomplete: some claims not settled"),
+    "eligible": ("可参保", "eligible"),
+    "not_eligible": ("不可参保", "not eligible"),
+    "not_published": ("未公布", "not published"),
+    "undetermined": ("未定", "undetermined"),
+    "not_enrolled": ("未参保", "not enrolled"),
+    "error": ("错误", "error"),
+    "limit_step": ("上限 / 已用 / 剩余", "cap / used / remaining"),
+    "bill_step": ("总费用", "bill"),
+    "compliant_step": ("合规费用", "compliant"),
+    "layer_paid": ("{layer}支付", "{layer} pays"),
+    "relocated": ("对比按“若此人住在该地区”测算", "compared as if the person lived in each region"),
+}
+
+
+def tr(key: str, lang: Lang, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{name}`` fields filled from ``values``."""
+    zh, en = TEXT[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def pick(lang: Lang, zh: str, en: str) -> str:
+    """``zh`` or ``en`` by language; an empty Chinese text falls back to English."""
+    return (zh or en) if lang == "zh" else (en or zh)
+
+
+VOCAB: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sex": (("male", "男", "male"), ("female", "女", "female")),
+    "scheme": (("resident", "居民医保", "resident"), ("employee", "职工医保", "employee")),
+    "student": (
+        ("none", "非学生", "not a student"),
+        ("school", "中小学/中职", "school"),
+        ("university", "高等院校", "university"),
+    ),
+    "employment": (
+        ("none", "无", "none"),
+        ("employee", "单位职工", "employee"),
+        ("flexible", "灵活就业", "flexible"),
+        ("retired", "退休", "retired"),
+    ),
+    "assistance": (
+        ("minimum_living", "低保", "minimum living"),
+        ("extreme_poverty", "特困供养", "extreme poverty"),
+        ("temporary_major_illness", "临时救助重特大疾病", "temporary major illness"),
+        ("downsized_1960s_worker", "60年代精减职工", "1960s downsized worker"),
+        ("key_entitled_group", "重点优抚对象", "key entitled group"),
+        ("child_in_difficulty", "困境儿童", "child in difficulty"),
+        ("orphan", "孤儿", "orphan"),
+        ("unsupported_child", "事实无人抚养儿童", "unsupported child"),
+        ("hardship_worker_family", "特困职工家庭", "hardship worker family"),
+        ("severely_disabled_no_income", "无固定收入重残", "severely disabled, no income"),
+        ("low_income_margin", "低保边缘", "low-income margin"),
+        ("expenditure_hardship_major_illness", "支出型困难重病", "expenditure hardship"),
+        ("other_designated", "其他特殊人员", "other designated"),
+        ("poverty_alleviated", "脱贫人口", "poverty alleviated"),
+        ("rural_family_planning", "农村计生家庭", "rural family planning"),
+    ),
+    "disability_grade": (
+        ("1", "一级", "grade 1"),
+        ("2", "二级", "grade 2"),
+        ("3", "三级", "grade 3"),
+        ("4", "四级", "grade 4"),
+    ),
+    "event_kind": (
+        ("army_discharge", "退役", "army discharge"),
+        ("graduation", "毕业", "graduation"),
+        ("left_employee_scheme", "职工医保停保", "left employee scheme"),
+        ("hukou_move", "户籍迁移", "hukou move"),
+        ("prison_release", "刑满释放", "prison release"),
+        ("became_assistance_recipient", "新增救助对象", "became assistance recipient"),
+        ("insurance_transfer", "转移接续", "insurance transfer"),
+        ("disability_certified", "残疾认定", "disability certified"),
+        ("university_admission", "大学新生入学", "university admission"),
+    ),
+    "claim_kind": (
+        ("inpatient", "住院", "inpatient"),
+        ("general_outpatient", "普通门诊", "general outpatient"),
+        ("chronic_outpatient", "门诊慢性病", "chronic outpatient"),
+        ("special_outpatient", "门诊特殊病", "special outpatient"),
+        ("dual_channel_drug", "双通道药品", "dual-channel drug"),
+        ("rare_disease_drug", "罕见病药品", "rare-disease drug"),
+        ("maternity", "住院分娩", "maternity"),
+        ("pku", "苯丙酮尿症", "PKU"),
+    ),
+    "level": (("1", "一级", "level 1"), ("2", "二级", "level 2"), ("3", "三级", "level 3")),
+    "facility": (
+        ("primary", "基层机构", "primary"),
+        ("hospital", "医院", "hospital"),
+        ("pharmacy", "定点药店", "pharmacy"),
+    ),
+    "care": (
+        ("local", "本地", "local"),
+        ("filed_residence", "异地备案", "filed residence"),
+        ("emergency", "异地急诊", "emergency"),
+        ("referral", "转诊", "referral"),
+        ("unreferred", "未转诊", "unreferred"),
+        ("non_designated", "非定点", "non-designated"),
+    ),
+    "excluded": (
+        ("work_injury", "工伤", "work injury"),
+        ("third_party", "第三方责任", "third party"),
+        ("public_health", "公共卫生", "public health"),
+        ("abroad", "境外", "abroad"),
+        ("fitness_checkup", "体检", "fitness checkup"),
+        ("other_excluded", "其他不予支付", "other excluded"),
+    ),
+    "claim_status": (
+        ("settled", "已结算", "settled"),
+        ("not_covered", "不在待遇期", "not covered"),
+        ("undetermined", "待遇期未定", "cover undetermined"),
+        ("not_published", "参数未公布", "not published"),
+        ("pending_review", "待稽核", "pending review"),
+        ("refused", "不予支付", "refused"),
+    ),
+    "layer": (
+        ("basic_fund", "统筹基金", "basic fund"),
+        ("large_amount_subsidy", "大额补助", "large-amount subsidy"),
+        ("critical_illness", "大病保险", "critical illness"),
+        ("medical_assistance", "医疗救助", "assistance"),
+        ("tilted_assistance", "倾斜救助", "tilted assistance"),
+    ),
+    "payer": (
+        ("individual", "个人", "individual"),
+        ("government", "政府补助", "government"),
+        ("employer", "单位", "employer"),
+        ("assistance_fund", "救助资金", "assistance fund"),
+        ("other", "其他", "other"),
+    ),
+}
+
+
+def word(vocab: str, value: str, lang: Lang) -> str:
+    """The label of ``value`` in the vocabulary ``vocab`` (the value itself if unknown)."""
+    for code, zh, en in VOCAB.get(vocab, ()):
+        if code == value:
+            return zh if lang == "zh" else en
+    return value

@@ -1,0 +1,381 @@
+"""Rows of the result and comparison tables, built from the engine's values only.
+
+A :class:`Row` has one :class:`Cell` per region. Every cell carries the engine's steps
+(with their citations) so any number can be explained, and a score so the better value
+in a row can be marked. Nothing here computes a policy amount.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from yibao.results import ClaimResult, LimitState, RegionResult, Step
+
+from yibao_tui.domain.i18n import Lang, pick, tr, word
+
+Better = Literal["low", "high"] | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    score: Decimal | int | None = None
+    """What "better" compares (an amount, a date's ordinal); ``None``: not comparable."""
+    steps: tuple[Step, ...] = ()
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    cells: tuple[Cell, ...]
+    better: Better = None
+    section: bool = False
+
+    def best(self) -> frozenset[int]:
+        """Indexes of the better cells; empty when there is nothing to choose between."""
+        if self.better is None:
+            return frozenset()
+        scored = [(i, c.score) for i, c in enumerate(self.cells) if c.score is not None]
+        if len(scored) < 2 or len({s for _, s in scored}) == 1:
+            return frozenset()
+        target = (min if self.better == "low" else max)(s for _, s in scored)
+        return frozenset(i for i, s in scored if s == target)
+
+
+def money(amount: Decimal | None, lang: Lang) -> str:
+    """An amount as shown: grouped thousands, two decimals; ``—`` when unknown."""
+    return "—" if amount is None else f"{amount:,.2f}"
+
+
+def _cell(amount: Decimal | None, lang: Lang, steps: Sequence[Step] = ()) -> Cell:
+    return Cell(money(amount, lang), amount, tuple(steps))
+
+
+def _section(key: str, label: str, n: int) -> Row:
+    return Row(key, label, tuple(Cell("") for _ in range(n)), section=True)
+
+
+def _per_region(key, label, results, make, better: Better = None) -> Row:
+    cells = tuple(Cell("—", error=True) if r.status == "error" else make(r) for r in results)
+    return Row(key, label, cells, better)
+
+
+def rows(results: Sequence[RegionResult], claim_ids: Sequence[str], lang: Lang) -> list[Row]:
+    """The table rows for ``results`` (one column each), claims in ``claim_ids`` order."""
+    out: list[Row] = []
+    if any(r.status == "error" for r in results):
+        out.append(_status_row(results, lang))
+    out += _enrolment_rows(results, lang)
+    for cid in claim_ids:
+        out += _claim_rows(results, cid, lang)
+    out += _total_rows(results, lang)
+    out += _limit_rows(results, lang)
+    return out
+
+
+def _status_row(results: Sequence[RegionResult], lang: Lang) -> Row:
+    cells = tuple(
+        Cell(f"{tr('row_error', lang)}: {r.error}", error=True)
+        if r.status == "error"
+        else Cell("✓")
+        for r in results
+    )
+    return Row("status", tr("row_status", lang), cells)
+
+
+def _eligibility(r: RegionResult, lang: Lang) -> Cell:
+    e = r.eligibility
+    if e is None:
+        return Cell(tr("not_published", lang))
+    if not e.eligible:
+        return Cell(tr("not_eligible", lang), steps=e.steps)
+    category = pick(lang, e.category_zh or "", e.category_en or "") or tr("eligible", lang)
+    return Cell(category, steps=e.steps)
+
+
+def _start(r: RegionResult, lang: Lang) -> Cell:
+    c = r.coverage
+    if c is None:
+        if r.eligibility is not None and not r.eligibility.eligible:
+            return Cell("—")
+        return Cell(tr("not_published", lang))
+    if c.start is not None:
+        return Cell(c.start.isoformat(), c.start.toordinal(), c.steps)
+    if c.earliest is not None:
+        text = f"{tr('undetermined', lang)} {c.earliest}–{c.latest or '?'}"
+        return Cell(text, steps=c.steps)
+    return Cell(tr("not_enrolled", lang), steps=c.steps)
+
+
+def _premium(r: RegionResult, lang: Lang) -> Cell:
+    p = r.premium
+    if p is None:
+        return Cell(
+            "—" if r.eligibility and not r.eligibility.eligible else tr("not_published", lang)
+        )
+    if p.individual is None:
+        return Cell(tr("not_published", lang), steps=p.steps)
+    return _cell(p.individual, lang, p.steps)
+
+
+def _payers(results: Sequence[RegionResult]) -> list[tuple[str, str, str]]:
+    seen: dict[str, tuple[str, str, str]] = {}
+    for r in results:
+        for part in r.premium.parts if r.premium else ():
+            seen.setdefault(part.payer, (part.payer, part.label_zh, part.label_en))
+    return list(seen.values())
+
+
+def _payer_cell(r: RegionResult, payer: str, lang: Lang) -> Cell:
+    parts = [p for p in r.premium.parts if p.payer == payer] if r.premium else []
+    if not parts:
+        return Cell("—")
+    if any(p.amount is None for p in parts):
+        return Cell(tr("not_published", lang), steps=r.premium.steps)
+    return _cell(sum((p.amount for p in parts), Decimal("0.00")), lang, r.premium.steps)
+
+
+def _enrolment_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
+    out = [
+        _per_region("elig", tr("row_elig", lang), results, lambda r: _eligibility(r, lang)),
+        _per_region(
+            "premium", tr("row_premium", lang), results, lambda r: _premium(r, lang), "low"
+        ),
+    ]
+    for payer, _zh, _en in _payers(results):
+        label = "  " + word("payer", payer, lang)
+        out.append(
+            _per_region(
+                f"payer:{payer}", label, results, lambda r, p=payer: _payer_cell(r, p, lang)
+            )
+        )
+    out.append(
+        _per_region("start", tr("row_start", lang), results, lambda r: _start(r, lang), "low")
+    )
+    return out
+
+
+def _claim(r: RegionResult, cid: str) -> ClaimResult | None:
+    return next((c for c in r.claims if c.claim_id == cid), None)
+
+
+def _layers(results: Sequence[RegionResult], pick_layers) -> list[tuple[str, str, str]]:
+    seen: dict[str, tuple[str, str, str]] = {}
+    for r in results:
+        for layer in pick_layers(r):
+            seen.setdefault(layer.layer, (layer.layer, layer.label_zh, layer.label_en))
+    return list(seen.values())
+
+
+def _layer_cell(claim: ClaimResult | None, layer: str, lang: Lang) -> Cell:
+    if claim is None or claim.status != "settled":
+        return Cell("—")
+    payments = [p for p in claim.layers if p.layer == layer]
+    steps = tuple(s for p in payments for s in p.steps)
+    return _cell(claim.paid_by(layer), lang, steps)
+
+
+def _patient_steps(claim: ClaimResult, lang: Lang) -> tuple[Step, ...]:
+    steps = [
+        Step(label_zh="总费用", label_en="bill", value=money(claim.bill, lang), amount=claim.bill),
+        Step(
+            label_zh="合规费用",
+            label_en="compliant",
+            value=money(claim.compliant, lang),
+            amount=claim.compliant,
+        ),
+    ]
+    for p in claim.layers:
+        steps.append(
+            Step(
+                label_zh=f"− {p.label_zh}",
+                label_en=f"− {p.label_en}",
+                value=money(p.amount, lang),
+                amount=p.amount,
+            )
+        )
+    return (*steps, *claim.steps)
+
+
+def _patient_cell(claim: ClaimResult | None, lang: Lang) -> Cell:
+    if claim is None:
+        return Cell("—")
+    if claim.patient is None:
+        return Cell(word("claim_status", claim.status, lang), steps=claim.steps)
+    return _cell(claim.patient, lang, _patient_steps(claim, lang))
+
+
+def _status_cell(claim: ClaimResult | None, lang: Lang) -> Cell:
+    if claim is None:
+        return Cell("—")
+    return Cell(word("claim_status", claim.status, lang), steps=claim.steps)
+
+
+def _claim_rows(results: Sequence[RegionResult], cid: str, lang: Lang) -> list[Row]:
+    first = next((c for r in results if (c := _claim(r, cid)) is not None), None)
+    head = cid
+    if first is not None:
+        head = f"{cid} · {word('claim_kind', first.kind, lang)} · {money(first.compliant, lang)}"
+    out = [_section(f"claim:{cid}", head, len(results))]
+    out.append(
+        _per_region(
+            f"claim:{cid}:status",
+            "  " + tr("row_claim_status", lang),
+            results,
+            lambda r: _status_cell(_claim(r, cid), lang),
+        )
+    )
+    for layer, zh, en in _layers(
+        results, lambda r: _claim(r, cid).layers if _claim(r, cid) else ()
+    ):
+        out.append(
+            _per_region(
+                f"claim:{cid}:{layer}",
+                "  " + (pick(lang, zh, en) or word("layer", layer, lang)),
+                results,
+                lambda r, layer=layer: _layer_cell(_claim(r, cid), layer, lang),
+                "high",
+            )
+        )
+    out.append(
+        _per_region(
+            f"claim:{cid}:patient",
+            "  " + tr("row_patient", lang),
+            results,
+            lambda r: _patient_cell(_claim(r, cid), lang),
+            "low",
+        )
+    )
+    return out
+
+
+def _per_claim_steps(r: RegionResult, amount_of) -> tuple[Step, ...]:
+    out = []
+    for c in r.claims:
+        value = amount_of(c)
+        out.append(
+            Step(
+                label_zh=f"{c.claim_id} · {word('claim_kind', c.kind, 'zh')}",
+                label_en=f"{c.claim_id} · {word('claim_kind', c.kind, 'en')}",
+                value=money(value, "zh")
+                if value is not None
+                else word("claim_status", c.status, "en"),
+                amount=value,
+            )
+        )
+    return tuple(out)
+
+
+def _total_cell(r: RegionResult, lang: Lang, amount, per_claim) -> Cell:
+    if r.totals is None:
+        return Cell("—")
+    cell = _cell(amount(r.totals), lang, _per_claim_steps(r, per_claim))
+    if not r.totals.complete:
+        return Cell(cell.text + " *", None, cell.steps)
+    return cell
+
+
+def _total_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
+    if not any(r.totals for r in results):
+        return []
+    n = len(results)
+    out = [_section("totals", tr("sec_totals", lang), n)]
+    out.append(
+        _per_region(
+            "totals:bill",
+            "  " + tr("row_bill", lang),
+            results,
+            lambda r: _total_cell(
+                r, lang, lambda t: t.bill, lambda c: c.bill if c.patient is not None else None
+            ),
+        )
+    )
+    for layer, zh, en in _layers(results, lambda r: [p for c in r.claims for p in c.layers]):
+        out.append(
+            _per_region(
+                f"totals:{layer}",
+                "  " + (pick(lang, zh, en) or word("layer", layer, lang)),
+                results,
+                lambda r, k=layer: _total_cell(
+                    r, lang, lambda t: t.layers.get(k, Decimal("0.00")), lambda c: c.paid_by(k)
+                ),
+                "high",
+            )
+        )
+    out.append(
+        _per_region(
+            "totals:patient",
+            "  " + tr("row_patient", lang),
+            results,
+            lambda r: _total_cell(r, lang, lambda t: t.patient, lambda c: c.patient),
+            "low",
+        )
+    )
+    if any(r.totals is not None and not r.totals.complete for r in results):
+        out.append(
+            _per_region(
+                "totals:complete",
+                "  * " + tr("incomplete", lang),
+                results,
+                lambda r: Cell("*" if r.totals and not r.totals.complete else ""),
+            )
+        )
+    return out
+
+
+def _limit_cell(limit: LimitState | None, lang: Lang) -> Cell:
+    if limit is None:
+        return Cell("—")
+    steps = tuple(
+        Step(label_zh=zh, label_en=en, value=money(v, lang), amount=v, cite=limit.cite)
+        for zh, en, v in (
+            ("上限", "cap", limit.cap),
+            ("已用", "used", limit.used),
+            ("剩余", "remaining", limit.remaining),
+        )
+    )
+    return _cell(limit.remaining, lang, steps)
+
+
+def _limit_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
+    keys: dict[str, tuple[str, str]] = {}
+    for r in results:
+        for lim in r.limits:
+            keys.setdefault(lim.key, (lim.label_zh, lim.label_en))
+    if not keys:
+        return []
+    out = [_section("limits", tr("sec_limits", lang), len(results))]
+    for key, (zh, en) in keys.items():
+        out.append(
+            _per_region(
+                f"limit:{key}",
+                "  " + pick(lang, zh, en),
+                results,
+                lambda r, k=key: _limit_cell(next((x for x in r.limits if x.key == k), None), lang),
+                "high",
+            )
+        )
+    return out
+
+
+def notes(result: RegionResult, lang: Lang) -> list[str]:
+    """What the reader of ``result`` must know: its error, then its notices with cites."""
+    out = []
+    if result.status == "error":
+        out.append(f"{tr('error', lang)}: {result.error}")
+    for n in result.notices:
+        text = pick(lang, n.text_zh, n.text_en)
+        out.append(f"{text} [{n.cite}]" if n.cite and n.cite not in text else text)
+    if result.overlays:
+        out.append(", ".join(result.overlays))
+    return out
+
+
+def heading(result: RegionResult, lang: Lang) -> str:
+    """A column heading: the region's name."""
+    return pick(lang, result.name_zh, result.name_en) or result.region

@@ -1,0 +1,191 @@
+"""Modal dialogs: edit one row of the case, choose a file, explain a number, list keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+from yibao.results import Step
+
+from yibao_tui.domain.fields import Choices, FieldSpec, errors
+from yibao_tui.domain.i18n import Lang, pick, tr
+from yibao_tui.domain.keys import BUILTIN, KEYS, SCOPES
+from yibao_tui.widgets.form_grid import FormGrid
+from yibao_tui.widgets.keys import bindings, relabel
+
+Extra = Callable[[dict[str, Any]], dict[str, str]]
+
+
+class _Modal(ModalScreen):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("modal")
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.lang = lang
+        relabel(self, lang)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RowDialog(_Modal):
+    """Edit one enrolment year, life event or claim; validates as typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("dialog")
+
+    def __init__(
+        self,
+        title: str,
+        specs: Sequence[FieldSpec],
+        raw: dict[str, Any],
+        choices: Choices,
+        lang: Lang,
+        extra: Extra | None = None,
+    ) -> None:
+        super().__init__(lang)
+        self.title_text = title
+        self.specs = tuple(specs)
+        self.raw = dict(raw)
+        self.choices = choices
+        self.extra = extra
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield FormGrid(self.specs, self.raw, self.choices, self.lang, id="dialog-form")
+            yield Static("", id="dialog-msg", classes="field-msg")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("ok", self.lang), variant="primary", id="ok", compact=True)
+                yield Button(tr("cancel", self.lang), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._validate()
+        self.query_one(FormGrid).query("Input, Select, Checkbox").first().focus()
+
+    def _problems(self) -> dict[str, str]:
+        found = errors(self.specs, self.raw, self.choices, self.lang)
+        if self.extra is not None:
+            for name, message in self.extra(self.raw).items():
+                found.setdefault(name, message)
+        return found
+
+    def _validate(self) -> dict[str, str]:
+        found = self._problems()
+        self.query_one(FormGrid).show_errors(found)
+        return found
+
+    def on_form_grid_edited(self, event: FormGrid.Edited) -> None:
+        self._validate()
+        self.query_one("#dialog-msg", Static).update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_ok()
+        else:
+            self.dismiss(None)
+
+    def action_ok(self) -> None:
+        if self._validate():
+            self.query_one("#dialog-msg", Static).update(tr("dlg_fix", self.lang))
+            return
+        self.dismiss(self.raw)
+
+
+class PathDialog(_Modal):
+    """Ask for a file path; ``must_exist`` for opening."""
+
+    def __init__(self, title: str, path: str, lang: Lang, *, must_exist: bool) -> None:
+        super().__init__(lang)
+        self.title_text = title
+        self.path = path
+        self.must_exist = must_exist
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-small"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.path, placeholder="case.toml", id="path", compact=True)
+            yield Static("", id="dialog-msg", classes="field-msg")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#dialog-msg", Static).update(self._problem(event.value) or "")
+
+    def _problem(self, text: str) -> str | None:
+        path = Path(text).expanduser()
+        if not text.strip():
+            return tr("required", self.lang)
+        if self.must_exist and not path.is_file():
+            return tr("no_file", self.lang)
+        if not self.must_exist and not path.parent.exists():
+            return tr("no_file", self.lang) + f": {path.parent}"
+        return None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self._problem(event.value)
+        if problem:
+            self.query_one("#dialog-msg", Static).update(problem)
+            return
+        self.dismiss(str(Path(event.value).expanduser()))
+
+
+class ExplainScreen(_Modal):
+    """A number's steps, each with its citation (source document and section)."""
+
+    def __init__(self, title: str, steps: Sequence[Step], lang: Lang) -> None:
+        super().__init__(lang)
+        self.title_text = title
+        self.steps = tuple(steps)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="steps", classes="dialog-body"):
+                yield Static(self._table(), id="steps-text")
+            yield Static("esc", classes="dialog-hint")
+
+    def _table(self) -> Table | str:
+        if not self.steps:
+            return tr("explain_none", self.lang)
+        table = Table(box=None, show_header=True, expand=True, padding=(0, 1))
+        table.add_column(tr("col_step", self.lang), ratio=1)
+        table.add_column(tr("col_value", self.lang), justify="right", no_wrap=True)
+        for s in self.steps:
+            table.add_row(pick(self.lang, s.label_zh, s.label_en), s.value)
+            if s.cite:
+                table.add_row(Text("  ↳ " + s.cite, style="cyan"), "")
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#steps").focus()
+
+
+class HelpScreen(_Modal):
+    """Every key, grouped by where it works."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(tr("help", self.lang), classes="dialog-title")
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield Static("esc", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for col in ("help_scope", "help_key", "help_action"):
+            table.add_column(tr(col, self.lang))
+        for k in KEYS:
+            scope = SCOPES[k.scope]
+            table.add_row(pick(self.lang, *scope), k.key.replace(",", " / "), k.label(self.lang))
+        for key, zh, en in BUILTIN:
+            table.add_row(pick(self.lang, *SCOPES["app"]), key, pick(self.lang, zh, en))
+        table.focus()

@@ -1,0 +1,161 @@
+"""The one main screen: the case form, the result, the comparison and the cost curve, as
+tabs (F3–F6), under a status line that names the region (F2) and the form's state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, SelectionList, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from yibao_tui.domain.curve import Curve
+from yibao_tui.domain.fields import CASE_FIELDS, PERSON_FIELDS, Choices
+from yibao_tui.domain.form import CaseForm, Problems
+from yibao_tui.domain.i18n import Lang, tr
+from yibao_tui.domain.view import Row
+from yibao_tui.widgets.form_grid import FormGrid
+from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+
+
+class MainScreen(Screen):
+    def __init__(
+        self,
+        form: CaseForm,
+        choices: Choices,
+        regions: Sequence[tuple[str, str]],
+        picked: Sequence[str],
+        lang: Lang,
+    ) -> None:
+        super().__init__()
+        self.form = form
+        self.choices = choices
+        self.regions = list(regions)
+        self.picked = list(picked)
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        t = self.lang
+        yield Static("", id="status")
+        with TabbedContent(initial="case", id="tabs"):
+            with TabPane(tr("tab_case", t) + " F3", id="case"):
+                yield from self._case_pane()
+            with TabPane(tr("tab_result", t) + " F4", id="result"):
+                yield Static("", id="result-head", classes="pane-head")
+                yield ResultTable(t, id="result-table")
+                with VerticalScroll(id="result-notes", classes="notes"):
+                    yield Static("", id="result-notes-text")
+            with TabPane(tr("tab_compare", t) + " F5", id="compare"):
+                with Horizontal(id="compare-top"):
+                    yield Label(tr("compare_pick", t), id="compare-pick-label")
+                    yield SelectionList[str](
+                        *[(name, code, code in self.picked) for code, name in self.regions],
+                        id="compare-pick",
+                        compact=True,
+                    )
+                yield ResultTable(t, id="compare-table")
+                yield Horizontal(id="compare-notes", classes="notes")
+            with TabPane(tr("tab_curve", t) + " F6", id="curve"):
+                yield Static("", id="curve-head", classes="pane-head")
+                yield PlotextPlot(id="curve-plot")
+        yield Footer()
+
+    def _case_pane(self) -> ComposeResult:
+        t = self.lang
+        with VerticalScroll(id="case-scroll"):
+            yield Label(tr("sec_person", t), classes="section")
+            yield FormGrid(
+                (*CASE_FIELDS, *PERSON_FIELDS), self.form.case, self.choices, t, id="person-form"
+            )
+            yield Static("", id="whole-msg", classes="field-msg")
+            yield Label(tr("sec_enrollment", t) + "  (a n enter x)", classes="section")
+            yield EnrollmentTable(t, id="enrollment")
+            yield Label(tr("sec_events", t) + "  (a enter x)", classes="section")
+            yield EventsTable(t, id="events")
+            yield Label(tr("sec_claims", t) + "  (a enter d x)", classes="section")
+            yield ClaimsTable(t, id="claims")
+
+    def on_mount(self) -> None:
+        self.app.recompute()  # type: ignore[attr-defined]
+        self.query("#person-form Input").first().focus()
+
+    # ---- drawing ---------------------------------------------------------------------
+
+    def show_form(self, form: CaseForm, problems: Problems) -> None:
+        self.query_one("#person-form", FormGrid).show_errors(problems.case)
+        whole = self.query_one("#whole-msg", Static)
+        whole.update(problems.whole or "")
+        whole.set_class(bool(problems.whole), "-error")
+        self.query_one(EnrollmentTable).show(form.enrollment, problems.enrollment)
+        self.query_one(EventsTable).show(form.events, problems.events)
+        self.query_one(ClaimsTable).show(form.claims, problems.claims)
+
+    def show_status(self, region: str, problems: Problems, stale: bool) -> None:
+        t = self.lang
+        parts = [
+            Text(f" {tr('region', t)}: ", style="bold"),
+            Text(region, style="bold reverse"),
+            Text("  F2  ", style="dim"),
+        ]
+        n = problems.count()
+        if n:
+            parts.append(Text(tr("form_errors", t, n=n), style="bold red"))
+        else:
+            parts.append(Text(tr("form_ok", t), style="green"))
+        if stale:
+            parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
+        self.query_one("#status", Static).update(Text.assemble(*parts))
+
+    def show_result(
+        self, rows: Sequence[Row], heading: str, notes: Sequence[str], stale: bool, empty: bool
+    ) -> None:
+        t = self.lang
+        head = tr("no_result", t) if empty else heading
+        if stale and not empty:
+            head += "  ⚠ " + tr("stale", t)
+        self.query_one("#result-head", Static).update(head)
+        self.query_one("#result-table", ResultTable).show(rows, [heading], stale=stale)
+        self.query_one("#result-notes-text", Static).update("\n".join(f"• {n}" for n in notes))
+        self.set_class(stale, "-stale")
+
+    def show_compare(
+        self,
+        rows: Sequence[Row],
+        headings: Sequence[str],
+        notes: Sequence[Sequence[str]],
+        stale: bool,
+    ) -> None:
+        self.query_one("#compare-table", ResultTable).show(rows, headings, stale=stale)
+        box = self.query_one("#compare-notes", Horizontal)
+        texts = [self._note(h, lines) for h, lines in zip(headings, notes, strict=True)]
+        columns = list(box.query(".note-col Static").results(Static))
+        if len(columns) != len(texts):
+            box.remove_children()
+            box.mount_all(VerticalScroll(Static(t), classes="note-col") for t in texts)
+            return
+        for static, text in zip(columns, texts, strict=True):
+            static.update(text)
+
+    def _note(self, heading: str, lines: Sequence[str]) -> Text:
+        text = Text(heading + "\n", style="bold")
+        error = tr("error", self.lang)
+        for line in lines:
+            text.append("• " + line + "\n", style="red" if line.startswith(error) else "")
+        return text
+
+    def show_curve(self, title: str, curves: Sequence[Curve], gaps: str) -> None:
+        self.query_one("#curve-head", Static).update(title + (f"\n{gaps}" if gaps else ""))
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        for curve in curves:
+            xs, ys = curve.drawn()
+            if xs:
+                plt.plot(xs, ys, label=curve.name, marker="braille")
+        plt.xlabel(tr("curve_x", "en"))
+        plt.ylabel(tr("curve_y", "en"))
+        plot.refresh()

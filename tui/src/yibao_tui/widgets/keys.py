@@ -1,0 +1,31 @@
+"""Textual bindings made from the one key table (:mod:`yibao_tui.domain.keys`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from yibao_tui.domain.keys import KEYS, scoped
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The bindings of ``scope``, described in Chinese (see :func:`relabel`)."""
+    return [
+        Binding(k.key, k.action, k.zh, show=k.show, id=k.id, priority=k.scope == "app")
+        for k in scoped(scope)
+    ]
+
+
+def relabel(node: DOMNode, lang: str) -> None:
+    """Describe ``node``'s bindings in ``lang`` (class bindings are in Chinese)."""
+    if lang == "zh":
+        return
+    by_id = {k.id: k for k in KEYS}
+    table = node._bindings.key_to_bindings
+    for key, items in table.items():
+        table[key] = [
+            dataclasses.replace(b, description=by_id[b.id].label(lang)) if b.id in by_id else b
+            for b in items
+        ]
