@@ -8,6 +8,7 @@ encodes money as decimal strings ("34300.00") and dates as ISO strings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -52,12 +53,27 @@ class SourceDoc(Out, kw_only=True):
     issued: str = ""
 
 
+class Category(Out, kw_only=True):
+    """One of a scheme's person categories (参保类别), e.g. 常州's 老年居民."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+def categories(names: Mapping[str, tuple[str, str]]) -> tuple[Category, ...]:
+    """``{code: (name_zh, name_en)}`` as :class:`Category` values, in order."""
+    return tuple(Category(code=c, name_zh=zh, name_en=en) for c, (zh, en) in names.items())
+
+
 class SchemeInfo(Out, kw_only=True):
     scheme: str
     years: tuple[int, ...]
     """The scheme years the loaded sources cover."""
     layers: tuple[str, ...]
     """Layer names, lowest first (e.g. ``("jiangsu", "changzhou-resident")``)."""
+    categories: tuple[Category, ...] = ()
+    """The categories ``person.category`` may state in this scheme (empty: none)."""
 
 
 class RegionInfo(Out, kw_only=True):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import yibao_jiangsu
 from yibao.registry import RegionPlugin
-from yibao.results import RegionInfo, SchemeInfo, SourceDoc
+from yibao.results import RegionInfo, SchemeInfo, SourceDoc, categories
 
 from yibao_changzhou import employee, resident
+from yibao_changzhou.employee import people as employee_people
+from yibao_changzhou.resident import people as resident_people
 
 REGION = RegionPlugin(
     info=RegionInfo(
@@ -19,8 +21,18 @@ REGION = RegionPlugin(
         name_en="Changzhou",
         province="jiangsu",
         schemes=(
-            SchemeInfo(scheme="resident", years=(2025,), layers=("jiangsu", resident.LAYER_NAME)),
-            SchemeInfo(scheme="employee", years=(2024,), layers=(employee.LAYER_NAME,)),
+            SchemeInfo(
+                scheme="resident",
+                years=(2025,),
+                layers=("jiangsu", resident.LAYER_NAME),
+                categories=categories(resident_people.CATEGORIES),
+            ),
+            SchemeInfo(
+                scheme="employee",
+                years=(2024,),
+                layers=(employee.LAYER_NAME,),
+                categories=categories(employee_people.CATEGORIES),
+            ),
         ),
         sources=(
             SourceDoc(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import yibao_jiangsu
 from yibao.registry import RegionPlugin
-from yibao.results import RegionInfo, SchemeInfo, SourceDoc
+from yibao.results import RegionInfo, SchemeInfo, SourceDoc, categories
 
 from yibao_xuzhou import resident
+from yibao_xuzhou.resident import people
 
 REGION = RegionPlugin(
     info=RegionInfo(
@@ -20,7 +21,10 @@ REGION = RegionPlugin(
         province="jiangsu",
         schemes=(
             SchemeInfo(
-                scheme="resident", years=(2024, 2025), layers=("jiangsu", resident.LAYER_NAME)
+                scheme="resident",
+                years=(2024, 2025),
+                layers=("jiangsu", resident.LAYER_NAME),
+                categories=categories(people.CATEGORIES),
             ),
         ),
         sources=(
