@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
 from yibao.errors import NotPublished, YibaoError
 from yibao.model import Claim, Person, Scenario
-from yibao.money import ZERO, fmt_money
+from yibao.money import FEN, ZERO
 from yibao.params import Param, ParameterSet
 from yibao.results import Coverage, LimitState, Notice, RegionInfo, Step
 
@@ -57,12 +57,18 @@ def step(
     amount: Decimal | None = None,
 ) -> Step:
     """Build a :class:`Step`; a ``Decimal`` value is shown as money, a Param as its cite."""
-    if isinstance(value, Decimal):
-        amount = value if amount is None else amount
-        shown = fmt_money(value)
+    # Called ~20 times per claim: the common types are tested first and money is rounded
+    # inline (``fmt_money``'s rule).
+    kind = value.__class__
+    if kind is str:
+        shown = value
+    elif kind is Decimal or isinstance(value, Decimal):
+        if amount is None:
+            amount = value  # type: ignore[assignment]
+        shown = str(value.quantize(FEN, ROUND_HALF_UP))  # type: ignore[attr-defined]
     else:
         shown = str(value)
-    if isinstance(cite, Param):
+    if cite.__class__ is not str and isinstance(cite, Param):
         cite = cite.source_label
     return Step(label_zh=label_zh, label_en=label_en, value=shown, amount=amount, cite=cite)
 
@@ -76,7 +82,8 @@ class Ledger:
 
     def __init__(self) -> None:
         self._amounts: dict[str, Decimal] = {}
-        self._limits: dict[str, LimitState] = {}
+        self._limits: dict[str, tuple[str, str, Decimal, Literal["cost", "payment"], str]] = {}
+        """Declared limits: ``key → (label_zh, label_en, cap, basis, cite)``."""
 
     def used(self, key: str) -> Decimal:
         """The running total under ``key`` (0 when nothing was recorded)."""
@@ -97,25 +104,25 @@ class Ledger:
         cite: str = "",
     ) -> Decimal:
         """Declare the yearly limit tracked under ``key`` and return what remains of it."""
-        self._limits[key] = LimitState(
-            key=key,
-            label_zh=label_zh,
-            label_en=label_en,
-            cap=cap,
-            used=ZERO,
-            remaining=cap,
-            basis=basis,
-            cite=cite,
-        )
-        return max(cap - self.used(key), ZERO)
+        self._limits[key] = (label_zh, label_en, cap, basis, cite)
+        return max(cap - self._amounts.get(key, ZERO), ZERO)
 
     def limits(self) -> tuple[LimitState, ...]:
         """Every limit declared this year, with the amount used and remaining."""
         out = []
-        for key, state in self._limits.items():
-            used = self.used(key)
+        for key, (label_zh, label_en, cap, basis, cite) in self._limits.items():
+            used = self._amounts.get(key, ZERO)
             out.append(
-                msgspec.structs.replace(state, used=used, remaining=max(state.cap - used, ZERO))
+                LimitState(
+                    key=key,
+                    label_zh=label_zh,
+                    label_en=label_en,
+                    cap=cap,
+                    used=used,
+                    remaining=max(cap - used, ZERO),
+                    basis=basis,
+                    cite=cite,
+                )
             )
         return tuple(out)
 
@@ -143,6 +150,8 @@ class Case:
         self.category: str | None = None
         self.coverage: Coverage | None = None
         self.notices: list[Notice] = []
+        self._year_start = dt.date(scenario.year, 1, 1)
+        self._found = params._found
 
     @property
     def person(self) -> Person:
@@ -154,18 +163,19 @@ class Case:
 
     @property
     def year_start(self) -> dt.date:
-        return dt.date(self.scenario.year, 1, 1)
+        return self._year_start
 
     def param(self, key: str, on: dt.date | None = None) -> Param:
         """The parameter ``key`` in force on ``on`` (default: 1 January of the year).
 
         Raises :class:`NotPublished` when no loaded source gives it.
         """
-        return self.params.get(key, on or self.year_start)
+        found = self._found.get((key, on or self._year_start))
+        return found if found is not None else self.params.get(key, on or self._year_start)
 
     def find_param(self, key: str, on: dt.date | None = None) -> Param | None:
         """Like :meth:`param` but ``None`` instead of raising."""
-        return self.params.find(key, on or self.year_start)
+        return self.params.find(key, on or self._year_start)
 
     def notice(self, notice: Notice) -> None:
         """Record a notice for the whole result (each text once)."""

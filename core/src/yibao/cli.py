@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from yibao.batch.cli import batch, synth
 from yibao.cli_plugin import plugin, plugin_selection
 
 EXIT_INPUT = 2
@@ -277,6 +278,8 @@ def demo(lang: str, as_json: bool) -> None:
 
 
 main.add_command(plugin)
+main.add_command(batch)
+main.add_command(synth)
 
 
 def _region_list(codes: str | None, registry: Any) -> list[str]:

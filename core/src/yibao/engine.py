@@ -9,17 +9,20 @@ cover) is that region's error and never another's.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
 from yibao import whatif
 from yibao.case import Case, Ledger, step
+from yibao.dispatch import relay
 from yibao.errors import NotPublished, YibaoError
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
-from yibao.params import ParameterFile
+from yibao.params import ParameterFile, ParameterSet
 from yibao.registry import Registry, Stack, default_registry
 from yibao.results import (
     ClaimResult,
@@ -28,6 +31,7 @@ from yibao.results import (
     Eligibility,
     LayerPayment,
     Notice,
+    Premium,
     RegionResult,
     Step,
     Totals,
@@ -51,22 +55,21 @@ def evaluate(
     try:
         stack = registry.with_overlays(registry.stack(region, scheme), overlays)
         return _evaluate(stack, scenario)
-    except YibaoError as exc:
-        return RegionResult(
-            region=region, scheme=scheme, year=scenario.year, status="error", error=str(exc)
-        )
-    except Exception as exc:  # a plugin bug: this region's error only
+    except Exception as exc:
+        return error_result(region, scheme, scenario.year, exc)
+
+
+def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
+    """The answer of a region that failed: yibao's own message, or where a plugin broke."""
+    if isinstance(exc, YibaoError):
+        message = str(exc)
+    else:  # a plugin bug: this region's error only
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return RegionResult(
-            region=region,
-            scheme=scheme,
-            year=scenario.year,
-            status="error",
-            error=(
-                f"plugin error: {type(exc).__name__}: {exc} "
-                f"(in {where.filename}:{where.lineno}, {where.name})"
-            ),
+        message = (
+            f"plugin error: {type(exc).__name__}: {exc} "
+            f"(in {where.filename}:{where.lineno}, {where.name})"
         )
+    return RegionResult(region=region, scheme=scheme, year=year, status="error", error=message)
 
 
 def compare(
@@ -106,7 +109,65 @@ def _home(scenario: Scenario, registry: Registry) -> str | None:
     return whatif.home_region(scenario, whatif.district_owners(plugins))
 
 
-def _evaluate(stack: Stack, scenario: Scenario) -> RegionResult:
+def _evaluate(
+    stack: Stack,
+    scenario: Scenario,
+    *,
+    hook: Any = None,
+    phases: Callable[[Case], Phases] | None = None,
+) -> RegionResult:
+    """Evaluate ``scenario`` in ``stack``.
+
+    The case's ``hook`` is the stack's hooks resolved once (:func:`yibao.dispatch.relay`,
+    pluggy's semantics without its per-call overhead) unless ``hook`` is given;
+    ``phases`` replaces :func:`run_phases` (a settlement plan passes one that reuses
+    answers per person-year, see :mod:`yibao.batch.plan`).
+    """
+    check_scope(stack, scenario)
+    info = stack.info
+    case = Case(scenario, info, stack.params, hook if hook is not None else relay(stack.pm))
+    eligibility, premium, coverage = (phases or run_phases)(case)
+    base = dict(
+        region=info.code,
+        scheme=stack.scheme,
+        year=scenario.year,
+        name_zh=info.name_zh,
+        name_en=info.name_en,
+        overlays=stack.overlays,
+    )
+    if eligibility is None or not eligibility.eligible:
+        return RegionResult(
+            **base,
+            eligibility=eligibility,
+            claims=tuple(_not_eligible(c) for c in scenario.claims),
+            notices=tuple(case.notices),
+        )
+    ledger = Ledger()
+    claims = scenario.claims
+    order = (
+        range(len(claims))
+        if len(claims) < 2
+        else sorted(range(len(claims)), key=lambda i: (claims[i].date, i))
+    )
+    settled = [_settle(case, claims[i], ledger) for i in order]
+    return RegionResult(
+        **base,
+        eligibility=eligibility,
+        premium=premium,
+        coverage=coverage,
+        claims=tuple(settled),
+        totals=_totals(settled),
+        limits=ledger.limits(),
+        notices=tuple(case.notices),
+    )
+
+
+Phases = tuple[Eligibility | None, Premium | None, Coverage | None]
+"""What the case-level phases decided: eligibility, premium and cover."""
+
+
+def check_scope(stack: Stack, scenario: Scenario) -> None:
+    """Raise :class:`YibaoError` for a year the stack does not cover or an unknown district."""
     info = stack.info
     scheme_info = next(s for s in info.schemes if s.scheme == stack.scheme)
     if scenario.year not in scheme_info.years:
@@ -121,10 +182,18 @@ def _evaluate(stack: Stack, scenario: Scenario) -> RegionResult:
             f"person.district {district!r} is not a district of {info.code}; "
             f"expected one of: {', '.join(info.districts)}"
         )
-    hook = stack.pm.hook
-    case = Case(scenario, info, stack.params, hook)
-    for gap in stack.params.gaps():
-        case.notice(
+
+
+_gap_notices: weakref.WeakKeyDictionary[ParameterSet, tuple[Notice, ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def gap_notices(case: Case) -> None:
+    """Record a notice for every value the stack's sources declare unpublished."""
+    notices = _gap_notices.get(case.params)
+    if notices is None:
+        notices = _gap_notices[case.params] = tuple(
             Notice(
                 kind="not_published",
                 text_en=f"not published in the loaded sources: {gap.key} ({gap.reason})",
@@ -132,40 +201,25 @@ def _evaluate(stack: Stack, scenario: Scenario) -> RegionResult:
                 key=gap.key,
                 cite=gap.cite,
             )
+            for gap in case.params.gaps()
         )
-    base = dict(
-        region=info.code,
-        scheme=stack.scheme,
-        year=scenario.year,
-        name_zh=info.name_zh,
-        name_en=info.name_en,
-        overlays=stack.overlays,
-    )
+    for notice in notices:
+        case.notice(notice)
 
+
+def run_phases(case: Case) -> Phases:
+    """Category, eligibility, premium and cover, in that order, recorded on ``case``.
+
+    Premium and cover are asked only for an eligible person.
+    """
+    gap_notices(case)
     eligibility = _phase(case, lambda: _category_then_eligibility(case))
     if eligibility is None or not eligibility.eligible:
-        return RegionResult(
-            **base,
-            eligibility=eligibility,
-            claims=tuple(_not_eligible(c) for c in scenario.claims),
-            notices=tuple(case.notices),
-        )
-    premium = _phase(case, lambda: hook.yibao_premium(case=case))
-    coverage = _phase(case, lambda: hook.yibao_coverage(case=case))
+        return eligibility, None, None
+    premium = _phase(case, lambda: case.hook.yibao_premium(case=case))
+    coverage = _phase(case, lambda: case.hook.yibao_coverage(case=case))
     case.coverage = coverage
-    ledger = Ledger()
-    order = sorted(range(len(scenario.claims)), key=lambda i: (scenario.claims[i].date, i))
-    settled = [_settle(case, scenario.claims[i], ledger) for i in order]
-    return RegionResult(
-        **base,
-        eligibility=eligibility,
-        premium=premium,
-        coverage=coverage,
-        claims=tuple(settled),
-        totals=_totals(settled),
-        limits=ledger.limits(),
-        notices=tuple(case.notices),
-    )
+    return eligibility, premium, coverage
 
 
 def _phase(case: Case, run):

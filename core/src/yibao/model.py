@@ -150,8 +150,9 @@ class Person(Base, kw_only=True):
     """Employee scheme: years of contribution (缴费年限)."""
 
     def __post_init__(self) -> None:
-        _check_money("person", contribution_base=self.contribution_base)
-        if len(set(self.assistance)) != len(self.assistance):
+        if self.contribution_base is not None:
+            _check_money("person", contribution_base=self.contribution_base)
+        if len(self.assistance) > 1 and len(set(self.assistance)) != len(self.assistance):
             raise ValueError("`assistance` lists a status twice")
 
     def age_on(self, day: dt.date) -> int:
@@ -216,6 +217,9 @@ class Claim(Base, kw_only=True):
     months_since_transplant: Annotated[int, msgspec.Meta(ge=0, le=1200)] | None = None
 
     def __post_init__(self) -> None:
+        if self.total is None and self.blood is None:  # the common case, checked quickly
+            _check_money("claim", compliant=self.compliant)
+            return
         _check_money("claim", compliant=self.compliant, total=self.total, blood=self.blood)
         within = self.compliant + (self.blood or 0)
         if self.total is not None and within > self.total:
@@ -248,13 +252,15 @@ class Scenario(Base, kw_only=True):
     :mod:`yibao.whatif`."""
 
     def __post_init__(self) -> None:
-        ids = [c.id for c in self.claims]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"claim ids must be unique; repeated: {', '.join(dupes)}")
-        years = [e.year for e in self.enrollment]
-        if len(set(years)) != len(years):
-            raise ValueError("`enrollment` lists a year twice")
+        if len(self.claims) > 1:
+            ids = [c.id for c in self.claims]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"claim ids must be unique; repeated: {', '.join(dupes)}")
+        if len(self.enrollment) > 1:
+            years = [e.year for e in self.enrollment]
+            if len(set(years)) != len(years):
+                raise ValueError("`enrollment` lists a year twice")
         for i, claim in enumerate(self.claims):
             if claim.date.year != self.year:
                 raise ValueError(

@@ -47,6 +47,10 @@ def parse_money(text: str | int) -> Decimal:
 
 def check_amount(value: Decimal) -> None:
     """Raise ``ValueError`` unless ``value`` is a finite amount, ≥ 0, whole fen, bounded."""
+    finite = value.is_finite()
+    places = -value.as_tuple().exponent if finite else 99  # type: ignore[operator]
+    if finite and places <= 2 and ZERO <= value <= MAX_AMOUNT:
+        return  # the common case: at most two decimal places
     if not value.is_finite():
         raise ValueError(f"expected a finite amount, got {value}")
     if value < 0:

@@ -279,6 +279,10 @@ def _reject_overlaps(params: list[Param], name: str) -> None:
                 )
 
 
+_FOUND_SIZE = 200_000
+"""Lookups a parameter set remembers before starting afresh (bounds memory)."""
+
+
 class ParameterSet:
     """The stacked parameters of one region: lookups by key and date.
 
@@ -298,17 +302,28 @@ class ParameterSet:
                 self._by_key.setdefault(p.key, []).insert(0, p)
         self._kinds = {key: entries[0].kind for key, entries in self._by_key.items()}
         self._kinds.update({g.key: g.kind for g in self._gaps.values()})
+        self._found: dict[tuple[str, dt.date], Param | None] = {}
+        """Answers already looked up: the set never changes once built."""
 
     def find(self, key: str, on: dt.date) -> Param | None:
         """The value of ``key`` in force on ``on``, or ``None`` when none is loaded."""
+        try:
+            return self._found[key, on]
+        except KeyError:
+            pass
+        found = None
         for p in self._by_key.get(key, ()):
             if p.covers(on):
-                return p
-        return None
+                found = p
+                break
+        if len(self._found) >= _FOUND_SIZE:
+            self._found.clear()
+        self._found[key, on] = found
+        return found
 
     def get(self, key: str, on: dt.date) -> Param:
         """Like :meth:`find` but raise :class:`NotPublished` (with the reason) if absent."""
-        p = self.find(key, on)
+        p = self._found.get((key, on)) or self.find(key, on)
         if p is None:
             gap = self._gaps.get(key)
             reason = gap.reason if gap else "no loaded source publishes it"

@@ -1,0 +1,246 @@
+"""``yibao batch``: many scenarios (JSON Lines) in, one record per line and region out.
+
+The input is cut into blocks of whole lines; each block is settled by
+:func:`process_block` — in this process (``jobs=1``), in worker processes
+(``jobs>1``) or on Dask workers (:mod:`yibao.batch.dask_runner`) — and the blocks'
+output is written in input order, so every runner writes the same bytes. The output
+goes to a temporary file beside the target, renamed when complete
+(:mod:`yibao.batch.atomic`).
+
+Each region answers *as if the person lived there* (the engine's ``compare`` rule,
+:func:`yibao.whatif.relocate`), like ``yibao compare``; ``relocate=False``
+(``--as-given``) evaluates the facts literally.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import msgspec
+
+from yibao.batch.atomic import atomic_binary
+from yibao.batch.records import Summary, bad_line, record
+from yibao.errors import InputError
+from yibao.model import Scenario
+from yibao.results import RegionResult
+
+BLOCK_BYTES = 1 << 20
+"""About how much input one block holds (whole lines)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """What every block is settled with; picklable, so workers build the same engine."""
+
+    regions: tuple[str, ...]
+    explain: bool = False
+    relocate: bool = True
+    overlays: tuple[str, ...] = ()
+    """Parameter overlay files (``--params``), loaded by each worker."""
+    plan: bool = True
+    """Use settlement plans (:mod:`yibao.batch.plan`); ``False``: the per-claim engine."""
+    memo: int = 0
+    """Person-years a plan remembers (0: none); see :mod:`yibao.batch.plan`."""
+
+
+@dataclass
+class Block:
+    """One block's output bytes and summary."""
+
+    data: bytes
+    summary: Summary
+
+
+# -------------------------------------------------------------------------------------
+# Settling one block
+# -------------------------------------------------------------------------------------
+
+_decoder = msgspec.json.Decoder(Scenario)
+_encoder = msgspec.json.Encoder(decimal_format="string")
+_answerers: dict[Config, Callable[[Scenario], list[RegionResult]]] = {}
+
+
+def answerer(config: Config) -> Callable[[Scenario], list[RegionResult]]:
+    """The function giving each configured region's answer for a scenario (cached)."""
+    found = _answerers.get(config)
+    if found is None:
+        found = _answerers[config] = _build_answerer(config)
+    return found
+
+
+def _build_answerer(config: Config) -> Callable[[Scenario], list[RegionResult]]:
+    from yibao.registry import default_registry, load_overlays
+
+    registry = default_registry()
+    overlays = load_overlays(list(config.overlays))
+    regions = list(config.regions)
+    if config.plan:
+        from yibao.batch.plan import Planner
+
+        planner = Planner(
+            registry, overlays=overlays, relocate=config.relocate, memo_size=config.memo
+        )
+        return lambda scenario: planner.results(scenario, regions)
+    from yibao.engine import compare
+
+    def per_claim(scenario: Scenario) -> list[RegionResult]:
+        return list(
+            compare(
+                scenario, regions, overlays=overlays, registry=registry, relocate=config.relocate
+            ).results
+        )
+
+    return per_claim
+
+
+def decode_line(raw: bytes, line: int) -> Scenario:
+    """Decode one JSON line; raise :class:`InputError` naming the line and the field."""
+    try:
+        return _decoder.decode(raw)
+    except msgspec.ValidationError as exc:
+        text, sep, path = str(exc).rpartition(" - at ")
+        message = f"{path.strip('`')}: {text}" if sep else str(exc)
+        raise InputError(f"line {line}", message) from None
+    except msgspec.DecodeError as exc:
+        raise InputError(f"line {line}", f"not valid JSON: {exc}") from None
+
+
+def process_block(data: bytes, first_line: int, config: Config) -> Block:
+    """Settle every line of ``data`` (whole lines; the first is line ``first_line``)."""
+    answer = answerer(config)
+    summary = Summary()
+    for code in config.regions:
+        summary.region(code)
+    out = bytearray()
+    encode_into = _encoder.encode_into
+    explain = config.explain
+    for number, raw in enumerate(data.split(b"\n"), start=first_line):
+        if not raw.strip():
+            continue
+        summary.lines += 1
+        try:
+            scenario = decode_line(raw, number)
+        except InputError as exc:
+            summary.bad_lines += 1
+            for code in config.regions:
+                encode_into(bad_line(number, code, str(exc)), out, -1)
+                out += b"\n"
+            continue
+        for result in answer(scenario):
+            summary.regions[result.region].add(result)
+            encode_into(record(number, result, explain=explain), out, -1)
+            out += b"\n"
+    return Block(data=bytes(out), summary=summary)
+
+
+# -------------------------------------------------------------------------------------
+# Cutting the input into blocks
+# -------------------------------------------------------------------------------------
+
+
+def blocks(source: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[tuple[bytes, int]]:
+    """Yield ``(data, first_line)``: runs of whole lines of about ``size`` bytes."""
+    line = 1
+    rest = b""
+    while True:
+        chunk = source.read(size)
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            rest = data
+            continue
+        whole, rest = data[: cut + 1], data[cut + 1 :]
+        yield whole, line
+        line += whole.count(b"\n")
+    if rest:
+        yield rest, line
+
+
+# -------------------------------------------------------------------------------------
+# Runners
+# -------------------------------------------------------------------------------------
+
+Progress = Callable[[int], None]
+"""Told how many input bytes were just finished."""
+
+
+def run(
+    source: Path,
+    target: Path,
+    config: Config,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> Summary:
+    """Settle ``source`` into ``target`` with ``jobs`` processes; return the summary."""
+    started = time.perf_counter()
+    summary = Summary()
+    for code in config.regions:
+        summary.region(code)
+    with open(source, "rb") as src, atomic_binary(target) as out:
+        parts = blocks(src, block_bytes)
+        if jobs <= 1:
+            for data, first in parts:
+                _take(process_block(data, first, config), len(data), out, summary, progress)
+        else:
+            _run_pool(parts, config, jobs, out, summary, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _take(
+    block: Block, size: int, out: IO[bytes], summary: Summary, progress: Progress | None
+) -> None:
+    out.write(block.data)
+    summary.merge(block.summary)
+    if progress is not None:
+        progress(size)
+
+
+def _run_pool(
+    parts: Iterator[tuple[bytes, int]],
+    config: Config,
+    jobs: int,
+    out: IO[bytes],
+    summary: Summary,
+    progress: Progress | None,
+) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        ordered_window(
+            ((pool.submit(process_block, data, first, config), len(data)) for data, first in parts),
+            2 * jobs,
+            lambda block, size: _take(block, size, out, summary, progress),
+        )
+
+
+def ordered_window(
+    submitted: Iterator[tuple[Future[Any] | Any, int]],
+    window: int,
+    take: Callable[[Any, int], None],
+) -> None:
+    """Keep at most ``window`` blocks in flight and take their results in input order.
+
+    ``submitted`` yields ``(future, size)``; a future needs ``.result()``.
+    """
+    pending: deque[tuple[Any, int]] = deque()
+    for item in submitted:
+        pending.append(item)
+        if len(pending) >= window:
+            future, size = pending.popleft()
+            take(future.result(), size)
+    while pending:
+        future, size = pending.popleft()
+        take(future.result(), size)

@@ -1,0 +1,163 @@
+"""The ``yibao batch`` and ``yibao synth`` commands (registered in :mod:`yibao.cli`).
+
+Only click is imported at module level, so listing commands stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`yibao.cli._guard`, looked up when the command runs (no import cycle)."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from yibao.cli import _guard as guard
+
+        return guard(command)(*args, **kwargs)
+
+    return run
+
+
+params_option = click.option(
+    "--params",
+    "params",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
+)
+
+
+@click.command()
+@click.argument(
+    "source", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
+@click.option(
+    "-o", "--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the JSON Lines records (written to a temporary file, then renamed).",
+)  # fmt: skip
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes for the local engine.")  # fmt: skip
+@click.option("--explain", is_flag=True, help="Add each region's whole answer with its steps.")
+@click.option("--as-given", is_flag=True,
+              help="Evaluate the facts literally, not as if living in each region.")  # fmt: skip
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the summary as JSON to this file.")  # fmt: skip
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", help="Dask scheduler address (default: a local in-process cluster).")
+@click.option("--no-plan", is_flag=True,
+              help="Use the per-claim engine path (no settlement plans).")  # fmt: skip
+@click.option("--memo", default=0, show_default=True, type=click.IntRange(0),
+              help="Person-years to remember (helps when person-years repeat).")  # fmt: skip
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
+@params_option
+@_guard
+def batch(
+    source: Path,
+    codes: str | None,
+    target: Path,
+    jobs: int,
+    explain: bool,
+    as_given: bool,
+    summary_path: Path | None,
+    engine: str,
+    scheduler: str | None,
+    no_plan: bool,
+    memo: int,
+    quiet: bool,
+    params: Sequence[Path],
+) -> None:
+    """Settle every scenario of INPUT (JSON Lines, one scenario per line) in each region.
+
+    Writes one record per input line and region, in input order; a line that is not a
+    valid scenario gets a ``bad_input`` record naming its line and field, and the run
+    goes on. The summary (cases, errors, fund outlays per layer, patient share, per
+    region) goes to stderr and, with --summary, to a JSON file. See docs/batch.md.
+    """
+    import msgspec
+
+    from yibao.batch.atomic import atomic_binary
+    from yibao.batch.batch import Config
+    from yibao.cli import _region_list
+    from yibao.registry import default_registry, load_overlays
+
+    registry = default_registry()
+    load_overlays(params)  # a bad overlay fails here, once, with its message
+    config = Config(
+        regions=tuple(_region_list(codes, registry)),
+        explain=explain,
+        relocate=not as_given,
+        overlays=tuple(str(p) for p in params),
+        plan=not no_plan,
+        memo=memo,
+    )
+    with _progress(source.stat().st_size) as progress:
+        if engine == "dask":
+            from yibao.batch import dask_runner
+
+            client = dask_runner.client_for(scheduler)
+            try:
+                summary = dask_runner.run(source, target, config, client=client, progress=progress)
+            finally:
+                client.close()
+        else:
+            from yibao.batch.batch import run
+
+            summary = run(source, target, config, jobs=jobs, progress=progress)
+    if summary_path is not None:
+        with atomic_binary(summary_path) as out:
+            out.write(msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
+    if not quiet:
+        click.echo(summary.text(), err=True)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[object]:
+    """A Rich progress bar over input bytes when stderr is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("settling", total=total)
+        yield lambda size: bar.advance(task, size)
+
+
+@click.command()
+@click.option("--n", "-n", "count", default=1000, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--profile", default="general", show_default=True,
+              type=click.Choice(["general", "inpatient-one"]))  # fmt: skip
+@click.option("-o", "--output", "target", required=True,
+              type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))  # fmt: skip
+@_guard
+def synth(count: int, seed: int, profile: str, target: Path) -> None:
+    """Write COUNT synthetic scenarios (JSON Lines), the same bytes for the same seed.
+
+    Profiles: general (常州 residents and employees, several claims of every kind) and
+    inpatient-one (the benchmark workload: one inpatient claim per resident).
+    """
+    from yibao.batch import synth as generator
+
+    if str(target) == "-":
+        generator.write(sys.stdout, profile, count, seed)
+        return
+    generator.write_file(target, profile, count, seed)

@@ -1,0 +1,189 @@
+"""What ``yibao batch`` writes: one record per input line and region, and the summary.
+
+A record is compact by default (amounts per layer, no explanation); ``--explain`` adds
+the region's whole answer with its steps under ``result``. Money is a decimal string,
+as everywhere in yibao.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import msgspec
+
+from yibao.money import ZERO
+from yibao.results import ClaimResult, RegionResult, Totals
+
+
+class ClaimLine(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One claim of a record: its status and what each layer pays."""
+
+    id: str
+    status: str
+    bill: Decimal
+    compliant: Decimal
+    layers: dict[str, Decimal] = {}
+    patient: Decimal | None = None
+
+
+class Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One input line's answer in one region.
+
+    ``status``: ``ok`` (the region answered), ``error`` (the region could not answer,
+    e.g. a year it does not cover; ``error`` says why) or ``bad_input`` (the line is not
+    a valid scenario; ``error`` names the field).
+    """
+
+    line: int
+    region: str
+    status: Literal["ok", "error", "bad_input"]
+    error: str | None = None
+    eligible: bool | None = None
+    category: str | None = None
+    premium: Decimal | None = None
+    cover_from: dt.date | None = None
+    claims: tuple[ClaimLine, ...] = ()
+    totals: Totals | None = None
+    notices: tuple[str, ...] = ()
+    """``kind:key`` of each notice (``kind:text`` when it has no key)."""
+    result: RegionResult | None = None
+    """With ``--explain``: the whole answer, steps and citations included."""
+
+
+def claim_line(claim: ClaimResult) -> ClaimLine:
+    layers: dict[str, Decimal] = {}
+    for payment in claim.layers:
+        layers[payment.layer] = layers.get(payment.layer, ZERO) + payment.amount
+    return ClaimLine(
+        id=claim.claim_id,
+        status=claim.status,
+        bill=claim.bill,
+        compliant=claim.compliant,
+        layers=layers,
+        patient=claim.patient,
+    )
+
+
+def record(line: int, result: RegionResult, *, explain: bool = False) -> Record:
+    """The record of ``result`` for input line ``line``."""
+    if result.status == "error":
+        return Record(
+            line=line,
+            region=result.region,
+            status="error",
+            error=result.error,
+            result=result if explain else None,
+        )
+    eligibility = result.eligibility
+    return Record(
+        line=line,
+        region=result.region,
+        status="ok",
+        eligible=eligibility.eligible if eligibility else None,
+        category=eligibility.category if eligibility else None,
+        premium=result.premium.individual if result.premium else None,
+        cover_from=result.coverage.start if result.coverage else None,
+        claims=tuple(claim_line(c) for c in result.claims),
+        totals=result.totals,
+        notices=tuple(f"{n.kind}:{n.key or n.text_en}" for n in result.notices),
+        result=result if explain else None,
+    )
+
+
+def bad_line(line: int, region: str, message: str) -> Record:
+    return Record(line=line, region=region, status="bad_input", error=message)
+
+
+# -------------------------------------------------------------------------------------
+# Summary
+# -------------------------------------------------------------------------------------
+
+
+class RegionSummary(msgspec.Struct, kw_only=True):
+    """Totals over every answer of one region.
+
+    ``bill``, ``layers`` and ``patient`` add up the claims whose patient share is known
+    (as :class:`~yibao.results.Totals` does for one case), not-eligible cases included
+    (the patient bears the whole bill).
+    """
+
+    cases: int = 0
+    """Lines the region answered (``ok``)."""
+    errors: int = 0
+    """Lines the region could not answer (``error``)."""
+    eligible: int = 0
+    claims: dict[str, int] = {}
+    """Claims by status."""
+    bill: Decimal = ZERO
+    layers: dict[str, Decimal] = {}
+    """Fund outlays by payer layer (basic fund, critical illness, assistance, …)."""
+    patient: Decimal = ZERO
+
+    def add(self, result: RegionResult) -> None:
+        if result.status == "error":
+            self.errors += 1
+            return
+        self.cases += 1
+        if result.eligibility is not None and result.eligibility.eligible:
+            self.eligible += 1
+        for claim in result.claims:
+            self.claims[claim.status] = self.claims.get(claim.status, 0) + 1
+            if claim.patient is None:
+                continue
+            self.bill += claim.bill
+            self.patient += claim.patient
+            for payment in claim.layers:
+                self.layers[payment.layer] = self.layers.get(payment.layer, ZERO) + payment.amount
+
+    def merge(self, other: RegionSummary) -> None:
+        self.cases += other.cases
+        self.errors += other.errors
+        self.eligible += other.eligible
+        self.bill += other.bill
+        self.patient += other.patient
+        for status, count in other.claims.items():
+            self.claims[status] = self.claims.get(status, 0) + count
+        for layer, amount in other.layers.items():
+            self.layers[layer] = self.layers.get(layer, ZERO) + amount
+
+
+class Summary(msgspec.Struct, kw_only=True):
+    """The whole run: lines read, bad lines, and each region's totals."""
+
+    lines: int = 0
+    """Scenario lines read (blank lines are skipped and not counted)."""
+    bad_lines: int = 0
+    regions: dict[str, RegionSummary] = {}
+    seconds: float | None = None
+
+    def region(self, code: str) -> RegionSummary:
+        found = self.regions.get(code)
+        if found is None:
+            found = self.regions[code] = RegionSummary()
+        return found
+
+    def merge(self, other: Summary) -> None:
+        self.lines += other.lines
+        self.bad_lines += other.bad_lines
+        for code, part in other.regions.items():
+            self.region(code).merge(part)
+
+    def text(self) -> str:
+        """The summary as plain lines for a terminal."""
+        out = [f"lines {self.lines}, bad lines {self.bad_lines}"]
+        if self.seconds is not None:
+            rate = self.lines / self.seconds if self.seconds else 0.0
+            out[0] += f", {self.seconds:.2f} s ({rate:,.0f} lines/s)"
+        for code, part in self.regions.items():
+            claims = ", ".join(f"{k} {v}" for k, v in sorted(part.claims.items()))
+            out.append(
+                f"{code}: cases {part.cases} (eligible {part.eligible}), errors {part.errors}; "
+                f"claims {claims or 'none'}"
+            )
+            layers = ", ".join(f"{k} {v:.2f}" for k, v in part.layers.items())
+            out.append(
+                f"  bill {part.bill:.2f}; funds: {layers or 'none'}; patient {part.patient:.2f}"
+            )
+        return "\n".join(out)

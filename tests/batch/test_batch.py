@@ -1,0 +1,169 @@
+"""yibao batch: order, error records, summary, atomic output, jobs, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+import pytest
+from click.testing import CliRunner
+from yibao.batch import batch
+from yibao.batch.atomic import atomic_binary
+from yibao.batch.batch import Config
+from yibao.batch.records import Record
+from yibao.cli import main
+from yibao.engine import compare
+from yibao.model import Scenario
+from yibao.registry import default_registry
+
+REGIONS = ("changzhou", "xuzhou")
+
+
+def _records(path: Path) -> list[Record]:
+    decoder = msgspec.json.Decoder(Record)
+    return [decoder.decode(line) for line in path.read_bytes().splitlines()]
+
+
+def _with_bad_lines(source: Path, target: Path) -> list[int]:
+    """Copy ``source`` with a broken line, a wrong field and a blank line put in."""
+    lines = source.read_text().splitlines()
+    lines.insert(3, '{"year": 2025, "person": ')  # line 4: not JSON
+    lines.insert(9, "")  # line 10: blank, skipped
+    lines.insert(12, '{"year": 2025, "person": {"birth_date": "1990-01-01", "colour": "red"}}')
+    target.write_text("\n".join(lines) + "\n")
+    return [4, 13]
+
+
+def test_one_record_per_line_and_region_in_input_order(general_file: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    bad = _with_bad_lines(general_file, source)
+    out = tmp_path / "out.jsonl"
+    summary = batch.run(source, out, Config(regions=REGIONS), block_bytes=4096)
+    records = _records(out)
+    numbers = [n for n, line in enumerate(source.read_text().splitlines(), 1) if line.strip()]
+    assert [(r.line, r.region) for r in records] == [(n, c) for n in numbers for c in REGIONS]
+    assert summary.lines == len(numbers)
+    assert summary.bad_lines == len(bad)
+    errors = {(r.line, r.region): r.error for r in records if r.status == "bad_input"}
+    assert sorted({line for line, _ in errors}) == bad
+    assert errors[4, "changzhou"].startswith("line 4: not valid JSON")
+    assert "line 13: $.person" in errors[13, "xuzhou"]
+    assert "colour" in errors[13, "xuzhou"]
+
+
+def test_records_and_summary_match_the_engine(general_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    summary = batch.run(general_file, out, Config(regions=REGIONS))
+    records = iter(_records(out))
+    decoder = msgspec.json.Decoder(Scenario)
+    registry = default_registry()
+    layers: dict[str, dict[str, Decimal]] = {c: {} for c in REGIONS}
+    patient = dict.fromkeys(REGIONS, Decimal(0))
+    errors = dict.fromkeys(REGIONS, 0)
+    for number, line in enumerate(general_file.read_bytes().splitlines(), 1):
+        for result in compare(decoder.decode(line), REGIONS, registry=registry).results:
+            got = next(records)
+            assert (got.line, got.region) == (number, result.region)
+            if result.status == "error":
+                errors[result.region] += 1
+                assert got.status == "error" and got.error == result.error
+                continue
+            assert got.totals == result.totals
+            for claim, line_out in zip(result.claims, got.claims, strict=True):
+                assert line_out.patient == claim.patient
+                if claim.patient is None:
+                    continue
+                patient[result.region] += claim.patient
+                for p in claim.layers:
+                    layers[result.region][p.layer] = (
+                        layers[result.region].get(p.layer, Decimal(0)) + p.amount
+                    )
+    for code in REGIONS:
+        part = summary.regions[code]
+        assert part.errors == errors[code]
+        assert part.patient == patient[code]
+        assert part.layers == layers[code]
+    assert summary.regions["changzhou"].layers["basic_fund"] > 0
+
+
+def test_two_jobs_write_the_same_bytes_as_one(general_file: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    config = Config(regions=REGIONS)
+    first = batch.run(general_file, one, config, jobs=1, block_bytes=8192)
+    second = batch.run(general_file, two, config, jobs=2, block_bytes=8192)
+    assert one.read_bytes() == two.read_bytes()
+    first.seconds = second.seconds = None
+    assert msgspec.json.encode(first) == msgspec.json.encode(second)
+
+
+def test_block_size_does_not_change_the_output(inpatient_file: Path, tmp_path: Path) -> None:
+    outs = []
+    for size in (97, 1 << 20):
+        out = tmp_path / f"out-{size}.jsonl"
+        batch.run(inpatient_file, out, Config(regions=("changzhou",)), block_bytes=size)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_a_failed_run_leaves_no_output_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("the previous, complete output\n")
+    with pytest.raises(RuntimeError), atomic_binary(target) as out:
+        out.write(b'{"line": 1}\n')
+        raise RuntimeError("killed half way")
+    assert target.read_text() == "the previous, complete output\n"
+    assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+def test_output_appears_only_complete(general_file: Path, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "out.jsonl"
+    seen: list[list[str]] = []
+    real = batch.process_block
+
+    def spy(data: bytes, first: int, config: Config):
+        seen.append(sorted(os.listdir(tmp_path)))
+        return real(data, first, config)
+
+    monkeypatch.setattr(batch, "process_block", spy)
+    batch.run(general_file, target, Config(regions=("changzhou",)), block_bytes=4096)
+    assert all("out.jsonl" not in names for names in seen)
+    assert any(name.startswith(".out.jsonl.") and name.endswith(".part") for name in seen[-1])
+    assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+def test_cli_batch_writes_records_and_a_summary(general_file: Path, tmp_path: Path) -> None:
+    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(general_file), "-r", "changzhou", "-o", str(out), "--summary", str(summary)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "changzhou: cases 240" in result.output  # the summary on stderr
+    data = json.loads(summary.read_text())
+    assert data["lines"] == 240 and data["regions"]["changzhou"]["cases"] == 240
+    assert len(out.read_bytes().splitlines()) == 240
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
+
+
+def test_cli_batch_explain_adds_the_steps(inpatient_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        main, ["batch", str(inpatient_file), "-r", "changzhou", "-o", str(out), "--explain", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    first = json.loads(out.read_bytes().splitlines()[0])
+    assert first["result"]["claims"][0]["layers"][0]["steps"]
+
+
+def test_cli_batch_unknown_region_is_one_clear_error(general_file: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["batch", str(general_file), "-r", "atlantis", "-o", str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 2
+    assert "unknown region 'atlantis'" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
