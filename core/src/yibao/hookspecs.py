@@ -11,6 +11,11 @@ and what earlier phases decided) and return result Structs from :mod:`yibao.resu
 A rule that needs a value no loaded source publishes raises
 :class:`~yibao.errors.NotPublished` (``case.param`` does this), and the engine reports
 the gap instead of an answer.
+
+Phases 1–3 (category, eligibility, premium, coverage) answer for the person's year and
+must not read ``case.claims``: batch settlement evaluates them once per person-year and
+reuses the answer for every bill (``yibao batch --no-plan`` is the way out for a plugin
+that cannot keep to this).
 """
 
 from __future__ import annotations
