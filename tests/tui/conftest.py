@@ -1,10 +1,11 @@
-"""Fixtures for the TUI tests: a private state directory, a still cursor, example cases."""
+"""Fixtures for the TUI tests: a private state directory, a still cursor, no animations."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from textual import constants
 from textual.widgets import Input
 
 
@@ -20,3 +21,9 @@ def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Freeze the input cursor's blink so screenshots do not depend on timing."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch tabs at once: Pilot waits for every animation after every key."""
+    monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")

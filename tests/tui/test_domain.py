@@ -8,14 +8,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tui_paths import EXAMPLE, EXAMPLES
+from tui_paths import EXAMPLE, EXAMPLES, PERSONAS
 from yibao.engine import compare
+from yibao.model import Elsewhere
 from yibao.registry import Registry
 from yibao.scenario_io import load_scenario, parse_scenario
 from yibao_tui.domain import autosave, view
 from yibao_tui.domain.curve import curves, one_claim
 from yibao_tui.domain.fields import CLAIM_FIELDS, PERSON_FIELDS, check
-from yibao_tui.domain.form import CaseForm, choices_of, claim_clash, from_scenario, to_scenario
+from yibao_tui.domain.form import (
+    CaseForm,
+    choices_of,
+    claim_clash,
+    elsewhere_regions,
+    from_scenario,
+    problems,
+    to_scenario,
+)
 from yibao_tui.domain.toml_out import to_toml
 
 
@@ -24,11 +33,11 @@ def reg() -> Registry:
     return Registry()
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXAMPLES + PERSONAS, ids=lambda p: p.stem)
 def test_every_example_survives_the_form_and_a_saved_file(path: Path, reg: Registry) -> None:
     scenario = load_scenario(path)
     back, problems = to_scenario(from_scenario(scenario), choices_of(reg), "zh")
-    assert problems.count() == 0
+    assert problems.count() == 0, problems
     assert back == scenario
     assert parse_scenario(to_toml(scenario), name="saved.toml") == scenario
 
@@ -51,7 +60,8 @@ def test_toml_strings_are_escaped() -> None:
         ("contribution_base", "12.345", "金额应为非负数，最多两位小数"),
         ("contribution_base", "-1", "金额应为非负数，最多两位小数"),
         ("contribution_years", "81", "应为整数 0–80"),
-        ("hukou", "atlantis", "不在可选范围内"),
+        ("hukou", "hefei", None),  # household registration in a region not installed here
+        ("district", "atlantis", "不在可选范围内"),
         ("hukou", "changzhou", None),
     ],
 )
@@ -149,3 +159,38 @@ def test_domain_imports_no_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_category_offers_the_home_regions_scheme_words(reg) -> None:
+    choices = choices_of(reg)
+    spec = next(s for s in PERSON_FIELDS if s.name == "category")
+    person = {"district": "wujin", "scheme": "resident", "category": "elderly"}
+    assert [v for _, v in choices.options(spec, "en", person)] == [
+        "elderly",
+        "non_working",
+        "university",
+        "minor",
+    ]
+    assert check(spec, "elderly", choices, "zh", person, "xuzhou") is None  # home decides
+    employee = {**person, "scheme": "employee"}
+    assert check(spec, "elderly", choices, "zh", employee) == "不是常州职工医保的参保类别"
+    nowhere = {"scheme": "resident"}  # no home in the facts: the region shown decides
+    assert choices.values(spec, nowhere, "xuzhou") == {"resident", "university", "one_child"}
+    assert check(spec, "", choices, "zh", nowhere, "changli") is None  # derive from facts
+
+
+def test_elsewhere_rows_are_checked_against_their_own_region(reg) -> None:
+    choices = choices_of(reg)
+    form = from_scenario(load_scenario(EXAMPLE))  # lives in 常州 (wujin)
+    assert elsewhere_regions(form, choices, ["changzhou", "xuzhou"]) == ["xuzhou"]
+    form.elsewhere["xuzhou"] = {"district": "wujin", "category": "elderly"}  # 常州's words
+    found = problems(form, choices, "zh").elsewhere["xuzhou"]
+    assert found == {"district": "不在可选范围内", "category": "不是徐州居民医保的参保类别"}
+    form.elsewhere["xuzhou"] = {"district": "shiqu", "category": ""}
+    form.elsewhere["changli"] = {"district": "", "category": ""}
+    scenario, found = to_scenario(form, choices, "zh")
+    assert found.count() == 0
+    assert scenario.elsewhere == {"xuzhou": Elsewhere(district="shiqu")}  # blanks dropped
+    assert elsewhere_regions(form, choices, []) == ["xuzhou"]  # a table given stays shown
+    form.case["hukou"] = form.case["district"] = ""
+    assert elsewhere_regions(form, choices, ["xuzhou"]) == []  # no home: nothing relocated

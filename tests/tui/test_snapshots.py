@@ -15,17 +15,14 @@ def reg() -> Registry:
     return Registry()
 
 
-async def _settle(pilot) -> None:
-    await pilot.pause()
-    pilot.app.clear_notifications()
-    await pilot.pause()
-
-
 def _keys(*keys: str):
+    """Press ``keys``; the snapshot waits for the screen to settle after this."""
+
     async def run_before(pilot) -> None:
-        await _settle(pilot)
-        await pilot.press(*keys)
-        await _settle(pilot)
+        if keys:
+            await pilot.pause()  # the main screen is mounted
+            await pilot.press(*keys)
+        pilot.app.clear_notifications()
 
     return run_before
 

@@ -22,9 +22,9 @@ from yibao.results import Comparison, RegionResult
 from yibao.scenario_io import load_scenario
 from yibao.whatif import district_owners, home_region
 
-from yibao_tui.domain import autosave, view
+from yibao_tui.domain import autosave, export, view
 from yibao_tui.domain.curve import curves
-from yibao_tui.domain.fields import CLAIM_FIELDS, ENROLLMENT_FIELDS, EVENT_FIELDS
+from yibao_tui.domain.fields import CLAIM_FIELDS, ENROLLMENT_FIELDS, EVENT_FIELDS, HOME_FIELDS
 from yibao_tui.domain.form import (
     CaseForm,
     Problems,
@@ -38,8 +38,15 @@ from yibao_tui.domain.form import (
 from yibao_tui.domain.i18n import Lang, pick, tr, word
 from yibao_tui.domain.keys import KEYS, SCOPES
 from yibao_tui.domain.toml_out import to_toml
-from yibao_tui.screens.dialogs import ExplainScreen, HelpScreen, PathDialog, RowDialog
+from yibao_tui.screens.dialogs import (
+    ExplainScreen,
+    ExportDialog,
+    HelpScreen,
+    PathDialog,
+    RowDialog,
+)
 from yibao_tui.screens.main import MainScreen
+from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
 from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
 
@@ -82,6 +89,10 @@ class YibaoApp(App[None]):
         self.problems = Problems()
         self.stale = False
         self.curve_claim = 0
+        self.unseen: set[str] = set()
+        """Tabs whose answers changed since they were last drawn."""
+        self.note: tuple[str, str] = ("", "")
+        """The last export's outcome for the status line: ``(text, style)``."""
 
     # ---- state --------------------------------------------------------------------
 
@@ -106,7 +117,7 @@ class YibaoApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         regions = [(code, self.names[code]) for code in self.codes]
-        return MainScreen(self.form, self.choices, regions, self.picked, self.lang)
+        return MainScreen(self.form, self.choices, regions, self.picked, self.lang, self.region)
 
     def on_mount(self) -> None:
         self.title = tr("app_title", self.lang)
@@ -116,11 +127,12 @@ class YibaoApp(App[None]):
     def recompute(self, *, force: bool = False) -> None:
         """Check the form; when valid and changed, ask the engine again. Then autosave
         and redraw (only the form's messages when the answers cannot have changed)."""
-        scenario, self.problems = to_scenario(self.form, self.choices, self.lang)
+        scenario, self.problems = to_scenario(self.form, self.choices, self.lang, self.region)
         changed = scenario is not None and scenario != self.last
         stale = scenario is None and self.last is not None
         if changed:
             self.last = scenario
+            self.note = ("", "")  # an export's outcome is about an earlier case
         if changed or stale != self.stale or force or self.result is None:
             self.stale = stale
             self.evaluate()
@@ -153,34 +165,55 @@ class YibaoApp(App[None]):
         return [c.id for c in self.last.claims] if self.last else []
 
     def redraw_form(self) -> None:
-        main = self.main
-        main.show_form(self.form, self.problems)
-        main.show_status(self.names.get(self.region, self.region), self.problems, self.stale)
+        self.main.show_form(self.form, self.problems)
+        self.redraw_status()
+
+    def redraw_status(self) -> None:
+        self.main.show_status(
+            self.names.get(self.region, self.region), self.problems, self.stale, self.note
+        )
 
     def redraw(self) -> None:
+        """Redraw the form and the tab in view; the other tabs as they come into view
+        (typing in the case redraws no hidden table)."""
         self.redraw_form()
-        main = self.main
-        empty = self.result is None
+        self.main.set_class(self.stale, "-stale")
+        self.unseen = {"result", "compare"}
+        self.draw_tab(self.main.query_one(TabbedContent).active)
+
+    def draw_tab(self, name: str) -> None:
+        """Draw tab ``name`` if its answers changed since it was last drawn (the curve
+        always: the selected claim may have changed)."""
+        if name == "curve":
+            self.draw_curve()
+        elif name in self.unseen:
+            self.unseen.discard(name)
+            if name == "result":
+                self.draw_result()
+            else:
+                self.draw_compare()
+
+    def draw_result(self) -> None:
         results = [self.result] if self.result else []
-        main.show_result(
+        self.main.show_result(
             view.rows(results, self.claim_ids(), self.lang),
             self.names.get(self.region, self.region),
             view.notes(self.result, self.lang) if self.result else [],
             self.stale,
-            empty,
+            self.result is None,
         )
-        if self.comparison is not None:
-            res = self.comparison.results
-            main.show_compare(
-                view.rows(res, self.claim_ids(), self.lang),
-                [self.names.get(r.region, r.region) for r in res],
-                [view.notes(r, self.lang) for r in res],
-                self.stale,
-            )
-        else:
-            main.show_compare([], [], [], self.stale)
-        if main.query_one(TabbedContent).active == "curve":
-            self.draw_curve()
+
+    def draw_compare(self) -> None:
+        if self.comparison is None:
+            self.main.show_compare([], [], [], self.stale)
+            return
+        res = self.comparison.results
+        self.main.show_compare(
+            view.rows(res, self.claim_ids(), self.lang),
+            [self.names.get(r.region, r.region) for r in res],
+            [view.notes(r, self.lang) for r in res],
+            self.stale,
+        )
 
     def draw_curve(self) -> None:
         main = self.main
@@ -208,7 +241,9 @@ class YibaoApp(App[None]):
 
     # ---- events from the screen ----------------------------------------------------
 
-    def on_form_grid_edited(self, event: Any) -> None:
+    def on_form_grid_edited(self, event: FormGrid.Edited) -> None:
+        if event.grid.id == "person-form" and event.name in HOME_FIELDS:
+            self.main.show_elsewhere(self.picked)
         self.recompute()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
@@ -223,12 +258,12 @@ class YibaoApp(App[None]):
         if len(ordered) < 2:
             self.notify(tr("compare_need", self.lang), severity="warning")
         self.picked = ordered
+        self.main.show_elsewhere(self.picked)
         self.evaluate()
         self.save_session()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "curve":
-            self.draw_curve()
+        self.draw_tab(str(event.pane.id))
 
     # ---- actions: regions and tabs -------------------------------------------------
 
@@ -243,8 +278,9 @@ class YibaoApp(App[None]):
 
     def set_region(self, code: str) -> None:
         self.region = code
-        self.evaluate()
-        self.save_session()
+        self.main.set_region(code)
+        self.main.show_elsewhere(self.picked)
+        self.recompute(force=True)
         self.notify(tr("region_now", self.lang, name=self.names.get(code, code)), timeout=2)
 
     def action_show_tab(self, name: str) -> None:
@@ -253,9 +289,13 @@ class YibaoApp(App[None]):
             self._next_section()
             return
         tabs.active = name
-        target = {"case": SECTIONS[0], "result": "#result-table", "compare": "#compare-table"}
-        if name in target:
-            self.main.query(target[name]).first().focus()
+        target = {
+            "case": SECTIONS[0],
+            "result": "#result-table",
+            "compare": "#compare-table",
+            "curve": "#tabs Tabs",  # the plot takes no focus; a hidden field would take
+        }  # its tab back
+        self.main.query(target[name]).first().focus()
 
     def _next_section(self) -> None:
         """F3 again on the case: person → enrolment → events → claims → person."""
@@ -391,7 +431,7 @@ class YibaoApp(App[None]):
     # ---- actions: files ------------------------------------------------------------
 
     def action_save(self) -> None:
-        scenario, _ = to_scenario(self.form, self.choices, self.lang)
+        scenario, _ = to_scenario(self.form, self.choices, self.lang, self.region)
         if scenario is None:
             self.notify(tr("cannot_save", self.lang), severity="error")
             return
@@ -423,6 +463,55 @@ class YibaoApp(App[None]):
         title = tr("open_title", self.lang)
         self.push_screen(PathDialog(title, self.path or "", self.lang, must_exist=True), done)
 
+    def action_export(self) -> None:
+        """Write the comparison (the case, the compared regions) as a report file."""
+        if not export.available():
+            self.tell(tr("export_missing", self.lang), "error")
+            return
+        scenario, _ = to_scenario(self.form, self.choices, self.lang, self.region)
+        if scenario is None:
+            self.tell(tr("export_invalid", self.lang), "error")
+            return
+
+        def done(answer: tuple[str, bool] | None) -> None:
+            if answer:
+                self.tell(tr("export_busy", self.lang, path=answer[0]), "", notify=False)
+                self.run_worker(
+                    partial(self._export, scenario, *answer), thread=True, group="export"
+                )
+
+        title = tr("export_title", self.lang)
+        self.push_screen(ExportDialog(title, export.default_path(self.path), self.lang), done)
+
+    def _export(self, scenario: Scenario, path: str, charts: bool) -> None:
+        """In a worker thread: build and write the report, then tell how it went."""
+        regions = self.picked if len(self.picked) >= 2 else [self.region]
+        source = Path(self.path).name if self.path else "yibao tui"
+        try:
+            export.write_report(
+                scenario,
+                regions,
+                path,
+                registry=self.registry,
+                lang=self.lang,
+                source=source,
+                charts=charts,
+            )
+        except Exception as exc:  # a report that cannot be written must not end the app
+            error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            message, style = tr("export_failed", self.lang, error=error), "error"
+        else:
+            message, style = tr("exported", self.lang, path=path), "information"
+        self.call_from_thread(self.tell, message, style)
+
+    def tell(self, message: str, severity: str, *, notify: bool = True) -> None:
+        """Put ``message`` in the status line (and a notification)."""
+        styles = {"error": "bold red", "information": "green", "": "dim"}
+        self.note = (message, styles.get(severity, ""))
+        self.redraw_status()
+        if notify:
+            self.notify(message, severity="error" if severity == "error" else "information")
+
     def action_new_case(self) -> None:
         kept = autosave.backup(self.state_dir) if self.state_dir else None
         self.replace_form(CaseForm.new(default_year(self.registry)), None)
@@ -433,7 +522,7 @@ class YibaoApp(App[None]):
         """Show another case: compose the main screen again around it."""
         self.form, self.path, self.last, self.result, self.comparison = form, path, None, None, None
         self.region = self._home() if path else self.region
-        self.main.form = form
+        self.main.form, self.main.shown_region = form, self.region
         self.run_worker(self._rebuild(), exclusive=True, group="rebuild")
 
     async def _rebuild(self) -> None:

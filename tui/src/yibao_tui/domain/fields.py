@@ -15,40 +15,96 @@ from typing import Any, Literal
 
 from yibao.money import parse_money
 
-from yibao_tui.domain.i18n import VOCAB, Lang, tr
+from yibao_tui.domain.i18n import VOCAB, Lang, tr, word
 
 NUMERIC_VOCABS = frozenset({"level", "disability_grade"})
 """Choice fields whose values are numbers in the scenario."""
 
-Kind = Literal["text", "date", "money", "int", "choice", "bool", "multi", "region", "district"]
+Kind = Literal[
+    "text", "date", "money", "int", "choice", "bool", "multi", "region", "district", "category"
+]
+Word = tuple[str, str, str]
+"""``(code, name_zh, name_en)``."""
+Row = dict[str, Any]
+
+CHOICE_KINDS = frozenset({"choice", "region", "district", "category"})
+OPEN = "open"
+"""The ``vocab`` of a region field that may name a region not installed here (a place
+of household registration elsewhere in China): any code is accepted."""
+OTHER_REGION = "other"
+"""The code an open region field offers for "a region not installed here"."""
+HOME_FIELDS = ("district", "residence_permit", "hukou", "scheme")
+"""The person's fields that decide which categories the category field offers."""
 
 
 @dataclass(frozen=True)
 class Choices:
-    """The installed regions' vocabulary: region codes with names, district codes."""
+    """The installed regions' vocabulary: region codes with names, districts, categories.
 
-    regions: tuple[tuple[str, str, str], ...] = ()
+    A category field offers the words of one region and scheme: the region of the row's
+    ``region`` field (an ``[elsewhere]`` row), else the region the person lives in (as
+    :func:`yibao.whatif.home_region` decides it: district, residence permit, household
+    registration), else the region the app shows (``region``). A district field of a row
+    naming a region offers that region's districts only."""
+
+    regions: tuple[Word, ...] = ()
     """``(code, name_zh, name_en)`` of each installed region."""
     districts: tuple[tuple[str, str], ...] = ()
     """``(district, region code)`` of every district a region declares."""
+    categories: tuple[tuple[str, str, tuple[Word, ...]], ...] = ()
+    """``(region, scheme, categories)`` of every scheme a region runs."""
 
-    def options(self, spec: FieldSpec, lang: Lang) -> list[tuple[str, str]]:
+    def options(
+        self, spec: FieldSpec, lang: Lang, row: Row | None = None, region: str = ""
+    ) -> list[tuple[str, str]]:
         """``(label, value)`` pairs a choice field offers, in order."""
         if spec.kind == "region":
-            return [
+            found = [
                 (f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in self.regions
             ]
+            if spec.vocab == OPEN:
+                found.append((tr("other_region", lang), OTHER_REGION))
+            return found
         if spec.kind == "district":
             names = {code: (zh if lang == "zh" else en) for code, zh, en in self.regions}
-            return [(f"{d} ({names.get(r, r)})", d) for d, r in self.districts]
+            only = str((row or {}).get("region") or "")
+            return [
+                (f"{d} ({names.get(r, r)})", d) for d, r in self.districts if r == only or not only
+            ]
+        if spec.kind == "category":
+            words = self.category_words(row or {}, region)
+            return [(f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in words]
         return [(zh if lang == "zh" else en, code) for code, zh, en in VOCAB[spec.vocab]]
 
-    def values(self, spec: FieldSpec) -> set[str]:
+    def values(self, spec: FieldSpec, row: Row | None = None, region: str = "") -> set[str]:
+        if spec.kind in ("district", "category"):
+            return {value for _, value in self.options(spec, "en", row, region)}
         if spec.kind == "region":
             return {code for code, _, _ in self.regions}
-        if spec.kind == "district":
-            return {d for d, _ in self.districts}
         return {code for code, _, _ in VOCAB[spec.vocab]}
+
+    def home(self, row: Row) -> str:
+        """The installed region the person lives in by ``row``'s facts (``""``: none)."""
+        owners = dict(self.districts)
+        codes = {code for code, _, _ in self.regions}
+        for found in (owners.get(str(row.get("district", ""))), row.get("residence_permit")):
+            if found:
+                return found if found in codes else ""
+        hukou = str(row.get("hukou") or "")
+        return hukou if hukou in codes else ""
+
+    def category_region(self, row: Row, region: str = "") -> str:
+        """The region whose category words ``row``'s category field offers."""
+        return str(row.get("region") or "") or self.home(row) or region
+
+    def category_words(self, row: Row, region: str = "") -> tuple[Word, ...]:
+        """The categories of the region (:meth:`category_region`) and ``row``'s scheme."""
+        where = self.category_region(row, region)
+        scheme = str(row.get("scheme") or "resident")
+        for code, name, words in self.categories:
+            if code == where and name == scheme:
+                return words
+        return ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +139,18 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
 
 
-def check(spec: FieldSpec, raw: Any, choices: Choices, lang: Lang) -> str | None:
-    """The message to show beside ``spec``'s field for ``raw``, or ``None`` if it is fine."""
+def check(
+    spec: FieldSpec,
+    raw: Any,
+    choices: Choices,
+    lang: Lang,
+    row: Row | None = None,
+    region: str = "",
+) -> str | None:
+    """The message to show beside ``spec``'s field for ``raw``, or ``None`` if it is fine.
+
+    ``row`` (the whole row) and ``region`` (the region shown) decide the choices of a
+    category field, and of a district field limited to one region."""
     if spec.kind == "bool":
         return None
     if _blank(raw):
@@ -104,9 +170,25 @@ def check(spec: FieldSpec, raw: Any, choices: Choices, lang: Lang) -> str | None
         except ValueError:
             return tr("bad_money", lang)
         return None
-    if spec.kind in ("choice", "region", "district"):
-        return None if text in choices.values(spec) else tr("bad_choice", lang)
+    if spec.kind == "category" and text not in choices.values(spec, row, region):
+        return _bad_category(choices, row or {}, region, lang)
+    if spec.kind == "region" and spec.vocab == OPEN:
+        return None if len(text) <= 200 else tr("bad_text", lang)
+    if spec.kind in CHOICE_KINDS:
+        return None if text in choices.values(spec, row, region) else tr("bad_choice", lang)
     return None if len(text) <= 200 else tr("bad_text", lang)
+
+
+def _bad_category(choices: Choices, row: Row, region: str, lang: Lang) -> str:
+    where = choices.category_region(row, region)
+    names = {code: (zh if lang == "zh" else en) for code, zh, en in choices.regions}
+    scheme = str(row.get("scheme") or "resident")
+    return tr(
+        "bad_category",
+        lang,
+        region=names.get(where, where or "?"),
+        scheme=word("scheme", scheme, lang),
+    )
 
 
 def _date(text: str) -> dt.date | None:
@@ -152,12 +234,16 @@ def raw_of(spec: FieldSpec, value: Any) -> Any:
 
 
 def errors(
-    specs: Sequence[FieldSpec], raw: dict[str, Any], choices: Choices, lang: Lang
+    specs: Sequence[FieldSpec],
+    raw: dict[str, Any],
+    choices: Choices,
+    lang: Lang,
+    region: str = "",
 ) -> dict[str, str]:
     """Every field's message, by field name (only the fields with a problem)."""
     found = {}
     for spec in specs:
-        message = check(spec, raw.get(spec.name, spec.empty()), choices, lang)
+        message = check(spec, raw.get(spec.name, spec.empty()), choices, lang, raw, region)
         if message is not None:
             found[spec.name] = message
     return found
@@ -174,10 +260,10 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     F("birth_date", "出生日期", "birth date", "date", True, placeholder="1960-05-01"),
     F("sex", "性别", "sex", "choice", vocab="sex"),
     F("scheme", "险种", "scheme", "choice", True, vocab="scheme", default="resident"),
-    F("hukou", "户籍地", "household reg.", "region"),
+    F("hukou", "户籍地", "household reg.", "region", vocab=OPEN),
     F("district", "居住区县", "district", "district"),
-    F("residence_permit", "居住证", "residence permit", "region"),
-    F("study_region", "就学地", "study region", "region"),
+    F("residence_permit", "居住证", "residence permit", "region", vocab=OPEN),
+    F("study_region", "就学地", "study region", "region", vocab=OPEN),
     F("student", "学生", "student", "choice", vocab="student", default="none"),
     F("student_certified", "在校生认证", "student certified", "bool"),
     F("employment", "就业", "employment", "choice", vocab="employment", default="none"),
@@ -186,7 +272,7 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     F("hmt_resident", "港澳台居民", "HK/Macao/TW resident", "bool"),
     F("foreigner_permanent_residence", "外籍永久居留", "foreign perm. resident", "bool"),
     F("insured_elsewhere", "已在外地参保", "insured elsewhere", "bool"),
-    F("category", "参保类别", "category", placeholder="elderly / resident …"),
+    F("category", "参保类别", "category", "category"),
     F("contribution_base", "缴费基数", "contribution base", "money", placeholder="职工医保"),
     F("contribution_years", "缴费年限", "contribution years", "int", lo=0, hi=80),
 )
@@ -205,6 +291,16 @@ EVENT_FIELDS: tuple[FieldSpec, ...] = (
     F("kind", "事件", "event", "choice", True, vocab="event_kind"),
     F("date", "日期", "date", "date", True),
 )
+
+
+def elsewhere_fields(name_zh: str, name_en: str) -> tuple[FieldSpec, ...]:
+    """The ``[elsewhere.<region>]`` row of one region: its district and category words
+    (checked against that region's own; see :meth:`Choices.options`)."""
+    return (
+        F("district", f"{name_zh} 区县", name_en, "district"),
+        F("category", "参保类别", "category", "category"),
+    )
+
 
 CLAIM_FIELDS: tuple[FieldSpec, ...] = (
     F("id", "编号", "id", required=True),

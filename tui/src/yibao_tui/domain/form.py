@@ -26,6 +26,7 @@ from yibao_tui.domain.fields import (
     PERSON_FIELDS,
     Choices,
     FieldSpec,
+    elsewhere_fields,
     errors,
     raw_of,
     typed,
@@ -49,7 +50,8 @@ class CaseForm:
     events: list[Raw] = field(default_factory=list)
     claims: list[Raw] = field(default_factory=list)
     elsewhere: dict[str, dict[str, str]] = field(default_factory=dict)
-    """``[elsewhere.<region>]`` tables from an opened file, kept as they were."""
+    """``[elsewhere.<region>]`` tables: the district and category to assume when the
+    person is compared as if living in that region (empty values: not given)."""
 
     @classmethod
     def new(cls, year: int) -> CaseForm:
@@ -66,7 +68,7 @@ class CaseForm:
         form.case.update(data.get("case", {}))
         for name in ("enrollment", "events", "claims"):
             setattr(form, name, [dict(row) for row in data.get(name, [])])
-        form.elsewhere = dict(data.get("elsewhere", {}))
+        form.elsewhere = {code: dict(t) for code, t in data.get("elsewhere", {}).items()}
         return form
 
     def new_enrollment(self, region: str) -> Raw:
@@ -114,26 +116,61 @@ class Problems:
     enrollment: dict[int, dict[str, str]] = field(default_factory=dict)
     events: dict[int, dict[str, str]] = field(default_factory=dict)
     claims: dict[int, dict[str, str]] = field(default_factory=dict)
+    elsewhere: dict[str, dict[str, str]] = field(default_factory=dict)
     whole: str | None = None
 
     def count(self) -> int:
-        rows = (self.enrollment, self.events, self.claims)
+        rows = (self.enrollment, self.events, self.claims, self.elsewhere)
         return len(self.case) + sum(len(v) for r in rows for v in r.values()) + bool(self.whole)
 
 
-def problems(form: CaseForm, choices: Choices, lang: Lang) -> Problems:
-    """Check every field of ``form`` (not the cross-field rules; see :func:`to_scenario`)."""
+def problems(form: CaseForm, choices: Choices, lang: Lang, region: str = "") -> Problems:
+    """Check every field of ``form`` (not the cross-field rules; see :func:`to_scenario`).
+    ``region`` is the region shown (whose categories apply when the facts name no home)."""
 
     def rows(specs: Sequence[FieldSpec], items: list[Raw]) -> dict[int, dict[str, str]]:
         out = {i: errors(specs, row, choices, lang) for i, row in enumerate(items)}
         return {i: e for i, e in out.items() if e}
 
     return Problems(
-        case=errors((*CASE_FIELDS, *PERSON_FIELDS), form.case, choices, lang),
+        case=errors((*CASE_FIELDS, *PERSON_FIELDS), form.case, choices, lang, region),
         enrollment=rows(ENROLLMENT_FIELDS, form.enrollment),
         events=rows(EVENT_FIELDS, form.events),
         claims=rows(CLAIM_FIELDS, form.claims),
+        elsewhere=elsewhere_problems(form, choices, lang),
     )
+
+
+def elsewhere_context(form: CaseForm, code: str) -> Raw:
+    """What decides the choices of ``code``'s ``[elsewhere]`` row: the region, the scheme."""
+    return {"region": code, "scheme": form.case.get("scheme") or "resident"}
+
+
+def elsewhere_problems(form: CaseForm, choices: Choices, lang: Lang) -> dict[str, dict[str, str]]:
+    """The messages of each installed region's ``[elsewhere]`` row (others are kept as
+    they are: no installed region checks them)."""
+    installed = {code for code, _, _ in choices.regions}
+    specs = elsewhere_fields("", "")
+    out = {}
+    for code, table in form.elsewhere.items():
+        if code in installed:
+            found = errors(specs, {**table, **elsewhere_context(form, code)}, choices, lang)
+            if found:
+                out[code] = found
+    return out
+
+
+def elsewhere_regions(form: CaseForm, choices: Choices, shown: Sequence[str]) -> list[str]:
+    """The regions whose ``[elsewhere]`` row the case section offers: those ``shown``
+    (compared, or the current one) and those with a table, except where the person lives
+    (none when the facts name no installed home: nothing is relocated then)."""
+    home = choices.home(form.case)
+    if not home:
+        return []
+    given = {code for code, table in form.elsewhere.items() if any(table.values())}
+    return [
+        code for code, _, _ in choices.regions if code != home and (code in shown or code in given)
+    ]
 
 
 def _typed_row(specs: Sequence[FieldSpec], row: Raw) -> dict[str, Any]:
@@ -154,14 +191,19 @@ def scenario_dict(form: CaseForm) -> dict[str, Any]:
     out["enrollment"] = [_typed_row(ENROLLMENT_FIELDS, r) for r in form.enrollment]
     out["events"] = [_typed_row(EVENT_FIELDS, r) for r in form.events]
     out["claims"] = [_typed_row(CLAIM_FIELDS, r) for r in form.claims]
-    if form.elsewhere:
-        out["elsewhere"] = form.elsewhere
+    elsewhere = {
+        code: {k: v for k, v in table.items() if v} for code, table in form.elsewhere.items()
+    }
+    if elsewhere := {code: table for code, table in elsewhere.items() if table}:
+        out["elsewhere"] = elsewhere
     return out
 
 
-def to_scenario(form: CaseForm, choices: Choices, lang: Lang) -> tuple[Scenario | None, Problems]:
+def to_scenario(
+    form: CaseForm, choices: Choices, lang: Lang, region: str = ""
+) -> tuple[Scenario | None, Problems]:
     """The form as a Scenario, or ``None`` and what is wrong."""
-    found = problems(form, choices, lang)
+    found = problems(form, choices, lang, region)
     if found.count():
         return None, found
     try:
@@ -232,13 +274,17 @@ def _amount(raw: Any, default: Decimal = Decimal(0)) -> Decimal:
 
 
 def choices_of(registry: Registry) -> Choices:
-    """The vocabulary the installed regions declare: codes, names, districts."""
-    regions, districts = [], []
+    """The vocabulary the installed regions declare: codes, names, districts, categories."""
+    regions, districts, categories = [], [], []
     for code in registry.codes():
         info = registry.region(code).info
         regions.append((code, info.name_zh, info.name_en))
         districts += [(d, code) for d in info.districts]
-    return Choices(regions=tuple(regions), districts=tuple(districts))
+        categories += [
+            (code, s.scheme, tuple((c.code, c.name_zh, c.name_en) for c in s.categories))
+            for s in info.schemes
+        ]
+    return Choices(regions=tuple(regions), districts=tuple(districts), categories=tuple(categories))
 
 
 def default_year(registry: Registry) -> int:

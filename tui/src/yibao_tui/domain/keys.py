@@ -55,6 +55,7 @@ KEYS: tuple[Key, ...] = (
     K("yibao.tab_compare", "f5", "show_tab('compare')", "对比", "compare", "app"),
     K("yibao.tab_curve", "f6", "show_tab('curve')", "曲线", "curve", "app"),
     K("yibao.save", "ctrl+s", "save", "保存", "save", "app"),
+    K("yibao.export", "ctrl+r", "export", "导出报告", "export report", "app", show=False),
     K("yibao.open", "ctrl+o", "open", "打开", "open", "app", show=False),
     K("yibao.new", "ctrl+n", "new_case", "新案例", "new case", "app", show=False),
     K("yibao.quit", "ctrl+q", "quit", "退出", "quit", "app", show=False),

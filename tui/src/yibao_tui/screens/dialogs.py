@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 from yibao.results import Step
 
+from yibao_tui.domain.export import format_of
 from yibao_tui.domain.fields import Choices, FieldSpec, errors
 from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.domain.keys import BUILTIN, KEYS, SCOPES
@@ -84,6 +85,7 @@ class RowDialog(_Modal):
         return found
 
     def on_form_grid_edited(self, event: FormGrid.Edited) -> None:
+        event.stop()  # the case is unchanged until OK
         self._validate()
         self.query_one("#dialog-msg", Static).update("")
 
@@ -132,11 +134,45 @@ class PathDialog(_Modal):
         return None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        problem = self._problem(event.value)
+        self.action_ok()
+
+    def action_ok(self) -> None:
+        text = self.query_one("#path", Input).value
+        problem = self._problem(text)
         if problem:
             self.query_one("#dialog-msg", Static).update(problem)
             return
-        self.dismiss(str(Path(event.value).expanduser()))
+        self.dismiss(self._answer(str(Path(text).expanduser())))
+
+    def _answer(self, path: str) -> Any:
+        return path
+
+
+class ExportDialog(PathDialog):
+    """Ask where to write the report (``.html`` or ``.md``) and whether to draw charts.
+    Dismisses with ``(path, charts)``; F10 exports from the checkbox too."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("dialog")
+
+    def __init__(self, title: str, path: str, lang: Lang) -> None:
+        super().__init__(title, path, lang, must_exist=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-small"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.path, placeholder="report.html", id="path", compact=True)
+            yield Checkbox(tr("export_charts", self.lang), False, id="charts", compact=True)
+            yield Static("", id="dialog-msg", classes="field-msg")
+            yield Static(tr("export_hint", self.lang), classes="dialog-hint")
+
+    def _problem(self, text: str) -> str | None:
+        problem = super()._problem(text)
+        if problem is None and format_of(text) is None:
+            return tr("export_ending", self.lang)
+        return problem
+
+    def _answer(self, path: str) -> Any:
+        return path, self.query_one("#charts", Checkbox).value
 
 
 class ExplainScreen(_Modal):

@@ -4,19 +4,21 @@ tabs (F3–F6), under a status line that names the region (F2) and the form's st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, SelectionList, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from yibao_tui.domain.curve import Curve
-from yibao_tui.domain.fields import CASE_FIELDS, PERSON_FIELDS, Choices
-from yibao_tui.domain.form import CaseForm, Problems
+from yibao_tui.domain.fields import CASE_FIELDS, PERSON_FIELDS, Choices, elsewhere_fields
+from yibao_tui.domain.form import CaseForm, Problems, elsewhere_context, elsewhere_regions
 from yibao_tui.domain.i18n import Lang, tr
 from yibao_tui.domain.view import Row
+from yibao_tui.widgets import quiet
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
 
@@ -29,13 +31,16 @@ class MainScreen(Screen):
         regions: Sequence[tuple[str, str]],
         picked: Sequence[str],
         lang: Lang,
+        region: str = "",
     ) -> None:
         super().__init__()
+        self.shown_region = region
         self.form = form
         self.choices = choices
         self.regions = list(regions)
         self.picked = list(picked)
         self.lang = lang
+        self._problems = Problems()
 
     def compose(self) -> ComposeResult:
         t = self.lang
@@ -68,9 +73,17 @@ class MainScreen(Screen):
         with VerticalScroll(id="case-scroll"):
             yield Label(tr("sec_person", t), classes="section")
             yield FormGrid(
-                (*CASE_FIELDS, *PERSON_FIELDS), self.form.case, self.choices, t, id="person-form"
+                (*CASE_FIELDS, *PERSON_FIELDS),
+                self.form.case,
+                self.choices,
+                t,
+                id="person-form",
+                region=self.shown_region,
             )
             yield Static("", id="whole-msg", classes="field-msg")
+            yield Label(tr("sec_elsewhere", t), classes="section")
+            with Vertical(id="elsewhere"):
+                yield from self._elsewhere_grids(self._elsewhere_codes())
             yield Label(tr("sec_enrollment", t) + "  (a n enter x)", classes="section")
             yield EnrollmentTable(t, id="enrollment")
             yield Label(tr("sec_events", t) + "  (a enter x)", classes="section")
@@ -82,18 +95,73 @@ class MainScreen(Screen):
         self.app.recompute()  # type: ignore[attr-defined]
         self.query("#person-form Input").first().focus()
 
+    def _elsewhere_codes(self) -> list[str]:
+        return elsewhere_regions(self.form, self.choices, [*self.picked, self.shown_region])
+
+    def _elsewhere_grids(self, codes: Sequence[str]) -> list[Static | FormGrid]:
+        """One small grid per region: the district and category assumed there."""
+        if not codes:
+            return [Static(tr("elsewhere_none", self.lang), classes="hint")]
+        names = {code: (zh, en) for code, zh, en in self.choices.regions}
+        return [
+            FormGrid(
+                elsewhere_fields(*names[code]),
+                self.form.elsewhere.setdefault(code, {"district": "", "category": ""}),
+                self.choices,
+                self.lang,
+                id=f"elsewhere-{code}",
+                context=elsewhere_context(self.form, code),
+            )
+            for code in codes
+        ]
+
+    def show_elsewhere(self, picked: Sequence[str]) -> None:
+        """Offer the ``[elsewhere]`` rows of the regions now compared or shown (a region
+        or the home changed), or refresh their choices (the scheme changed)."""
+        self.picked = list(picked)
+        codes = self._elsewhere_codes()
+        box = self.query_one("#elsewhere", Vertical)
+        grids = list(box.query(FormGrid).results(FormGrid))
+        if [g.id for g in grids] == [f"elsewhere-{c}" for c in codes] and grids:
+            for grid, code in zip(grids, codes, strict=True):
+                grid.set_context(elsewhere_context(self.form, code))
+            return
+        remount = partial(self._remount_elsewhere, list(codes))
+        self.run_worker(remount, exclusive=True, group="elsewhere")
+
+    async def _remount_elsewhere(self, codes: Sequence[str]) -> None:
+        box = self.query_one("#elsewhere", Vertical)
+        await box.remove_children()
+        await box.mount_all(self._elsewhere_grids(codes))
+        self._show_elsewhere_errors()
+
+    def _show_elsewhere_errors(self) -> None:
+        found = self._problems.elsewhere
+        for grid in self.query("#elsewhere FormGrid").results(FormGrid):
+            grid.show_errors(found.get(str(grid.id).removeprefix("elsewhere-"), {}))
+
+    def set_region(self, region: str) -> None:
+        """The region shown changed: the category field may offer other words."""
+        self.shown_region = region
+        self.query_one("#person-form", FormGrid).set_region(region)
+
     # ---- drawing ---------------------------------------------------------------------
 
     def show_form(self, form: CaseForm, problems: Problems) -> None:
         self.query_one("#person-form", FormGrid).show_errors(problems.case)
+        self._problems = problems
+        self._show_elsewhere_errors()
         whole = self.query_one("#whole-msg", Static)
-        whole.update(problems.whole or "")
+        quiet.update(whole, problems.whole or "")
         whole.set_class(bool(problems.whole), "-error")
         self.query_one(EnrollmentTable).show(form.enrollment, problems.enrollment)
         self.query_one(EventsTable).show(form.events, problems.events)
         self.query_one(ClaimsTable).show(form.claims, problems.claims)
 
-    def show_status(self, region: str, problems: Problems, stale: bool) -> None:
+    def show_status(
+        self, region: str, problems: Problems, stale: bool, note: tuple[str, str] = ("", "")
+    ) -> None:
+        """The region, the form's state and the last file operation's ``(text, style)``."""
         t = self.lang
         parts = [
             Text(f" {tr('region', t)}: ", style="bold"),
@@ -107,7 +175,9 @@ class MainScreen(Screen):
             parts.append(Text(tr("form_ok", t), style="green"))
         if stale:
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
-        self.query_one("#status", Static).update(Text.assemble(*parts))
+        if note[0]:
+            parts.append(Text("  " + note[0], style=note[1]))
+        quiet.update(self.query_one("#status", Static), Text.assemble(*parts))
 
     def show_result(
         self, rows: Sequence[Row], heading: str, notes: Sequence[str], stale: bool, empty: bool
@@ -116,10 +186,10 @@ class MainScreen(Screen):
         head = tr("no_result", t) if empty else heading
         if stale and not empty:
             head += "  ⚠ " + tr("stale", t)
-        self.query_one("#result-head", Static).update(head)
+        quiet.update(self.query_one("#result-head", Static), head)
         self.query_one("#result-table", ResultTable).show(rows, [heading], stale=stale)
-        self.query_one("#result-notes-text", Static).update("\n".join(f"• {n}" for n in notes))
-        self.set_class(stale, "-stale")
+        notes_text = "\n".join(f"• {n}" for n in notes)
+        quiet.update(self.query_one("#result-notes-text", Static), notes_text)
 
     def show_compare(
         self,
@@ -137,7 +207,7 @@ class MainScreen(Screen):
             box.mount_all(VerticalScroll(Static(t), classes="note-col") for t in texts)
             return
         for static, text in zip(columns, texts, strict=True):
-            static.update(text)
+            quiet.update(static, text)
 
     def _note(self, heading: str, lines: Sequence[str]) -> Text:
         text = Text(heading + "\n", style="bold")
@@ -147,7 +217,7 @@ class MainScreen(Screen):
         return text
 
     def show_curve(self, title: str, curves: Sequence[Curve], gaps: str) -> None:
-        self.query_one("#curve-head", Static).update(title + (f"\n{gaps}" if gaps else ""))
+        quiet.update(self.query_one("#curve-head", Static), title + (f"\n{gaps}" if gaps else ""))
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()

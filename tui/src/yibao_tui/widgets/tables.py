@@ -135,9 +135,14 @@ class ResultTable(_Localized):
         self.cursor_type = "cell"
         self.rows_shown: list[Row] = []
         self.headings: list[str] = []
+        self._shown: tuple[list[Row], list[str], bool] | None = None
 
     def show(self, rows: Sequence[Row], headings: Sequence[str], *, stale: bool) -> None:
-        """Redraw with ``rows``; a stale result is drawn dim."""
+        """Redraw with ``rows`` (when anything changed); a stale result is drawn dim."""
+        shown = (list(rows), list(headings), stale)
+        if shown == self._shown and self.columns:
+            return
+        self._shown = shown
         cursor = self.cursor_coordinate
         fresh = list(headings) != self.headings or not self.columns
         self.clear(columns=fresh)

@@ -1,0 +1,20 @@
+"""Update a Static only when its content changes.
+
+``Static.update`` always asks for a new layout of the whole screen, which after every
+keystroke costs more than the engine does; most keystrokes change no message at all.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+_SHOWN = "_yibao_shown"
+
+
+def update(static: Static, content: str | Text) -> None:
+    """``static.update(content)`` unless it already shows ``content``."""
+    if getattr(static, _SHOWN, None) == content:
+        return
+    setattr(static, _SHOWN, content.copy() if isinstance(content, Text) else content)
+    static.update(content)
