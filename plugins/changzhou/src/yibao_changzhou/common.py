@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yibao.calc import banded
-from yibao.case import Case, Ledger, RateAdjustment, step
+from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
@@ -221,3 +221,22 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
         )
     which = "first_year" if claim.months_since_transplant < 12 else "later"
     return case.param(f"special.limit.organ_transplant.{which}", claim.date)
+
+
+def unlisted_disease_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """A chronic or special outpatient claim naming no disease, or one not on the
+    scheme's list (``chronic.diseases`` / ``special.diseases``), is refused."""
+    key = "chronic.diseases" if claim.kind == "chronic_outpatient" else "special.diseases"
+    listed = case.param(key, claim.date)
+    unlisted = [d for d in claim.diseases if d not in listed.value]
+    if claim.diseases and not unlisted:
+        return None
+    return ClaimGate(
+        status="refused",
+        step=step(
+            "病种不在待遇病种范围内",
+            "disease not on the list",
+            ", ".join(unlisted) or "none given",
+            cite=listed,
+        ),
+    )

@@ -35,6 +35,7 @@ from yibao_changzhou.common import (
     payment,
     recipient_statuses,
     remote_care_adjustment,
+    unlisted_disease_gate,
 )
 
 SRC = "changzhou-employee-2024"
@@ -124,19 +125,7 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
             ),
         )
     if claim.kind in ("chronic_outpatient", "special_outpatient"):
-        key = "chronic.diseases" if claim.kind == "chronic_outpatient" else "special.diseases"
-        listed = case.param(key, claim.date)
-        unlisted = [d for d in claim.diseases if d not in listed.value]
-        if not claim.diseases or unlisted:
-            return ClaimGate(
-                status="refused",
-                step=step(
-                    "病种不在待遇病种范围内",
-                    "disease not on the list",
-                    ", ".join(unlisted) or "none given",
-                    cite=listed,
-                ),
-            )
+        return unlisted_disease_gate(case, claim)
     return None
 
 

@@ -14,6 +14,7 @@ from yibao.case import Case, step
 from yibao.dates import ONE_DAY, add_months
 from yibao.errors import NotPublished
 from yibao.money import ZERO, apply_rate, fmt_rate
+from yibao.params import Param
 from yibao.results import Coverage, Eligibility, Notice, Premium, PremiumPart, Step
 
 SRC = "changzhou-employee-2024"
@@ -413,19 +414,14 @@ def yibao_coverage(case: Case) -> Coverage:
                     ),
                 )
         if continuing and paid < add_months(case.year_start, gap_months.integer):
-            return Coverage(
-                start=case.year_start,
-                end=year_end,
-                steps=(
-                    step("本年度缴费到账", "this year's contribution arrived", str(paid)),
-                    step(
-                        f"灵活就业人员连续参保（中断不超过{gap_months.integer}个月，补缴后追溯享受）",
-                        f"flexible worker continuing (break within {gap_months.integer} months: "
-                        "back-paid, cover retroactive)",
-                        str(case.year_start),
-                        cite=gap_months,
-                    ),
-                ),
+            return _retroactive(
+                case,
+                paid,
+                year_end,
+                gap_months,
+                f"灵活就业人员连续参保（中断不超过{gap_months.integer}个月，补缴后追溯享受）",
+                f"flexible worker continuing (break within {gap_months.integer} months: "
+                "back-paid, cover retroactive)",
             )
         start = add_months(_first_of_month(paid), wait.integer)
         before = any(
@@ -455,19 +451,14 @@ def yibao_coverage(case: Case) -> Coverage:
         and case.year_start < paid < add_months(case.year_start, gap_months.integer)
     ):
         # §三(二): 开始欠费中断时间在3个月内的 … 补缴后 … 中断期间的待遇可按规定追溯享受.
-        return Coverage(
-            start=case.year_start,
-            end=year_end,
-            steps=(
-                step("本年度缴费到账", "this year's contribution arrived", str(paid)),
-                step(
-                    f"单位连续参保，欠费中断不超过{gap_months.integer}个月：补缴后中断期间待遇追溯享受",
-                    f"employee continuing from last year, arrears within {gap_months.integer} "
-                    "months: back-paid, cover retroactive",
-                    str(case.year_start),
-                    cite=gap_months,
-                ),
-            ),
+        return _retroactive(
+            case,
+            paid,
+            year_end,
+            gap_months,
+            f"单位连续参保，欠费中断不超过{gap_months.integer}个月：补缴后中断期间待遇追溯享受",
+            f"employee continuing from last year, arrears within {gap_months.integer} "
+            "months: back-paid, cover retroactive",
         )
     start = max(paid + ONE_DAY, case.year_start)
     return Coverage(
@@ -481,5 +472,20 @@ def yibao_coverage(case: Case) -> Coverage:
                 str(start),
                 cite=CITE_START,
             ),
+        ),
+    )
+
+
+def _retroactive(
+    case: Case, paid: dt.date, end: dt.date, gap_months: Param, zh: str, en: str
+) -> Coverage:
+    """§三(二): a break of at most ``coverage.interruption_months``, back-paid, keeps
+    cover from the start of the year (待遇追溯享受)."""
+    return Coverage(
+        start=case.year_start,
+        end=end,
+        steps=(
+            step("本年度缴费到账", "this year's contribution arrived", str(paid)),
+            step(zh, en, str(case.year_start), cite=gap_months),
         ),
     )

@@ -34,6 +34,7 @@ from yibao_changzhou.common import (
     outside_critical_illness,
     payment,
     remote_care_adjustment,
+    unlisted_disease_gate,
 )
 
 CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
@@ -62,19 +63,9 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     if claim.kind == "maternity":
         return _maternity_gate(case, claim)
     if claim.kind in ("chronic_outpatient", "special_outpatient"):
-        key = "chronic.diseases" if claim.kind == "chronic_outpatient" else "special.diseases"
-        listed = case.param(key, claim.date)
-        unlisted = [d for d in claim.diseases if d not in listed.value]
-        if not claim.diseases or unlisted:
-            return ClaimGate(
-                status="refused",
-                step=step(
-                    "病种不在待遇病种范围内",
-                    "disease not on the list",
-                    ", ".join(unlisted) or "none given",
-                    cite=listed,
-                ),
-            )
+        refused = unlisted_disease_gate(case, claim)
+        if refused is not None:
+            return refused
     if claim.kind == "pku" and case.category != "minor":
         return ClaimGate(
             status="refused",
