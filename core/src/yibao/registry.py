@@ -168,40 +168,45 @@ class Selection:
 
 
 @dataclass
-class Installed:
-    """One installed region entry point: loaded, broken or not selected."""
+class _EntryPointState:
+    """What became of one entry point: loaded, broken (``error``) or not selected."""
 
-    code: str
     distribution: str
     version: str
-    plugin: RegionPlugin | None = None
     error: str | None = None
     disabled: str | None = None
     """Why the entry point was not loaded (``--disable``, ``--only``), if so."""
 
+    def _loaded(self) -> object | None:
+        raise NotImplementedError
+
     @property
     def status(self) -> Literal["ok", "broken", "disabled"]:
         if self.disabled is not None:
             return "disabled"
-        return "ok" if self.plugin is not None else "broken"
+        return "ok" if self._loaded() is not None else "broken"
 
 
-@dataclass
-class InstalledOverlay:
-    """One installed overlay entry point: loaded, broken or not selected."""
+@dataclass(kw_only=True)
+class Installed(_EntryPointState):
+    """One installed region entry point."""
+
+    code: str
+    plugin: RegionPlugin | None = None
+
+    def _loaded(self) -> object | None:
+        return self.plugin
+
+
+@dataclass(kw_only=True)
+class InstalledOverlay(_EntryPointState):
+    """One installed overlay entry point."""
 
     name: str
-    distribution: str
-    version: str
     overlay: OverlayPlugin | None = None
-    error: str | None = None
-    disabled: str | None = None
 
-    @property
-    def status(self) -> Literal["ok", "broken", "disabled"]:
-        if self.disabled is not None:
-            return "disabled"
-        return "ok" if self.overlay is not None else "broken"
+    def _loaded(self) -> object | None:
+        return self.overlay
 
 
 @dataclass(frozen=True)
