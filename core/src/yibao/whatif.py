@@ -28,9 +28,19 @@ def home_region(scenario: Scenario, district_owners: dict[str, str]) -> str | No
     registration.
     """
     person = scenario.person
-    if person.district is not None and person.district in district_owners:
-        return district_owners[person.district]
-    return person.residence_permit or person.hukou
+    return home_of(person.district, person.residence_permit, person.hukou, district_owners)
+
+
+def home_of(
+    district: str | None,
+    residence_permit: str | None,
+    hukou: str | None,
+    district_owners: dict[str, str],
+) -> str | None:
+    """:func:`home_region` from the bare facts (for forms not yet a whole scenario)."""
+    if district is not None and district in district_owners:
+        return district_owners[district]
+    return residence_permit or hukou
 
 
 def relocate(scenario: Scenario, region: str, home: str | None) -> Scenario:

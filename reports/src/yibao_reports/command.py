@@ -140,23 +140,27 @@ def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:
         from yibao_reports.html import to_html
 
         text = to_html(built, lang, svg_charts(built))
+    elif output is not None:
+        _markdown_files(built, output, lang)
+        return
     else:
-        text = _markdown(built, output, lang)
+        from yibao_reports.markdown import to_markdown
+
+        text = to_markdown(built, lang, None)
     _emit(text, output)
 
 
-def _markdown(built: Any, output: Path | None, lang: str) -> str:
-    from yibao_reports.charts import svg_charts
-    from yibao_reports.markdown import to_markdown
+def _markdown_files(built: Any, output: Path, lang: str) -> None:
+    """Markdown with its chart SVGs beside it."""
+    from yibao.errors import InputError
 
-    if output is None:
-        return to_markdown(built, lang, None)
-    links = {}
-    for name, svg in svg_charts(built).items():
-        target = output.with_name(f"{output.stem}-{name}.svg")
-        _emit(svg, target)
-        links[name] = target.name
-    return to_markdown(built, lang, links)
+    from yibao_reports.charts import svg_charts
+    from yibao_reports.markdown import write_markdown
+
+    try:
+        write_markdown(built, output, lang, svg_charts(built))
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write the report: {exc.strerror}") from None
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from yibao_reports.cells import Table, citation_groups, notices, t, title_of
 from yibao_reports.model import Report, ScenarioSection
@@ -26,6 +27,26 @@ def to_markdown(report: Report, lang: str, charts: Mapping[str, str] | None) -> 
     out += _charts(report, charts, lang)
     out += _appendix(report, lang)
     return "\n".join(out).rstrip() + "\n"
+
+
+def write_markdown(report: Report, output: Path, lang: str, svgs: Mapping[str, str]) -> list[Path]:
+    """Write the report to ``output`` with each chart's SVG beside it
+    (``<stem>-<chart>.svg``, linked relatively); return the files written, the Markdown
+    first. Raises ``OSError`` when a file cannot be written."""
+    links: dict[str, str] = {}
+    charts: list[Path] = []
+    for name, svg in svgs.items():
+        chart = output.with_name(f"{output.stem}-{name}.svg")
+        _write(chart, svg)
+        charts.append(chart)
+        links[name] = chart.name
+    _write(output, to_markdown(report, lang, links or None))
+    return [output, *charts]
+
+
+def _write(target: Path, text: str) -> None:
+    with target.open("w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
 
 
 def _preamble(report: Report, lang: str) -> list[str]:

@@ -80,15 +80,9 @@ def _charts(built: object) -> dict[str, str]:
 
 
 def _markdown(built: object, target: Path, lang: Lang, svgs: dict[str, str]) -> list[Path]:
-    from yibao_reports.markdown import to_markdown
+    from yibao_reports.markdown import write_markdown
 
-    written, links = [], {}
-    for name, svg in svgs.items():
-        chart = target.with_name(f"{target.stem}-{name}.svg")
-        written.append(_write(chart, svg))
-        links[name] = chart.name
-    text = to_markdown(built, lang, links or None)  # type: ignore[arg-type]
-    return [_write(target, text), *written]
+    return write_markdown(built, target, lang, svgs)  # type: ignore[arg-type]
 
 
 def _write(target: Path, text: str) -> Path:

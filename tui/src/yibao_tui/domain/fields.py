@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from yibao.money import parse_money
+from yibao.whatif import home_of
 
 from yibao_tui.domain.i18n import VOCAB, Lang, tr, word
 
@@ -85,13 +86,14 @@ class Choices:
 
     def home(self, row: Row) -> str:
         """The installed region the person lives in by ``row``'s facts (``""``: none)."""
-        owners = dict(self.districts)
+        found = home_of(
+            str(row.get("district") or "") or None,
+            str(row.get("residence_permit") or "") or None,
+            str(row.get("hukou") or "") or None,
+            dict(self.districts),
+        )
         codes = {code for code, _, _ in self.regions}
-        for found in (owners.get(str(row.get("district", ""))), row.get("residence_permit")):
-            if found:
-                return found if found in codes else ""
-        hukou = str(row.get("hukou") or "")
-        return hukou if hukou in codes else ""
+        return found if found in codes else ""
 
     def category_region(self, row: Row, region: str = "") -> str:
         """The region whose category words ``row``'s category field offers."""
