@@ -157,6 +157,7 @@ class Summary(msgspec.Struct, kw_only=True):
     bad_lines: int = 0
     regions: dict[str, RegionSummary] = {}
     seconds: float | None = None
+    """Wall-clock time of the run (not money)."""
 
     def region(self, code: str) -> RegionSummary:
         found = self.regions.get(code)

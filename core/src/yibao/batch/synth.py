@@ -68,7 +68,10 @@ def fen_text(fen: int) -> str:
 
 
 def lognormal_fen(rng: random.Random, median: float, sigma: float, low: int, high: int) -> int:
-    """A log-normal amount in whole fen, clipped to ``[low, high]`` fen."""
+    """A log-normal amount in whole fen, clipped to ``[low, high]`` fen.
+
+    Floats only draw the random number; the amount leaves here as exact whole fen and
+    every later sum is Decimal."""
     yuan = rng.lognormvariate(math.log(median), sigma)
     return min(max(round(yuan * 100), low), high)
 
