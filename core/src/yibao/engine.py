@@ -143,13 +143,7 @@ def _evaluate(
             notices=tuple(case.notices),
         )
     ledger = Ledger()
-    claims = scenario.claims
-    order = (
-        range(len(claims))
-        if len(claims) < 2
-        else sorted(range(len(claims)), key=lambda i: (claims[i].date, i))
-    )
-    settled = [_settle(case, claims[i], ledger) for i in order]
+    settled = [_settle(case, claim, ledger) for claim in settlement_order(scenario.claims)]
     return RegionResult(
         **base,
         eligibility=eligibility,
@@ -241,26 +235,27 @@ def _category_then_eligibility(case: Case) -> Eligibility | None:
     return case.hook.yibao_eligibility(case=case)
 
 
-def _bill(claim: Claim) -> Decimal:
-    if claim.total is not None:
-        return claim.total
-    return claim.compliant + (claim.blood or ZERO)
-
-
 def _not_eligible(claim: Claim) -> ClaimResult:
     return ClaimResult(
         claim_id=claim.id,
         date=claim.date,
         kind=claim.kind,
         status="not_covered",
-        bill=_bill(claim),
+        bill=claim.bill,
         compliant=claim.compliant,
-        patient=_bill(claim),
+        patient=claim.bill,
         steps=(step("不符合参保条件", "not eligible to enrol", "—"),),
     )
 
 
-def _cover_status(coverage: Coverage | None, claim: Claim) -> tuple[str, Step] | None:
+def settlement_order(claims: Sequence[Claim]) -> Sequence[Claim]:
+    """The claims in the order they are settled and reported: by date, ties as given."""
+    if len(claims) < 2:
+        return claims
+    return [claims[i] for i in sorted(range(len(claims)), key=lambda i: (claims[i].date, i))]
+
+
+def cover_status(coverage: Coverage | None, claim: Claim) -> tuple[str, Step] | None:
     """Whether cover on the claim's date is certain; ``None`` when it is."""
     if coverage is None:
         return "undetermined", step("待遇起始日未知", "benefit start not known", "—")
@@ -283,11 +278,11 @@ def _cover_status(coverage: Coverage | None, claim: Claim) -> tuple[str, Step] |
 
 
 def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
-    bill = _bill(claim)
+    bill = claim.bill
     head = dict(
         claim_id=claim.id, date=claim.date, kind=claim.kind, bill=bill, compliant=claim.compliant
     )
-    blocked = _cover_status(case.coverage, claim)
+    blocked = cover_status(case.coverage, claim)
     if blocked is not None:
         status, why = blocked
         patient = bill if status == "not_covered" else None

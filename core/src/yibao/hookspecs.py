@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment
+    from yibao.kernel import SettlementKernel
     from yibao.model import Claim
+    from yibao.params import ParameterSet
     from yibao.results import Coverage, Eligibility, LayerPayment, Premium, Step
 
 hookspec = pluggy.HookspecMarker("yibao")
@@ -270,4 +272,26 @@ def yibao_further_layers(
     :param ledger: The year's shared cumulative amounts.
     :param remaining: The compliant amount the patient still bears.
     :return: Further payments, in order.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# Batch: an explanation-free fast path
+# -------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def yibao_settlement_kernel(params: ParameterSet) -> SettlementKernel | None:
+    """Return this layer's settlement kernel: the same answers, without explanations.
+
+    Optional. Called once per stack when ``yibao batch`` runs without ``--explain``. A
+    kernel settles the case shapes it knows — exactly as this layer's hooks and the
+    layers below would, to the fen — and declines every other case, which the engine
+    then settles. It is used only while this layer is the top rule layer of the stack
+    (an overlay that answers a rule hook switches the region back to the engine).
+    See :mod:`yibao.kernel` for the contract.
+
+    :param params: The stack's parameters (``--params`` overlays included), for a kernel
+        that reads a value before it has a case.
+    :return: An object with ``phase_key(scenario)`` and ``settle(case, claims)``.
     """

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from yibao.money import check_amount
+from yibao.money import ZERO, check_amount
 
 
 class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -227,6 +227,13 @@ class Claim(Base, kw_only=True):
                 f"`compliant` plus `blood` ({within}) must not exceed `total` ({self.total}): "
                 "the whole bill includes both"
             )
+
+    @property
+    def bill(self) -> Decimal:
+        """The whole bill: ``total`` when given, else ``compliant`` plus ``blood``."""
+        if self.total is not None:
+            return self.total
+        return self.compliant + (self.blood or ZERO)
 
 
 class Elsewhere(Base, kw_only=True):

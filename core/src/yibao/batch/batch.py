@@ -26,10 +26,9 @@ from typing import IO, Any
 import msgspec
 
 from yibao.batch.atomic import atomic_binary
-from yibao.batch.records import Summary, bad_line, record
+from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
 from yibao.model import Scenario
-from yibao.results import RegionResult
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -48,6 +47,9 @@ class Config:
     """Use settlement plans (:mod:`yibao.batch.plan`); ``False``: the per-claim engine."""
     memo: int = 0
     """Person-years a plan remembers (0: none); see :mod:`yibao.batch.plan`."""
+    kernel: bool = True
+    """Let regions' settlement kernels answer the cases they settle (:mod:`yibao.kernel`);
+    never with ``explain``, and only with ``plan``."""
 
 
 @dataclass
@@ -64,18 +66,20 @@ class Block:
 
 _decoder = msgspec.json.Decoder(Scenario)
 _encoder = msgspec.json.Encoder(decimal_format="string")
-_answerers: dict[Config, Callable[[Scenario], list[RegionResult]]] = {}
+Answerer = Callable[[Scenario, int], list[Record]]
+"""Each configured region's record for a scenario read from an input line."""
+_answerers: dict[Config, Answerer] = {}
 
 
-def answerer(config: Config) -> Callable[[Scenario], list[RegionResult]]:
-    """The function giving each configured region's answer for a scenario (cached)."""
+def answerer(config: Config) -> Answerer:
+    """The function giving each configured region's record for a scenario (cached)."""
     found = _answerers.get(config)
     if found is None:
         found = _answerers[config] = _build_answerer(config)
     return found
 
 
-def _build_answerer(config: Config) -> Callable[[Scenario], list[RegionResult]]:
+def _build_answerer(config: Config) -> Answerer:
     from yibao.registry import default_registry, load_overlays
 
     registry = default_registry()
@@ -85,17 +89,22 @@ def _build_answerer(config: Config) -> Callable[[Scenario], list[RegionResult]]:
         from yibao.batch.plan import Planner
 
         planner = Planner(
-            registry, overlays=overlays, relocate=config.relocate, memo_size=config.memo
+            registry,
+            overlays=overlays,
+            relocate=config.relocate,
+            memo_size=config.memo,
+            kernel=config.kernel and not config.explain,
         )
-        return lambda scenario: planner.results(scenario, regions)
+        return lambda scenario, line: planner.records(
+            scenario, regions, line, explain=config.explain
+        )
     from yibao.engine import compare
 
-    def per_claim(scenario: Scenario) -> list[RegionResult]:
-        return list(
-            compare(
-                scenario, regions, overlays=overlays, registry=registry, relocate=config.relocate
-            ).results
+    def per_claim(scenario: Scenario, line: int) -> list[Record]:
+        answers = compare(
+            scenario, regions, overlays=overlays, registry=registry, relocate=config.relocate
         )
+        return [record(line, result, explain=config.explain) for result in answers.results]
 
     return per_claim
 
@@ -120,7 +129,6 @@ def process_block(data: bytes, first_line: int, config: Config) -> Block:
         summary.region(code)
     out = bytearray()
     encode_into = _encoder.encode_into
-    explain = config.explain
     for number, raw in enumerate(data.split(b"\n"), start=first_line):
         if not raw.strip():
             continue
@@ -133,9 +141,9 @@ def process_block(data: bytes, first_line: int, config: Config) -> Block:
                 encode_into(bad_line(number, code, str(exc)), out, -1)
                 out += b"\n"
             continue
-        for result in answer(scenario):
-            summary.regions[result.region].add(result)
-            encode_into(record(number, result, explain=explain), out, -1)
+        for found in answer(scenario, number):
+            summary.regions[found.region].add(found)
+            encode_into(found, out, -1)
             out += b"\n"
     return Block(data=bytes(out), summary=summary)
 

@@ -56,6 +56,8 @@ params_option = click.option(
 @click.option("--scheduler", help="Dask scheduler address (default: a local in-process cluster).")
 @click.option("--no-plan", is_flag=True,
               help="Use the per-claim engine path (no settlement plans).")  # fmt: skip
+@click.option("--no-kernel", is_flag=True,
+              help="Let the engine settle every case (no region settlement kernels).")  # fmt: skip
 @click.option("--memo", default=0, show_default=True, type=click.IntRange(0),
               help="Person-years to remember (helps when person-years repeat).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
@@ -72,6 +74,7 @@ def batch(
     engine: str,
     scheduler: str | None,
     no_plan: bool,
+    no_kernel: bool,
     memo: int,
     quiet: bool,
     params: Sequence[Path],
@@ -98,6 +101,7 @@ def batch(
         relocate=not as_given,
         overlays=tuple(str(p) for p in params),
         plan=not no_plan,
+        kernel=not no_kernel,
         memo=memo,
     )
     with _progress(source.stat().st_size) as progress:

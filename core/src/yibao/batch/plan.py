@@ -27,18 +27,20 @@ pluggy's own dispatch over generated samples, with and without the memo.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Sequence
 
 import msgspec
 
 from yibao import engine, whatif
+from yibao.batch.records import Record, kernel_record, notice_codes, record
 from yibao.case import Case
 from yibao.dispatch import relay
+from yibao.errors import NotPublished, YibaoError
+from yibao.kernel import SettlementKernel, kernel_for
 from yibao.model import Scenario
 from yibao.params import ParameterFile
 from yibao.registry import Registry, Stack, default_registry
-from yibao.results import RegionResult
+from yibao.results import Coverage, Notice, RegionResult
 
 MEMO_SIZE = 4096
 """How many person-years a plan remembers (``--memo``) before it starts afresh."""
@@ -47,13 +49,17 @@ MEMO_SIZE = 4096
 class Plan:
     """One region's stack for one scheme with its hooks resolved and phases memoised."""
 
-    def __init__(self, stack: Stack, *, memo_size: int = 0) -> None:
+    def __init__(self, stack: Stack, *, memo_size: int = 0, kernel: bool = False) -> None:
         self.stack = stack
         self.relay = relay(stack.pm)
-        self._memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.kernel = _kernel(stack) if kernel else None
+        self._memo: dict[Hashable, _Phased] = {}
         self._memo_size = memo_size
+        self._kernel_memo: dict[Hashable, _Phased] = {}
         self.hits = 0
         self.misses = 0
+        self.fast = 0
+        """Cases the settlement kernel answered."""
 
     def evaluate(self, scenario: Scenario) -> RegionResult:
         """Exactly :func:`yibao.engine.evaluate` for this stack (errors included)."""
@@ -73,23 +79,95 @@ class Plan:
             scenario.title,
             tuple(scenario.elsewhere.items()) if scenario.elsewhere else (),
         )
-        known = self._memo.get(key)
-        if known is not None:
+        if key in self._memo:
             self.hits += 1
-            phases, case.category, case.coverage, notices = known
-            case.notices = list(notices)
-            return phases
-        self.misses += 1
+        else:
+            self.misses += 1
+        return _remembered(self._memo, self._memo_size, key, case)[0]
+
+    def fast_record(self, scenario: Scenario, line: int, lead: tuple[str, ...]) -> Record | None:
+        """The record the settlement kernel gives, or ``None`` when there is no kernel
+        or it declines the case (the engine then answers it)."""
+        kernel = self.kernel
+        key = kernel.phase_key(scenario) if kernel is not None else None
+        if key is None:
+            return None
+        stack = self.stack
+        case = Case(scenario, stack.info, stack.params, self.relay)
+        if key not in self._kernel_memo:
+            try:  # the key holds the year and district, so this holds for every hit too
+                engine.check_scope(stack, scenario)
+            except YibaoError:
+                return None  # the engine's answer says why
+        try:
+            known = _remembered(self._kernel_memo, MEMO_SIZE, key, case)
+        except Exception:
+            return None  # the engine's answer says why
+        (eligibility, premium, coverage), notices = known[0], known[4]
+        if eligibility is None or not eligibility.eligible or premium is None:
+            return None
+        claims = engine.settlement_order(scenario.claims)
+        for claim in claims:
+            if engine.cover_status(coverage, claim) is not None:
+                return None
+        try:
+            paid = kernel.settle(case, claims)  # type: ignore[union-attr]
+        except NotPublished:
+            return None
+        except Exception as exc:  # a kernel bug is its region's error, as in the engine
+            result = engine.error_result(stack.info.code, stack.scheme, scenario.year, exc)
+            return record(line, result)
+        if paid is None:
+            return None
+        self.fast += 1
+        return kernel_record(
+            line,
+            stack.info.code,
+            eligibility=eligibility,
+            premium=premium,
+            coverage=coverage,
+            claims=claims,
+            paid=paid,
+            notices=(*lead, *notices) if lead else notices,
+        )
+
+
+def _kernel(stack: Stack) -> SettlementKernel | None:
+    """The stack's settlement kernel; none when offering it fails, since the engine
+    answers every case correctly without one."""
+    try:
+        return kernel_for(stack)
+    except Exception:
+        return None
+
+
+_Phased = tuple[engine.Phases, str | None, Coverage | None, tuple[Notice, ...], tuple[str, ...]]
+"""What a memo keeps: the phases, the category and cover set on the case, its notices
+and their record codes."""
+
+
+def _remembered(memo: dict[Hashable, _Phased], size: int, key: Hashable, case: Case) -> _Phased:
+    """The phases for ``case`` from ``memo`` under ``key``, deciding them (on the scenario
+    without its claims, so the answer never depends on which case filled the memo) when
+    they are not there yet; the case's category, cover and notices are set either way.
+
+    A phase that raises is not remembered: the exception reaches the caller."""
+    known = memo.get(key)
+    if known is None:
+        scenario = case.scenario
         if scenario.claims:
             case.scenario = msgspec.structs.replace(scenario, claims=())
         try:
             phases = engine.run_phases(case)
         finally:
             case.scenario = scenario
-        if len(self._memo) >= self._memo_size:
-            self._memo.clear()
-        self._memo[key] = (phases, case.category, case.coverage, tuple(case.notices))
-        return phases
+        if len(memo) >= size:
+            memo.clear()
+        notices = tuple(case.notices)
+        known = memo[key] = (phases, case.category, case.coverage, notices, notice_codes(notices))
+    case.category, case.coverage = known[1], known[2]
+    case.notices = list(known[3])
+    return known
 
 
 class Planner:
@@ -106,11 +184,13 @@ class Planner:
         overlays: Sequence[ParameterFile] = (),
         relocate: bool = True,
         memo_size: int = 0,
+        kernel: bool = False,
     ) -> None:
         self.registry = registry or default_registry()
         self.overlays = tuple(overlays)
         self.relocate = relocate
         self._memo_size = memo_size
+        self._kernel = kernel
         self._plans: dict[tuple[str, str], Plan | Exception] = {}
         self._owners: dict[str, str] | None = None
 
@@ -130,7 +210,7 @@ class Planner:
                 stack = self.registry.with_overlays(
                     self.registry.stack(region, scheme), self.overlays
                 )
-                found = Plan(stack, memo_size=self._memo_size)
+                found = Plan(stack, memo_size=self._memo_size, kernel=self._kernel)
             except Exception as exc:
                 found = exc
             self._plans[(region, scheme)] = found
@@ -146,16 +226,45 @@ class Planner:
 
     def results(self, scenario: Scenario, regions: Sequence[str]) -> list[RegionResult]:
         """Each region's answer, as :func:`yibao.engine.compare` gives it."""
+        moved = self._relocated(scenario, regions)
+        return [self._answer(each, code, lead) for code, each, lead in moved]
+
+    def records(
+        self, scenario: Scenario, regions: Sequence[str], line: int, *, explain: bool = False
+    ) -> list[Record]:
+        """Each region's batch record for input line ``line``: from the region's
+        settlement kernel where it has one and it answers (never with ``explain``), else
+        from the engine's answer as :meth:`results` gives it."""
+        out = []
+        for code, moved, lead in self._relocated(scenario, regions):
+            found = None if explain else self._lookup(code, moved.person.scheme)
+            fast = (
+                found.fast_record(moved, line, notice_codes(lead) if lead else ())
+                if isinstance(found, Plan)
+                else None
+            )
+            out.append(fast or record(line, self._answer(moved, code, lead), explain=explain))
+        return out
+
+    def _relocated(
+        self, scenario: Scenario, regions: Sequence[str]
+    ) -> list[tuple[str, Scenario, tuple[Notice, ...]]]:
+        """``(region, scenario as that region sees it, the notice saying so)`` for each."""
         home = self._home(scenario) if self.relocate else None
         out = []
         for code in regions:
             moved = whatif.relocate(scenario, code, home)
-            result = self.evaluate(moved, code)
+            lead: tuple[Notice, ...] = ()
             if moved is not scenario and home is not None:
-                notice = whatif.relocation_notice(home, code, moved.person.district)
-                result = msgspec.structs.replace(result, notices=(notice, *result.notices))
-            out.append(result)
+                lead = (whatif.relocation_notice(home, code, moved.person.district),)
+            out.append((code, moved, lead))
         return out
+
+    def _answer(self, scenario: Scenario, code: str, lead: tuple[Notice, ...]) -> RegionResult:
+        result = self.evaluate(scenario, code)
+        if lead:
+            result = msgspec.structs.replace(result, notices=(*lead, *result.notices))
+        return result
 
     def _home(self, scenario: Scenario) -> str | None:
         if self._owners is None:

@@ -8,13 +8,24 @@ as everywhere in yibao.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
 import msgspec
 
+from yibao.kernel import LayerAmounts
+from yibao.model import Claim
 from yibao.money import ZERO
-from yibao.results import ClaimResult, RegionResult, Totals
+from yibao.results import (
+    ClaimResult,
+    Coverage,
+    Eligibility,
+    Notice,
+    Premium,
+    RegionResult,
+    Totals,
+)
 
 
 class ClaimLine(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -87,8 +98,62 @@ def record(line: int, result: RegionResult, *, explain: bool = False) -> Record:
         cover_from=result.coverage.start if result.coverage else None,
         claims=tuple(claim_line(c) for c in result.claims),
         totals=result.totals,
-        notices=tuple(f"{n.kind}:{n.key or n.text_en}" for n in result.notices),
+        notices=notice_codes(result.notices),
         result=result if explain else None,
+    )
+
+
+def notice_codes(notices: tuple[Notice, ...] | list[Notice]) -> tuple[str, ...]:
+    """``kind:key`` of each notice (``kind:text`` when it has no key)."""
+    return tuple(f"{n.kind}:{n.key or n.text_en}" for n in notices)
+
+
+def kernel_record(
+    line: int,
+    region: str,
+    *,
+    eligibility: Eligibility,
+    premium: Premium,
+    coverage: Coverage | None,
+    claims: Sequence[Claim],
+    paid: Sequence[LayerAmounts],
+    notices: tuple[str, ...],
+) -> Record:
+    """The record of a case a settlement kernel settled (:mod:`yibao.kernel`): the same
+    record :func:`record` makes of the engine's answer, every claim settled."""
+    lines = []
+    bill_total = patient_total = ZERO
+    layer_totals: dict[str, Decimal] = {}
+    for claim, payments in zip(claims, paid, strict=True):
+        layers: dict[str, Decimal] = {}
+        for layer, amount in payments:
+            layers[layer] = layers.get(layer, ZERO) + amount
+            layer_totals[layer] = layer_totals.get(layer, ZERO) + amount
+        bill = claim.bill
+        patient = bill - sum((amount for _, amount in payments), ZERO)
+        bill_total += bill
+        patient_total += patient
+        lines.append(
+            ClaimLine(
+                id=claim.id,
+                status="settled",
+                bill=bill,
+                compliant=claim.compliant,
+                layers=layers,
+                patient=patient,
+            )
+        )
+    return Record(
+        line=line,
+        region=region,
+        status="ok",
+        eligible=eligibility.eligible,
+        category=eligibility.category,
+        premium=premium.individual,
+        cover_from=coverage.start if coverage else None,
+        claims=tuple(lines),
+        totals=Totals(bill=bill_total, layers=layer_totals, patient=patient_total, complete=True),
+        notices=notices,
     )
 
 
@@ -121,21 +186,23 @@ class RegionSummary(msgspec.Struct, kw_only=True):
     """Fund outlays by payer layer (basic fund, critical illness, assistance, …)."""
     patient: Decimal = ZERO
 
-    def add(self, result: RegionResult) -> None:
-        if result.status == "error":
+    def add(self, record: Record) -> None:
+        """Count one record of this region (``bad_input`` records are counted by the
+        run's :class:`Summary`, not here)."""
+        if record.status != "ok":
             self.errors += 1
             return
         self.cases += 1
-        if result.eligibility is not None and result.eligibility.eligible:
+        if record.eligible:
             self.eligible += 1
-        for claim in result.claims:
+        for claim in record.claims:
             self.claims[claim.status] = self.claims.get(claim.status, 0) + 1
             if claim.patient is None:
                 continue
             self.bill += claim.bill
             self.patient += claim.patient
-            for payment in claim.layers:
-                self.layers[payment.layer] = self.layers.get(payment.layer, ZERO) + payment.amount
+            for layer, amount in claim.layers.items():
+                self.layers[layer] = self.layers.get(layer, ZERO) + amount
 
     def merge(self, other: RegionSummary) -> None:
         self.cases += other.cases

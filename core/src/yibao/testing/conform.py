@@ -28,7 +28,9 @@ MONEY_FIELDS = frozenset({"amount", "individual", "cap", "used", "remaining", "b
 def hook_returns() -> dict[str, Any]:
     """``{hook name: declared return type}`` for every hook in :mod:`yibao.hookspecs`."""
     from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment
+    from yibao.kernel import SettlementKernel
     from yibao.model import Claim
+    from yibao.params import ParameterSet
     from yibao.results import Coverage, Eligibility, LayerPayment, Premium, Step
 
     namespace = {
@@ -45,6 +47,8 @@ def hook_returns() -> dict[str, Any]:
         "LayerPayment": LayerPayment,
         "Premium": Premium,
         "Step": Step,
+        "SettlementKernel": SettlementKernel,
+        "ParameterSet": ParameterSet,
     }
     out = {}
     for name in dir(hookspecs):

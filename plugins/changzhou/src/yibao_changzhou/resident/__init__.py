@@ -19,6 +19,7 @@ from yibao_changzhou.resident.benefits import (
     yibao_medical_assistance,
     yibao_remote_care,
 )
+from yibao_changzhou.resident.kernel import yibao_settlement_kernel
 from yibao_changzhou.resident.people import yibao_category, yibao_eligibility, yibao_premium
 
 LAYER_NAME = "changzhou-resident"
@@ -36,6 +37,7 @@ __all__ = [
     "yibao_parameter_files",
     "yibao_premium",
     "yibao_remote_care",
+    "yibao_settlement_kernel",
 ]
 
 HERE = Path(__file__).parent
