@@ -7,7 +7,8 @@ Measures, each as the median of ``--repeat`` runs of ``yibao batch`` in a child 
 - ``inpatient-one`` (the issue's workload), ``--jobs 1``: cases/s (target ≥ 200,000);
 - the same with ``--jobs 2``: the ratio to ``--jobs 1`` (target ≥ 1.8);
 - the ``general`` population, ``--jobs 1``: claims/s (target ≥ 50,000);
-- ``inpatient-one`` with ``--no-plan`` (the per-claim engine path) for comparison.
+- ``inpatient-one`` with ``--no-kernel`` (plans, every case through the engine) and
+  ``--no-plan`` (the per-claim engine path) for comparison.
 
 Inputs are generated once into $YIBAO_BENCH_DATA (default /tmp/yibao-bench).
 """
@@ -48,12 +49,14 @@ def main() -> None:
     general = dataset("general", args.general_n)
     claims = _claims(general)
     (w1, c1), (w2, c2) = _time(one, ["-j", "1"], args.repeat), _time(one, ["-j", "2"], args.repeat)
+    wk, ck = _time(one, ["-j", "1", "--no-kernel"], args.repeat)
     wn, cn = _time(one, ["-j", "1", "--no-plan"], args.repeat)
     wg, cg = _time(general, ["-j", "1"], args.repeat)
     numbers = {
         "machine": machine(),
         "inpatient_one": {"cases": args.n, "jobs1_wall_s": w1, "jobs1_cpu_s": c1,
                           "jobs2_wall_s": w2, "jobs2_cpu_s": c2,
+                          "no_kernel_wall_s": wk, "no_kernel_cpu_s": ck,
                           "no_plan_wall_s": wn, "no_plan_cpu_s": cn},
         "general": {"cases": args.general_n, "claims": claims, "wall_s": wg, "cpu_s": cg},
     }  # fmt: skip
@@ -71,6 +74,7 @@ def main() -> None:
         f"(target 1.8); CPU used {c2 / c1:.2f}x jobs 1's, so the ratio on two free cores "
         f"is at most {2 * c1 / c2:.2f}"
     )
+    print(f"  --no-kernel: {n / wk:,.0f} cases/s wall, {n / ck:,.0f} per CPU-second")
     print(f"  --no-plan: {n / wn:,.0f} cases/s wall, {n / cn:,.0f} per CPU-second")
     print(f"general, {args.general_n} cases, {claims} claims: {claims / wg:,.0f} claims/s wall, "
           f"{claims / cg:,.0f} per CPU-second (target 50,000)")  # fmt: skip

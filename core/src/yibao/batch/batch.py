@@ -226,6 +226,8 @@ def _run_pool(
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if context.get_start_method() == "fork":
+        answerer(config)  # built once here, so forked workers start with it (stacks, memos)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         ordered_window(
             ((pool.submit(process_block, data, first, config), len(data)) for data, first in parts),
