@@ -19,6 +19,11 @@ parameter searches as the plugin model's own cost. A :class:`Plan` holds, per
   because they run without the claims the answer never depends on which case filled
   the memo (the same for any ``--jobs`` or partitioning). Off by default.
 
+With ``kernel=True`` (``yibao batch`` without ``--explain`` or ``--no-kernel``) a plan
+also asks the region's **settlement kernel** (:mod:`yibao.kernel`) first: phases decided
+once per the kernel's phase key, claims split without explanation steps, the record
+written directly (:meth:`Plan.fast_record`); whatever the kernel declines goes on below.
+
 Everything else — the claim loop, the ledger, the rounding, the results — is the
 engine's own code (:func:`yibao.engine._evaluate`), so a plan's answer is the engine's
 answer; ``tests/batch/test_plan.py`` checks byte-identical JSON against the engine with
