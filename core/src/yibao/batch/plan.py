@@ -40,7 +40,7 @@ from yibao import engine, whatif
 from yibao.batch.records import Record, kernel_record, notice_codes, record
 from yibao.case import Case
 from yibao.dispatch import relay
-from yibao.errors import NotPublished, YibaoError
+from yibao.errors import NotPublished
 from yibao.kernel import SettlementKernel, kernel_for
 from yibao.model import Scenario
 from yibao.params import ParameterFile
@@ -48,7 +48,8 @@ from yibao.registry import Registry, Stack, default_registry
 from yibao.results import Coverage, Notice, RegionResult
 
 MEMO_SIZE = 4096
-"""How many person-years a plan remembers (``--memo``) before it starts afresh."""
+"""How many settlement-kernel phase keys a plan remembers before it starts afresh (the
+person-year memo's size is ``--memo``)."""
 
 
 class Plan:
@@ -99,12 +100,9 @@ class Plan:
             return None
         stack = self.stack
         case = Case(scenario, stack.info, stack.params, self.relay)
-        if key not in self._kernel_memo:
-            try:  # the key holds the year and district, so this holds for every hit too
-                engine.check_scope(stack, scenario)
-            except YibaoError:
-                return None  # the engine's answer says why
         try:
+            if key not in self._kernel_memo:  # the key holds year and district: checked once
+                engine.check_scope(stack, scenario)
             known = _remembered(self._kernel_memo, MEMO_SIZE, key, case)
         except Exception:
             return None  # the engine's answer says why

@@ -8,7 +8,7 @@ as everywhere in yibao.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -63,16 +63,22 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """With ``--explain``: the whole answer, steps and citations included."""
 
 
+def add_layers(
+    into: dict[str, Decimal], payments: Iterable[tuple[str, Decimal]]
+) -> dict[str, Decimal]:
+    """Add ``(layer, amount)`` pairs into ``into`` by layer (first-seen order) and return it."""
+    for layer, amount in payments:
+        into[layer] = into.get(layer, ZERO) + amount
+    return into
+
+
 def claim_line(claim: ClaimResult) -> ClaimLine:
-    layers: dict[str, Decimal] = {}
-    for payment in claim.layers:
-        layers[payment.layer] = layers.get(payment.layer, ZERO) + payment.amount
     return ClaimLine(
         id=claim.claim_id,
         status=claim.status,
         bill=claim.bill,
         compliant=claim.compliant,
-        layers=layers,
+        layers=add_layers({}, ((p.layer, p.amount) for p in claim.layers)),
         patient=claim.patient,
     )
 
@@ -87,15 +93,12 @@ def record(line: int, result: RegionResult, *, explain: bool = False) -> Record:
             error=result.error,
             result=result if explain else None,
         )
-    eligibility = result.eligibility
-    return Record(
-        line=line,
-        region=result.region,
-        status="ok",
-        eligible=eligibility.eligible if eligibility else None,
-        category=eligibility.category if eligibility else None,
-        premium=result.premium.individual if result.premium else None,
-        cover_from=result.coverage.start if result.coverage else None,
+    return _answered(
+        line,
+        result.region,
+        result.eligibility,
+        result.premium,
+        result.coverage,
         claims=tuple(claim_line(c) for c in result.claims),
         totals=result.totals,
         notices=notice_codes(result.notices),
@@ -125,10 +128,7 @@ def kernel_record(
     bill_total = patient_total = ZERO
     layer_totals: dict[str, Decimal] = {}
     for claim, payments in zip(claims, paid, strict=True):
-        layers: dict[str, Decimal] = {}
-        for layer, amount in payments:
-            layers[layer] = layers.get(layer, ZERO) + amount
-            layer_totals[layer] = layer_totals.get(layer, ZERO) + amount
+        add_layers(layer_totals, payments)
         bill = claim.bill
         patient = bill - sum((amount for _, amount in payments), ZERO)
         bill_total += bill
@@ -139,21 +139,41 @@ def kernel_record(
                 status="settled",
                 bill=bill,
                 compliant=claim.compliant,
-                layers=layers,
+                layers=add_layers({}, payments),
                 patient=patient,
             )
         )
+    totals = Totals(bill=bill_total, layers=layer_totals, patient=patient_total, complete=True)
+    return _answered(
+        line, region, eligibility, premium, coverage, tuple(lines), totals, notices=notices
+    )
+
+
+def _answered(
+    line: int,
+    region: str,
+    eligibility: Eligibility | None,
+    premium: Premium | None,
+    coverage: Coverage | None,
+    claims: tuple[ClaimLine, ...],
+    totals: Totals | None,
+    *,
+    notices: tuple[str, ...],
+    result: RegionResult | None = None,
+) -> Record:
+    """An ``ok`` record: what the phases decided and the claims' lines."""
     return Record(
         line=line,
         region=region,
         status="ok",
-        eligible=eligibility.eligible,
-        category=eligibility.category,
-        premium=premium.individual,
+        eligible=eligibility.eligible if eligibility else None,
+        category=eligibility.category if eligibility else None,
+        premium=premium.individual if premium else None,
         cover_from=coverage.start if coverage else None,
-        claims=tuple(lines),
-        totals=Totals(bill=bill_total, layers=layer_totals, patient=patient_total, complete=True),
+        claims=claims,
+        totals=totals,
         notices=notices,
+        result=result,
     )
 
 
@@ -201,8 +221,7 @@ class RegionSummary(msgspec.Struct, kw_only=True):
                 continue
             self.bill += claim.bill
             self.patient += claim.patient
-            for layer, amount in claim.layers.items():
-                self.layers[layer] = self.layers.get(layer, ZERO) + amount
+            add_layers(self.layers, claim.layers.items())
 
     def merge(self, other: RegionSummary) -> None:
         self.cases += other.cases
@@ -212,8 +231,7 @@ class RegionSummary(msgspec.Struct, kw_only=True):
         self.patient += other.patient
         for status, count in other.claims.items():
             self.claims[status] = self.claims.get(status, 0) + count
-        for layer, amount in other.layers.items():
-            self.layers[layer] = self.layers.get(layer, ZERO) + amount
+        add_layers(self.layers, other.layers.items())
 
 
 class Summary(msgspec.Struct, kw_only=True):
