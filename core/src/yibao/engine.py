@@ -297,6 +297,14 @@ def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
     layers: list[LayerPayment] = []
     steps: list[Step] = []
     try:
+        if claim.excluded is not None:
+            # No layer's gate said how this region treats such costs (a gate that does
+            # refuses them first): settling them as ordinary care would be a guess.
+            raise NotPublished(
+                key=f"exclusion.{claim.excluded}",
+                on=claim.date,
+                reason=f"no loaded layer says how {claim.excluded} costs are treated",
+            )
         found = hook.yibao_compliant_amount(case=case, claim=claim)
         compliant, steps = found if found is not None else (claim.compliant, [])
         basic = hook.yibao_basic_fund(case=case, claim=claim, ledger=ledger, compliant=compliant)

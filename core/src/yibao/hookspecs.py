@@ -147,6 +147,10 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     Called for each covered claim before the layers: costs the fund never pays, a
     review that must come first (外伤), a missing out-of-area filing.
 
+    A claim marked ``excluded`` (work injury, third-party liability, …) that no gate
+    stops is reported ``not_published`` by the engine rather than paid as ordinary care:
+    a region whose source lists such costs refuses them here.
+
     Stops at first non-None result.
 
     :param case: The case being evaluated.
