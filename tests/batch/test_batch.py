@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -97,6 +98,24 @@ def test_two_jobs_write_the_same_bytes_as_one(general_file: Path, tmp_path: Path
     assert one.read_bytes() == two.read_bytes()
     first.seconds = second.seconds = None
     assert msgspec.json.encode(first) == msgspec.json.encode(second)
+    # The workers' spill files are gone with their directory.
+    assert sorted(os.listdir(tmp_path)) == ["one.jsonl", "two.jsonl"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_two_jobs_read_a_pipe_once(general_file: Path, tmp_path: Path) -> None:
+    """An input that cannot be re-read (a pipe): the workers are sent the lines."""
+    pipe, one, two = tmp_path / "in.pipe", tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    config = Config(regions=REGIONS)
+    batch.run(general_file, one, config, jobs=1, block_bytes=8192)
+    os.mkfifo(pipe)
+    # A writer in its own process, as a shell's would be (a thread's end of the pipe
+    # would be inherited by the forked workers and the pipe would never end).
+    feeder = subprocess.Popen(["sh", "-c", 'cat "$0" > "$1"', general_file, pipe])
+    summary = batch.run(pipe, two, config, jobs=2, block_bytes=8192)
+    assert feeder.wait(timeout=60) == 0
+    assert summary.lines == 240
+    assert two.read_bytes() == one.read_bytes()
 
 
 def test_block_size_does_not_change_the_output(inpatient_file: Path, tmp_path: Path) -> None:

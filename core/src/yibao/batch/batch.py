@@ -15,13 +15,15 @@ Each region answers *as if the person lived there* (the engine's ``compare`` rul
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import msgspec
 
@@ -153,9 +155,19 @@ def process_block(data: bytes, first_line: int, config: Config) -> Block:
 # -------------------------------------------------------------------------------------
 
 
-def blocks(source: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[tuple[bytes, int]]:
-    """Yield ``(data, first_line)``: runs of whole lines of about ``size`` bytes."""
+class Part(NamedTuple):
+    """A block of whole input lines and where it sits in the input."""
+
+    data: bytes
+    first_line: int
+    offset: int
+    """Byte offset of the block's first line."""
+
+
+def blocks(source: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[Part]:
+    """Cut ``source`` into runs of whole lines of about ``size`` bytes."""
     line = 1
+    offset = 0
     rest = b""
     while True:
         chunk = source.read(size)
@@ -167,10 +179,11 @@ def blocks(source: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[tuple[bytes, 
             rest = data
             continue
         whole, rest = data[: cut + 1], data[cut + 1 :]
-        yield whole, line
+        yield Part(whole, line, offset)
         line += whole.count(b"\n")
+        offset += len(whole)
     if rest:
-        yield rest, line
+        yield Part(rest, line, offset)
 
 
 # -------------------------------------------------------------------------------------
@@ -198,42 +211,127 @@ def run(
     with open(source, "rb") as src, atomic_binary(target) as out:
         parts = blocks(src, block_bytes)
         if jobs <= 1:
-            for data, first in parts:
-                _take(process_block(data, first, config), len(data), out, summary, progress)
+            for part in parts:
+                block = process_block(part.data, part.first_line, config)
+                _take(block.data, block.summary, len(part.data), out, summary, progress)
         else:
-            _run_pool(parts, config, jobs, out, summary, progress)
+            rereadable = source if source.is_file() else None
+            _run_pool(parts, rereadable, target, config, jobs, out, summary, progress)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _take(
-    block: Block, size: int, out: IO[bytes], summary: Summary, progress: Progress | None
+    data: bytes | Path,
+    part: Summary,
+    size: int,
+    out: IO[bytes],
+    summary: Summary,
+    progress: Progress | None,
 ) -> None:
-    out.write(block.data)
-    summary.merge(block.summary)
+    """Append one block's output (bytes, or a spill file to move over) in input order."""
+    if isinstance(data, Path):
+        _append_file(data, out)
+        data.unlink()
+    else:
+        out.write(data)
+    summary.merge(part)
     if progress is not None:
         progress(size)
 
 
 def _run_pool(
-    parts: Iterator[tuple[bytes, int]],
+    parts: Iterator[Part],
+    source: Path | None,
+    target: Path,
     config: Config,
     jobs: int,
     out: IO[bytes],
     summary: Summary,
     progress: Progress | None,
 ) -> None:
+    """Settle the blocks in ``jobs`` worker processes.
+
+    Workers re-read their block from ``source`` and leave its output in a spill file
+    beside the target, so the pool's pipes carry only offsets, file names and summaries:
+    moving every block's bytes through them cost the parent a core's worth of time that
+    the workers then waited for (docs/performance.md). ``source`` is ``None`` for an
+    input that cannot be read twice (a pipe): the blocks' bytes are sent then.
+    """
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if context.get_start_method() == "fork":
         answerer(config)  # built once here, so forked workers start with it (stacks, memos)
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        ordered_window(
-            ((pool.submit(process_block, data, first, config), len(data)) for data, first in parts),
-            2 * jobs,
-            lambda block, size: _take(block, size, out, summary, progress),
-        )
+    # Beside the target, like its temporary file: the same file system, so appending a
+    # spill file is a copy inside the kernel.
+    spill_dir = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".spill", dir=target.parent)
+    )
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            submitted = (
+                (
+                    pool.submit(_settle_spilled, _task(part, source), config, spill_dir),
+                    len(part.data),
+                )
+                for part in parts
+            )
+            ordered_window(
+                submitted,
+                2 * jobs,
+                lambda done, size: _take(*done, size, out, summary, progress),
+            )
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+_Task = tuple[bytes | Path, int, int, int]
+"""What a pool worker is sent of a block: its bytes, or the input file to read them from;
+its first line number; its offset and its length in bytes."""
+
+
+def _task(part: Part, source: Path | None) -> _Task:
+    return (part.data if source is None else source, part.first_line, part.offset, len(part.data))
+
+
+def _settle_spilled(task: _Task, config: Config, spill_dir: Path) -> tuple[Path, Summary]:
+    """A pool worker's block: its output left in a new file under ``spill_dir``, and its
+    summary."""
+    data, first_line, offset, length = task
+    if isinstance(data, Path):
+        data = _read_span(data, offset, length)
+    block = process_block(data, first_line, config)
+    fd, name = tempfile.mkstemp(dir=spill_dir)
+    with os.fdopen(fd, "wb") as spilled:
+        spilled.write(block.data)
+    return Path(name), block.summary
+
+
+def _read_span(source: Path, offset: int, length: int) -> bytes:
+    with open(source, "rb") as src:
+        src.seek(offset)
+        return src.read(length)
+
+
+def _append_file(path: Path, out: IO[bytes]) -> None:
+    """Append ``path`` to ``out``, in the kernel where it can (``copy_file_range``)."""
+    out.flush()
+    with open(path, "rb") as spilled:
+        size = os.fstat(spilled.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:
+                step = os.copy_file_range(spilled.fileno(), out.fileno(), size - copied)
+                if step == 0:
+                    break
+                copied += step
+        except (AttributeError, OSError):
+            if copied:  # part of it went over: the output is not trustworthy
+                raise
+        if copied < size:
+            spilled.seek(copied)
+            shutil.copyfileobj(spilled, out, 1 << 20)
 
 
 def ordered_window(

@@ -70,8 +70,11 @@ def run(
 
     with open(source, "rb") as src, atomic_binary(target) as out:
         submitted = (
-            (client.submit(process_block, data, first, config, pure=False), len(data))
-            for data, first in blocks(src, block_bytes)
+            (
+                client.submit(process_block, part.data, part.first_line, config, pure=False),
+                len(part.data),
+            )
+            for part in blocks(src, block_bytes)
         )
         ordered_window(submitted, window, take)
     summary.seconds = time.perf_counter() - started
