@@ -223,6 +223,33 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
     return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 
+def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
+    """The per-disease yearly limit a special-outpatient claim counts against, as
+    ``(disease, limit)``; ``None`` when none of its diseases has one.
+
+    The limits are set per disease and a bill is not itemised by disease, so a claim
+    naming several diseases, one of them limited, cannot be split between them: that
+    raises :class:`NotPublished` asking for one claim per disease
+    (docs/interpretations.md).
+    """
+    limited = []
+    for disease in claim.diseases:
+        cap = disease_limit(case, claim, disease)
+        if cap is not None:
+            limited.append((disease, cap))
+    if not limited:
+        return None
+    if len(claim.diseases) > 1:
+        raise NotPublished(
+            key="claims[].diseases",
+            on=claim.date,
+            reason=f"{limited[0][0]} has its own yearly limit and a claim naming "
+            f"{len(claim.diseases)} diseases cannot be split between them; "
+            "give one claim per disease",
+        )
+    return limited[0]
+
+
 def unlisted_disease_gate(case: Case, claim: Claim) -> ClaimGate | None:
     """A chronic or special outpatient claim naming no disease, or one not on the
     scheme's list (``chronic.diseases`` / ``special.diseases``), is refused."""

@@ -28,13 +28,13 @@ from yibao_changzhou.common import (
     TILTED,
     blood_in_scope,
     critical_illness_bands,
-    disease_limit,
     limit,
     medical_assistance,
     outside_critical_illness,
     payment,
     recipient_statuses,
     remote_care_adjustment,
+    special_limit,
     unlisted_disease_gate,
 )
 
@@ -206,13 +206,13 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     yearly limits. §四(二): the cost above a disease limit is settled next under the
     general-outpatient rules."""
     cat = _category(case)
-    disease = claim.diseases[0]
     bands = case.param(f"special.bands.{cat}", claim.date)
     large_bands = case.param(f"large_amount.special_bands.{cat}", claim.date)
     steps = [step("合规费用", "compliant amount", compliant)]
     counted = compliant
-    cap = disease_limit(case, claim, disease)
-    if cap is not None:
+    found = special_limit(case, claim)
+    if found is not None:
+        disease, cap = found
         remaining = limit(
             ledger,
             f"special.{disease}",

@@ -28,12 +28,12 @@ from yibao_changzhou.common import (
     CRITICAL,
     blood_in_scope,
     critical_illness_bands,
-    disease_limit,
     limit,
     medical_assistance,
     outside_critical_illness,
     payment,
     remote_care_adjustment,
+    special_limit,
     unlisted_disease_gate,
 )
 
@@ -226,13 +226,13 @@ def _require_cost_basis(case: Case, key: str, claim: Claim) -> None:
 def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
     """§三(二)3: ratios as inpatient care with no deductible; per-disease limits; the
     350,000 limit shared with inpatient care."""
-    disease = claim.diseases[0]
     ratio = _ratio_for_level(case, claim)
     rate, remote = case.remote_care(claim, ratio.rate)
     steps: list[Step] = []
     counted = compliant
-    cap = disease_limit(case, claim, disease)
-    if cap is not None:
+    found = special_limit(case, claim)
+    if found is not None:
+        disease, cap = found
         _require_cost_basis(case, "special.limit_basis", claim)
         remaining = limit(
             ledger,
