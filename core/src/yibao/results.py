@@ -74,6 +74,12 @@ class SchemeInfo(Out, kw_only=True):
     """Layer names, lowest first (e.g. ``("jiangsu", "changzhou-resident")``)."""
     categories: tuple[Category, ...] = ()
     """The categories ``person.category`` may state in this scheme (empty: none)."""
+    stated_for: dict[str, str] = {}
+    """The category to state for a generic kind of person, where the region's rules
+    cannot derive it from the facts (the source publishes no such rule): kind → category
+    code. Kinds are plain words: ``adult`` (a non-working adult), ``elderly``,
+    ``university``, ``minor``, ``employee``, ``flexible``. Reports use it to chart
+    sample people in every region on equal terms."""
 
 
 class RegionInfo(Out, kw_only=True):

@@ -281,7 +281,8 @@ def share_charts(
                 points = []
                 for amount in grid:
                     claim = samples.inpatient(year, level, amount)
-                    result = _run(samples.scenario(sample, year, [claim]), code, registry, overlays)
+                    scenario = samples.scenario(sample, year, registry.region(code).info, [claim])
+                    result = _run(scenario, code, registry, overlays)
                     points.append(_point(result, amount))
                     tick()
                 name = result.name_en or code
@@ -311,7 +312,9 @@ def premium_bars(
     bars = []
     for sample in samples.SAMPLES:
         for code, year in years.get(sample.scheme, {}).items():
-            result = _run(samples.scenario(sample, year), code, registry, overlays)
+            result = _run(
+                samples.scenario(sample, year, registry.region(code).info), code, registry, overlays
+            )
             bars.append(_bar(sample, code, year, result))
             tick()
     return tuple(bars)

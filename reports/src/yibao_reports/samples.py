@@ -3,8 +3,9 @@
 These are not personas and carry no policy: each is a plain set of facts (an age, a
 scheme, an employment) enrolled on time, built for whichever year a region's newest
 rules cover. The person's home is a placeholder region, so every region answers "as if
-the person lived there" on equal terms; ``ELSEWHERE`` gives the district and category
-words the bundled regions need (a region not listed is left to say what it lacks).
+the person lived there" on equal terms: in the region's first district, with the
+category the region asks to be stated for that kind of person
+(:attr:`yibao.results.SchemeInfo.stated_for`), if any.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yibao.model import Claim, Elsewhere, Enrollment, Person, Scenario
+from yibao.results import RegionInfo
 
 from yibao_reports.model import Text2
 
@@ -41,7 +43,6 @@ class Sample:
     label: Text2
     scheme: str
     person: Callable[[int], Person]
-    elsewhere: dict[str, Elsewhere]
 
 
 def _born(year: int, age: int) -> dt.date:
@@ -62,55 +63,42 @@ def _employee(age: int, **facts: object) -> Callable[[int], Person]:
     )
 
 
-def _where(changzhou_category: str | None) -> dict[str, Elsewhere]:
-    return {
-        "changzhou": Elsewhere(district="wujin", category=changzhou_category),
-        "xuzhou": Elsewhere(district="shiqu"),
-    }
-
-
 SAMPLES: tuple[Sample, ...] = (
     Sample(
         id="adult",
         label=Text2(zh="45岁无业居民", en="non-working adult, 45"),
         scheme="resident",
         person=_resident(45),
-        elsewhere=_where("non_working"),
     ),
     Sample(
         id="elderly",
         label=Text2(zh="72岁老人", en="elderly, 72"),
         scheme="resident",
         person=_resident(72),
-        elsewhere=_where("elderly"),
     ),
     Sample(
         id="university",
         label=Text2(zh="大学生", en="university student"),
         scheme="resident",
         person=_resident(20, student="university", study_region=HOME),
-        elsewhere=_where(None),
     ),
     Sample(
         id="minor",
         label=Text2(zh="10岁小学生", en="pupil, 10"),
         scheme="resident",
         person=_resident(10, student="school", study_region=HOME),
-        elsewhere=_where(None),
     ),
     Sample(
         id="employee",
         label=Text2(zh="在职职工（月基数8000）", en="employee, base 8000/month"),
         scheme="employee",
         person=_employee(40, employment="employee", contribution_base=Decimal("8000.00")),
-        elsewhere=_where(None),
     ),
     Sample(
         id="flexible",
         label=Text2(zh="灵活就业人员", en="flexible worker"),
         scheme="employee",
         person=_employee(40, employment="flexible"),
-        elsewhere=_where(None),
     ),
 )
 """The sample people of the premium chart; the first of each scheme is the one whose
@@ -122,8 +110,11 @@ def share_sample(scheme: str) -> Sample | None:
     return next((s for s in SAMPLES if s.scheme == scheme), None)
 
 
-def scenario(sample: Sample, year: int, claims: Sequence[Claim] = ()) -> Scenario:
-    """``sample`` enrolled on time for ``year`` and the year before, with ``claims``."""
+def scenario(
+    sample: Sample, year: int, region: RegionInfo, claims: Sequence[Claim] = ()
+) -> Scenario:
+    """``sample`` enrolled on time for ``year`` and the year before, with ``claims``, as
+    ``region`` would see them."""
     scheme = sample.scheme
     paid_before = dt.date(year - 1, 12, 20) if scheme == "employee" else dt.date(year - 1, 11, 20)
     enrollment = (
@@ -136,7 +127,16 @@ def scenario(sample: Sample, year: int, claims: Sequence[Claim] = ()) -> Scenari
         enrollment=enrollment,
         claims=tuple(claims),
         title=sample.label.en,
-        elsewhere=sample.elsewhere,
+        elsewhere={region.code: _there(sample, region)},
+    )
+
+
+def _there(sample: Sample, region: RegionInfo) -> Elsewhere:
+    """Where in ``region`` the sample person lives, and what category it asks to state."""
+    stated = next((s.stated_for for s in region.schemes if s.scheme == sample.scheme), {})
+    return Elsewhere(
+        district=region.districts[0] if region.districts else None,
+        category=stated.get(sample.id),
     )
 
 

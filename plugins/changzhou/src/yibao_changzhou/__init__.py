@@ -26,6 +26,9 @@ REGION = RegionPlugin(
                 years=(2025,),
                 layers=("jiangsu", resident.LAYER_NAME),
                 categories=categories(resident_people.CATEGORIES),
+                # §二 names these groups but publishes no rule deriving them from age
+                # and employment alone, so reports' sample people state them.
+                stated_for={"adult": "non_working", "elderly": "elderly"},
             ),
             SchemeInfo(
                 scheme="employee",
