@@ -48,7 +48,7 @@ KEYS: tuple[Key, ...] = (
         "f3",
         "show_tab('case')",
         "案例/分区",
-        "case/section",
+        "case",  # short: the footer must fit 80 columns with ^s save
         "app",
     ),
     K("yibao.tab_result", "f4", "show_tab('result')", "结果", "result", "app"),

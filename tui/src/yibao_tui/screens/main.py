@@ -66,7 +66,8 @@ class MainScreen(Screen):
             with TabPane(tr("tab_curve", t) + " F6", id="curve"):
                 yield Static("", id="curve-head", classes="pane-head")
                 yield PlotextPlot(id="curve-plot")
-        yield Footer()
+        # ^p is in the help (f1); its footer entry would push ^s save off 80 columns.
+        yield Footer(show_command_palette=False)
 
     def _case_pane(self) -> ComposeResult:
         t = self.lang
