@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from yibao.batch.batch import Config
 from yibao.batch.records import Record
 from yibao.cli import main
 from yibao.engine import compare
+from yibao.errors import InputError
 from yibao.model import Scenario
 from yibao.registry import default_registry
 
@@ -116,6 +118,21 @@ def test_two_jobs_read_a_pipe_once(general_file: Path, tmp_path: Path) -> None:
     assert feeder.wait(timeout=60) == 0
     assert summary.lines == 240
     assert two.read_bytes() == one.read_bytes()
+
+
+def test_an_input_changed_under_a_worker_is_an_error(general_file: Path, tmp_path: Path) -> None:
+    """A worker re-reads its block; one that no longer has the lines the main process cut
+    is refused with the file named, and the error survives the trip back from the
+    worker."""
+    with general_file.open("rb") as source:
+        part = next(batch.blocks(source, 8192))
+    task = batch._task(part, general_file)
+    moved = (task[0], task[1], task[2] + 1, task[3], task[4])  # as if a byte were cut out
+    assert batch._settle_spilled(task, Config(regions=REGIONS), tmp_path)[1].lines > 0
+    with pytest.raises(InputError, match="changed while it was being read") as raised:
+        batch._settle_spilled(moved, Config(regions=REGIONS), tmp_path)
+    again = pickle.loads(pickle.dumps(raised.value))
+    assert str(again) == str(raised.value) and again.where == str(general_file)
 
 
 def test_block_size_does_not_change_the_output(inpatient_file: Path, tmp_path: Path) -> None:

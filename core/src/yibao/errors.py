@@ -17,6 +17,10 @@ class InputError(YibaoError):
         self.expected = expected
         super().__init__(f"{where}: {expected}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Picklable as itself, so a batch worker's error reaches the user unchanged.
+        return InputError, (self.where, self.expected)
+
 
 class UnknownRegion(YibaoError):
     """A region code that no installed plugin provides."""
