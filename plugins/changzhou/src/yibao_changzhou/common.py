@@ -223,6 +223,33 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
     return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 
+def banded_pay(
+    case: Case, claim: Claim, before: Decimal, amount: Decimal, bands: Param
+) -> tuple[Decimal, list[Step]]:
+    """Pay ``amount`` of a running total standing at ``before`` over ``bands``, each
+    band's ratio after the remote-care rule; the total rounded once."""
+    total = ZERO
+    steps: list[Step] = []
+    remote: Step | None = None
+    for share in banded(before, amount, bands.bands):
+        rate, remote = case.remote_care(claim, share.band.rate)
+        total += share.portion * rate
+        steps.append(
+            step(
+                "分段支付",
+                "band",
+                share.describe().replace(
+                    f"× {fmt_rate(share.band.rate)} = {round_fen(share.payment)}",
+                    f"× {fmt_rate(rate)} = {round_fen(share.portion * rate)}",
+                ),
+                cite=bands,
+            )
+        )
+    if remote is not None:
+        steps.append(remote)
+    return round_fen(total), steps
+
+
 def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
     """The per-disease yearly limit a special-outpatient claim counts against, as
     ``(disease, limit)``; ``None`` when none of its diseases has one.

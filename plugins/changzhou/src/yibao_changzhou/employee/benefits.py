@@ -19,13 +19,13 @@ from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.params import Param
 from yibao.results import LayerPayment, Step
 
 from yibao_changzhou.common import (
     BASIC,
     CRITICAL,
     TILTED,
+    banded_pay,
     blood_in_scope,
     critical_illness_bands,
     limit,
@@ -60,33 +60,6 @@ def _category(case: Case) -> str:
             key="category", on=case.year_start, reason="the person's category is not known"
         )
     return case.category
-
-
-def _banded_pay(
-    case: Case, claim: Claim, before: Decimal, amount: Decimal, bands: Param
-) -> tuple[Decimal, list[Step]]:
-    """Pay ``amount`` of a running total standing at ``before`` over ``bands``, each
-    band's ratio after the remote-care rule; the total rounded once."""
-    total = ZERO
-    steps: list[Step] = []
-    remote: Step | None = None
-    for share in banded(before, amount, bands.bands):
-        rate, remote = case.remote_care(claim, share.band.rate)
-        total += share.portion * rate
-        steps.append(
-            step(
-                "分段支付",
-                "band",
-                share.describe().replace(
-                    f"× {fmt_rate(share.band.rate)} = {round_fen(share.payment)}",
-                    f"× {fmt_rate(rate)} = {round_fen(share.portion * rate)}",
-                ),
-                cite=bands,
-            )
-        )
-    if remote is not None:
-        steps.append(remote)
-    return round_fen(total), steps
 
 
 # -------------------------------------------------------------------------------------
@@ -192,10 +165,10 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
         ),
         step("年度内此前累计合规费用", "cumulative compliant cost before", before),
     ]
-    basic, band_steps = _banded_pay(case, claim, before + d, compliant - d, bands)
+    basic, band_steps = banded_pay(case, claim, before + d, compliant - d, bands)
     steps += band_steps
     steps.append(step("统筹基金支付", "pooled fund pays", basic, cite=bands))
-    large, large_steps = _banded_pay(case, claim, before + d, compliant - d, large_bands)
+    large, large_steps = banded_pay(case, claim, before + d, compliant - d, large_bands)
     large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
     return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
 
@@ -234,9 +207,9 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     before = ledger.used("special.cost")
     ledger.add("special.cost", counted)
     steps.append(step("年度内此前累计特殊病合规费用", "cumulative cost before", before))
-    basic, band_steps = _banded_pay(case, claim, before, counted, bands)
+    basic, band_steps = banded_pay(case, claim, before, counted, bands)
     steps += band_steps
-    large, large_steps = _banded_pay(case, claim, before, counted, large_bands)
+    large, large_steps = banded_pay(case, claim, before, counted, large_bands)
     large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
     overflow = compliant - counted
     if overflow > ZERO:
@@ -332,7 +305,7 @@ def _general(
         steps.append(remote)
     steps.append(step(f"普通门诊统筹支付 = {portion} × {fmt_rate(rate)}", "fund pays", basic))
     large_bands = case.param("large_amount.outpatient_bands", claim.date)
-    large, large_steps = _banded_pay(case, claim, before, amount, large_bands)
+    large, large_steps = banded_pay(case, claim, before, amount, large_bands)
     large_steps.append(
         step(
             "职工大额医疗费用补助（门诊）",

@@ -13,12 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.calc import banded, within_limit
+from yibao.calc import within_limit
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.dates import add_months
 from yibao.errors import NotPublished
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.money import ZERO, apply_rate, fmt_rate
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
 from yibao_jiangsu.critical_illness import within_cap
@@ -26,6 +26,7 @@ from yibao_jiangsu.critical_illness import within_cap
 from yibao_changzhou.common import (
     BASIC,
     CRITICAL,
+    banded_pay,
     blood_in_scope,
     critical_illness_bands,
     limit,
@@ -281,23 +282,9 @@ def _general_outpatient(
     bands = case.param(f"outpatient.bands.{claim.facility}", claim.date)
     before = ledger.used("outpatient.cost")
     ledger.add("outpatient.cost", compliant)
+    amount, band_steps = banded_pay(case, claim, before, compliant, bands)
     steps = [step("年度内此前累计合规费用", "cumulative compliant cost before", before)]
-    total = ZERO
-    remote: Step | None = None
-    for share in banded(before, compliant, bands.bands):
-        rate, remote = case.remote_care(claim, share.band.rate)
-        total += share.portion * rate
-        steps.append(
-            step(
-                "分段支付",
-                "band",
-                share.describe().replace(fmt_rate(share.band.rate), fmt_rate(rate)),
-                cite=bands,
-            )
-        )
-    amount = round_fen(total)
-    if remote is not None:
-        steps.append(remote)
+    steps += band_steps
     steps.append(step("统筹基金支付", "fund pays", amount, cite=bands))
     return payment(BASIC, amount, steps)
 
