@@ -139,39 +139,16 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
         maps = [registry.layer_map(code, s) for s in schemes]
         print_layer_maps(maps, as_json=as_json)
         return
+    if as_json:
+        from yibao.api import regions as listing
+
+        print_json(listing(code, registry=registry))
+        return
     overlays = registry.overlays()
     if code is not None:
         registry.region(code)  # a clear error for an unknown, broken or disabled region
         installed = {code: installed[code]}
         overlays = [o for o in overlays if o.overlay is not None and o.overlay.region == code]
-    if as_json:
-        print_json(
-            [
-                {
-                    "kind": "region",
-                    "code": item.code,
-                    "distribution": item.distribution,
-                    "version": item.version,
-                    "status": item.status,
-                    "error": item.error or item.disabled,
-                    "info": item.plugin.info if item.plugin else None,
-                }
-                for item in installed.values()
-            ]
-            + [
-                {
-                    "kind": "overlay",
-                    "code": o.name,
-                    "region": o.overlay.region if o.overlay else None,
-                    "distribution": o.distribution,
-                    "version": o.version,
-                    "status": o.status,
-                    "error": o.error or o.disabled,
-                }
-                for o in overlays
-            ]
-        )
-        return
     print_regions(list(installed.values()), overlays)
 
 
@@ -187,15 +164,12 @@ def evaluate(
     scenario: Path, region: str, params: Sequence[Path], as_json: bool, lang: str, explain: bool
 ) -> None:
     """Evaluate SCENARIO (TOML or JSON) in one region."""
-    from yibao.engine import evaluate as run
-    from yibao.registry import default_registry, load_overlays
+    from yibao.api import evaluate as run
     from yibao.render import print_json, print_result
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    registry = default_registry()
-    registry.region(region)
-    result = run(case, region, overlays=load_overlays(params), registry=registry)
+    result = run(case, region, params=params)
     if as_json:
         print_json(result)
     else:
@@ -226,17 +200,12 @@ def compare(
 ) -> None:
     """Evaluate SCENARIO in several regions, side by side, as if the person lived in each
     (household registration and enrolment history moved; see [elsewhere] in the scenario)."""
-    from yibao.engine import compare as run
-    from yibao.registry import default_registry, load_overlays
+    from yibao.api import compare as run
     from yibao.render import print_comparison, print_json
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    registry = default_registry()
-    chosen = _region_list(codes, registry)
-    comparison = run(
-        case, chosen, overlays=load_overlays(params), registry=registry, relocate=not as_given
-    )
+    comparison = run(case, _codes(codes), params=params, as_given=as_given)
     if as_json:
         print_json(comparison)
     else:
@@ -282,17 +251,16 @@ main.add_command(batch)
 main.add_command(synth)
 
 
-def _region_list(codes: str | None, registry: Any) -> list[str]:
-    if not codes:
-        return registry.codes()
-    from yibao.errors import UnknownRegion
+def _codes(codes: str | None) -> list[str] | None:
+    """``--regions a,b`` as a list (``None``: not given)."""
+    return [c.strip() for c in codes.split(",") if c.strip()] if codes else None
 
-    chosen = [c.strip() for c in codes.split(",") if c.strip()]
-    installed = registry.installed()
-    for code in chosen:
-        if code not in installed:  # a broken region still gets its own error column
-            raise UnknownRegion(code, list(installed))
-    return chosen
+
+def _region_list(codes: str | None, registry: Any) -> list[str]:
+    """``--regions a,b`` checked against the installed regions (all when not given)."""
+    from yibao.api import region_codes
+
+    return region_codes(_codes(codes), registry)
 
 
 if __name__ == "__main__":  # pragma: no cover

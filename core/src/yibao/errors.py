@@ -22,6 +22,14 @@ class InputError(YibaoError):
         return InputError, (self.where, self.expected)
 
 
+class MalformedInput(InputError):
+    """The input is not JSON, TOML or UTF-8 at all (rather than a field of the wrong
+    shape): the HTTP service answers it with 400 instead of 422."""
+
+    def __reduce__(self) -> tuple[type[MalformedInput], tuple[str, str]]:
+        return MalformedInput, (self.where, self.expected)
+
+
 class UnknownRegion(YibaoError):
     """A region code that no installed plugin provides."""
 

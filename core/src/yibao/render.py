@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,9 +39,10 @@ def console() -> Console:
 
 
 def print_json(value: Any) -> None:
-    """Write ``value`` as indented JSON (money as decimal strings) to stdout."""
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
-    sys.stdout.write("\n")
+    """Write ``value`` as yibao's JSON document (:func:`yibao.jsonformat.to_json`)."""
+    from yibao.jsonformat import to_json
+
+    sys.stdout.write(to_json(value).decode())
 
 
 def _t(lang: str, zh: str, en: str) -> str:

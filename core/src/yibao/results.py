@@ -14,6 +14,12 @@ from typing import Literal
 
 import msgspec
 
+FORMAT_VERSION = "1.0"
+"""The version of the JSON result format, carried by every :class:`RegionResult` and
+:class:`Comparison` as ``format_version``: ``MAJOR.MINOR``. A field added is a new
+minor version; a field removed, renamed or given another meaning is a new major
+version. docs/results.md lists every version; docs/schema/ holds the JSON Schemas."""
+
 
 class Out(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
     """Base of every result Struct (frozen: results are values)."""
@@ -198,6 +204,8 @@ class Totals(Out, kw_only=True):
 class RegionResult(Out, kw_only=True):
     """One region's whole answer for one scenario."""
 
+    format_version: str = FORMAT_VERSION
+    """The result format's version (:data:`FORMAT_VERSION`)."""
     region: str
     scheme: str
     year: int
@@ -217,5 +225,9 @@ class RegionResult(Out, kw_only=True):
 
 
 class Comparison(Out, kw_only=True):
+    """Several regions' answers for one scenario, in the order asked."""
+
+    format_version: str = FORMAT_VERSION
+    """The result format's version (:data:`FORMAT_VERSION`)."""
     scenario_title: str | None
     results: tuple[RegionResult, ...]

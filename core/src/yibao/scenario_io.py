@@ -7,7 +7,7 @@ from pathlib import Path
 
 import msgspec
 
-from yibao.errors import InputError
+from yibao.errors import InputError, MalformedInput
 from yibao.model import Scenario
 
 _json_decoder = msgspec.json.Decoder(Scenario)
@@ -18,7 +18,9 @@ def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> S
 
     ``fmt`` is ``"toml"`` or ``"json"``; when ``None`` it is guessed from ``name``'s
     suffix (JSON for ``.json``, TOML otherwise). Raises :class:`InputError` naming
-    ``name``, the field path (``$.claims[0].compliant``) and what was expected.
+    ``name``, the field path (``$.claims[0].compliant``) and what was expected;
+    :class:`~yibao.errors.MalformedInput` (a kind of ``InputError``) when the text is
+    not JSON, TOML or UTF-8 at all.
     """
     if fmt is None:
         fmt = "json" if name.lower().endswith(".json") else "toml"
@@ -29,16 +31,18 @@ def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> S
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise MalformedInput(
+                name, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
         try:
             obj = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(name, f"not valid TOML: {exc}") from None
+            raise MalformedInput(name, f"not valid TOML: {exc}") from None
         return msgspec.convert(obj, type=Scenario)
     except msgspec.ValidationError as exc:
-        raise InputError(name, _explain(str(exc))) from None
+        raise InputError(name, field_message(exc)) from None
     except msgspec.DecodeError as exc:
-        raise InputError(name, f"not valid JSON: {exc}") from None
+        raise MalformedInput(name, f"not valid JSON: {exc}") from None
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -51,8 +55,9 @@ def load_scenario(path: Path | str) -> Scenario:
     return parse_scenario(data, name=str(path))
 
 
-def _explain(message: str) -> str:
+def field_message(exc: msgspec.ValidationError) -> str:
     """Put msgspec's ``… - at `$.path``` into ``$.path: …`` order, path first."""
+    message = str(exc)
     text, sep, path = message.rpartition(" - at ")
     if not sep:
         return message

@@ -1,0 +1,49 @@
+"""The JSON yibao writes for programs, and the JSON Schemas that describe it.
+
+One encoding serves every surface: ``yibao … --json``, the Python API's
+:func:`yibao.api.to_json` and the HTTP service, so their bytes are the same. Money is a
+decimal string (``"34300.00"``), dates are ISO strings, the document is indented by two
+spaces and ends with a newline. docs/results.md describes the format and its versions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+_encoder = msgspec.json.Encoder()
+
+
+def to_json(value: Any) -> bytes:
+    """``value`` (a result Struct, or lists and dicts of them) as yibao's JSON document."""
+    return msgspec.json.format(_encoder.encode(value), indent=2) + b"\n"
+
+
+def schema_types() -> dict[str, Any]:
+    """The documents yibao reads and writes, by the name their schema file carries."""
+    from yibao.api import Parameters, RegionListing
+    from yibao.model import Scenario
+    from yibao.results import Comparison, RegionResult
+    from yibao.worked import WorkedCase
+
+    return {
+        "scenario": Scenario,
+        "result": RegionResult,
+        "comparison": Comparison,
+        "parameters": Parameters,
+        "regions": RegionListing,
+        "case": WorkedCase,
+    }
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of document ``name`` (see :func:`schema_types`),
+    generated from the msgspec model."""
+    types = schema_types()
+    if name not in types:
+        raise KeyError(f"no schema named {name!r}; schemas: {', '.join(types)}")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **msgspec.json.schema(types[name]),
+    }
