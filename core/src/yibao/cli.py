@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from yibao.batch.cli import batch, synth
+from yibao.cli_cases import test
 from yibao.cli_plugin import plugin, plugin_selection
 
 EXIT_INPUT = 2
@@ -249,6 +250,7 @@ def demo(lang: str, as_json: bool) -> None:
 main.add_command(plugin)
 main.add_command(batch)
 main.add_command(synth)
+main.add_command(test)
 
 
 def _codes(codes: str | None) -> list[str] | None:
