@@ -317,6 +317,11 @@ class Registry:
     _installed: dict[str, Installed] | None = None
     _overlays: list[InstalledOverlay] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
+    _overlaid: dict[tuple[str, str, tuple[int, ...]], tuple[list[ParameterFile], Stack]] = (
+        field(default_factory=dict)
+    )
+    """Stacks with parameter overlays, by the overlay objects' identities (kept alive
+    beside the stack, so an identity is never reused while its entry exists)."""
     selection: Selection | None = None
 
     @classmethod
@@ -524,9 +529,13 @@ class Registry:
         ]
         if not mine:
             return stack
+        key = (stack.info.code, stack.scheme, tuple(id(o) for o in mine))
+        cached = self._overlaid.get(key)
+        if cached is not None and cached[1].pm is stack.pm:
+            return cached[1]  # a service answers every request with the same overlays
         for overlay in mine:
             check_overlay(overlay, stack.params)
-        return Stack(
+        overlaid = Stack(
             info=stack.info,
             scheme=stack.scheme,
             pm=stack.pm,
@@ -535,6 +544,10 @@ class Registry:
             overlays=tuple(o.path for o in mine),
             layers=stack.layers,
         )
+        if len(self._overlaid) >= 64:  # overlays loaded afresh for each call: stay bounded
+            self._overlaid.clear()
+        self._overlaid[key] = (mine, overlaid)
+        return overlaid
 
 
 def _with_years(info: RegionInfo, scheme: str, years: Sequence[int]) -> RegionInfo:
