@@ -317,8 +317,8 @@ class Registry:
     _installed: dict[str, Installed] | None = None
     _overlays: list[InstalledOverlay] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
-    _overlaid: dict[tuple[str, str, tuple[int, ...]], tuple[list[ParameterFile], Stack]] = (
-        field(default_factory=dict)
+    _overlaid: dict[tuple[str, str, tuple[int, ...]], tuple[list[ParameterFile], Stack]] = field(
+        default_factory=dict
     )
     """Stacks with parameter overlays, by the overlay objects' identities (kept alive
     beside the stack, so an identity is never reused while its entry exists)."""
