@@ -47,3 +47,24 @@ def schema(name: str) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **msgspec.json.schema(types[name]),
     }
+
+
+def write_schemas(folder: str) -> list[str]:
+    """Write every schema to ``folder/<name>.schema.json`` (docs/schema/ in the
+    repository: ``python -m yibao.jsonformat docs/schema``); return the file names."""
+    from pathlib import Path
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in schema_types():
+        path = out / f"{name}.schema.json"
+        path.write_bytes(to_json(schema(name)))
+        written.append(path.name)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    print("\n".join(write_schemas(sys.argv[1] if len(sys.argv) > 1 else "docs/schema")))
