@@ -84,10 +84,12 @@ def serve(
 ) -> None:
     """Answer evaluate, compare, batch and parameter look-ups over HTTP (JSON).
 
-    GET /health, /regions, /parameters/{region}?on=DATE, /openapi.json; POST /evaluate
-    ?region=R, /compare?regions=A,B, /batch?regions=A,B (JSON Lines). Bodies are
-    scenarios as in scenario files; answers are what `yibao … --json` prints. See
-    docs/service.md.
+    \b
+    GET  /health, /regions, /openapi.json
+    GET  /parameters/{region}?on=DATE
+    POST /evaluate?region=R, /compare?regions=A,B, /batch?regions=A,B
+    Bodies are scenarios as in scenario files (/batch: JSON Lines); answers are what
+    `yibao … --json` prints. See docs/service.md.
     """
     import uvicorn
 
