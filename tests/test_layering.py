@@ -10,7 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import msgspec
-from yibao import hookimpl
+from yibao import dates, hookimpl
 from yibao.engine import compare, evaluate
 from yibao.model import Scenario
 from yibao.registry import OverlayPlugin, RegionPlugin, Registry
@@ -114,8 +114,14 @@ def test_unknown_region_is_an_error_naming_the_installed_ones() -> None:
     assert "unknown region 'nowhere'; installed regions: a" in result.error
 
 
-def test_year_outside_the_sources_is_that_regions_error() -> None:
-    later = msgspec.structs.replace(SCENARIO, year=2031)
+def test_year_outside_the_answered_years_is_that_regions_error() -> None:
+    """A region answers from its first source year through next year; outside that,
+    that region's own error names the years it answers."""
+    next_year = dates.today().year + 1
+    later = msgspec.structs.replace(SCENARIO, year=next_year + 1)
     result = evaluate(later, "a", registry=_registry(a=(province,)))
     assert result.status == "error"
-    assert "covers the years 2025; the scenario is for 2031" in result.error
+    assert f"cannot answer {next_year + 1}: it answers 2025–{next_year}" in result.error
+    earlier = msgspec.structs.replace(SCENARIO, year=2024)
+    result = evaluate(earlier, "a", registry=_registry(a=(province,)))
+    assert f"its sources begin with 2025: it answers 2025–{next_year}" in result.error

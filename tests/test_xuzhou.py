@@ -290,9 +290,11 @@ def test_unknown_district_is_refused_第八条_一(registry: Registry) -> None:
         assert _run(registry, _scenario(district=code)).eligibility.eligible
 
 
-def test_year_outside_the_supported_years(registry: Registry) -> None:
+def test_year_before_the_first_source_year_is_refused(registry: Registry) -> None:
+    """徐州's first scheme year under the 2023 measures is 2024 (docs/interpretations.md)."""
     result = evaluate(_scenario(year=2023), "xuzhou", registry=registry)
-    assert result.status == "error" and "2024, 2025" in (result.error or "")
+    assert result.status == "error"
+    assert "its sources begin with 2024" in (result.error or "")
 
 
 def test_no_payment_leaves_cover_unknown_第十条_一(registry: Registry) -> None:

@@ -164,11 +164,19 @@ def check_scope(stack: Stack, scenario: Scenario) -> None:
     """Raise :class:`YibaoError` for a year the stack does not cover or an unknown district."""
     info = stack.info
     scheme_info = next(s for s in info.schemes if s.scheme == stack.scheme)
-    if scenario.year not in scheme_info.years:
-        covered = ", ".join(str(y) for y in scheme_info.years)
+    years = scheme_info.years
+    if scenario.year not in years:
+        first, last = (min(years), max(years)) if years else (None, None)
+        if first is not None and scenario.year < first:
+            why = f"its sources begin with {first}: it answers {first}–{last}"
+        elif first is not None:
+            why = f"it answers {first}–{last} (through next year)"
+        else:
+            why = "it declares no years"
         raise YibaoError(
-            f"{info.code} ({stack.scheme}) covers the years {covered}; the scenario is for "
-            f"{scenario.year}"
+            f"{info.code} ({stack.scheme}) cannot answer {scenario.year}: {why}; "
+            f"{info.code}（{stack.scheme}）无法计算{scenario.year}年度：可计算"
+            f"{first}–{last}年度"
         )
     district = scenario.person.district
     if district is not None and info.districts and district not in info.districts:

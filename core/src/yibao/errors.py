@@ -35,10 +35,14 @@ class UnknownRegion(YibaoError):
 class NotPublished(YibaoError):
     """A rule needs a value that no loaded source publishes for that date."""
 
-    def __init__(self, *, key: str, on: dt.date, reason: str, cite: str = "") -> None:
+    def __init__(
+        self, *, key: str, on: dt.date, reason: str, cite: str = "", reason_zh: str = ""
+    ) -> None:
         self.key = key
         self.on = on
         self.reason = reason
+        self.reason_zh = reason_zh
+        """The reason in Chinese, where the rule gives one."""
         self.cite = cite
         super().__init__(
             f"not published in the loaded sources: {key} on {on} ({reason})"

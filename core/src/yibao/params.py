@@ -12,6 +12,7 @@ A parameter file looks like::
     value = "730.00"
     valid_from = 2025-01-01
     valid_to = 2025-12-31                      # optional: open-ended when absent
+    carry = false                              # with valid_to: does the value hold on?
     cite = "changzhou-resident-2025 §一(三)"
     note = "含长期护理险 30 元"                  # optional
 
@@ -25,6 +26,19 @@ Layers stack: a region's parameters are its provincial layer's, then its city's,
 any overlays (installed or given with ``--params``). For a key on a date, the topmost
 layer with an entry covering that date answers. Within one file, two entries for the
 same key may not overlap in time.
+
+Time. ``valid_to`` is the end of the period the source itself states (a yearly notice's
+year). What happens after it, when no later entry is loaded, is the entry's ``carry``:
+
+- ``carry = true``: the value keeps applying, the way a dated parameter holds until a
+  later one supersedes it, and every answer that rests on it says so (a *carried* value:
+  "2025 value; no later notice is bundled");
+- ``carry = false`` (the default): the source ties the value to its own period (a year's
+  premium, a year's central enrolment period), so after ``valid_to`` it is not published
+  until a later source or an overlay gives it.
+
+An entry in force on the date by its own dates always wins over a carried one, whatever
+the layer: a province's standing rule beats a city's value presumed to hold on.
 """
 
 from __future__ import annotations
@@ -59,6 +73,8 @@ class _Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     value: Any  # checked against `kind` by _typed_value
     valid_from: dt.date
     valid_to: dt.date | None = None
+    carry: bool | None = None
+    """After ``valid_to``: keep applying (flagged as carried) or lapse; see the module."""
     cite: str
     note: str | None = None
 
@@ -91,9 +107,19 @@ class Param(msgspec.Struct, frozen=True, kw_only=True):
     origin: str
     """``"bundled"`` for values shipped with a plugin, else the overlay file's path."""
     note: str | None = None
+    carry: bool = False
+    """Whether the value holds on after ``valid_to`` until a later one supersedes it."""
+    carried_into: int | None = None
+    """Set on a value looked up after its ``valid_to`` (``carry``): the year it is carried
+    into. Every answer resting on such a value says so."""
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def source_year(self) -> int:
+        """The year of the source period the value belongs to (its last year)."""
+        return (self.valid_to or self.valid_from).year
 
     @property
     def money(self) -> Decimal:
@@ -233,6 +259,8 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
             raise InputError(where, "`cite` must name the source document and section")
         if entry.valid_to is not None and entry.valid_to < entry.valid_from:
             raise InputError(where, "`valid_to` is before `valid_from`")
+        if entry.carry is not None and entry.valid_to is None:
+            raise InputError(where, "`carry` needs `valid_to`: an open-ended value never ends")
         value = _typed_value(entry.kind, entry.value, f"{where}.value")
         params.append(
             Param(
@@ -245,6 +273,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
                 layer=decoded.layer,
                 origin=origin,
                 note=entry.note,
+                carry=bool(entry.carry),
             )
         )
     _reject_overlaps(params, name)
@@ -306,16 +335,26 @@ class ParameterSet:
         """Answers already looked up: the set never changes once built."""
 
     def find(self, key: str, on: dt.date) -> Param | None:
-        """The value of ``key`` in force on ``on``, or ``None`` when none is loaded."""
+        """The value of ``key`` in force on ``on``, or ``None`` when none is loaded.
+
+        An entry covering ``on`` answers (topmost layer first); failing that, the latest
+        entry that ended before ``on`` answers if it carries on (``carry``), marked with
+        the year it is carried into.
+        """
         try:
             return self._found[key, on]
         except KeyError:
             pass
+        entries = self._by_key.get(key, ())
         found = None
-        for p in self._by_key.get(key, ()):
+        for p in entries:
             if p.covers(on):
                 found = p
                 break
+        else:
+            ended = _latest_ended(entries, on)
+            if ended is not None and ended.carry:
+                found = msgspec.structs.replace(ended, carried_into=on.year)
         if len(self._found) >= _FOUND_SIZE:
             self._found.clear()
         self._found[key, on] = found
@@ -325,11 +364,32 @@ class ParameterSet:
         """Like :meth:`find` but raise :class:`NotPublished` (with the reason) if absent."""
         p = self._found.get((key, on)) or self.find(key, on)
         if p is None:
-            gap = self._gaps.get(key)
-            reason = gap.reason if gap else "no loaded source publishes it"
-            cite = gap.cite if gap else ""
-            raise NotPublished(key=key, on=on, reason=reason, cite=cite)
+            raise self.not_published(key, on)
         return p
+
+    def not_published(self, key: str, on: dt.date) -> NotPublished:
+        """Why ``key`` has no value on ``on``: a gap a source declares, a value tied to an
+        earlier period that lapsed, or no loaded source at all."""
+        gap = self._gaps.get(key)
+        lapsed = _latest_ended(self._by_key.get(key, ()), on)
+        if lapsed is None:
+            if gap is not None:
+                return NotPublished(key=key, on=on, reason=gap.reason, cite=gap.cite)
+            return NotPublished(key=key, on=on, reason="no loaded source publishes it")
+        period = _period(lapsed)
+        ended = f"the source ties its value to {period} and no later notice is bundled"
+        ended_zh = f"来源仅规定{period}的数值，未附此后的政策通知"
+        if gap is not None:
+            return NotPublished(
+                key=key, on=on, reason=f"{ended}: {gap.reason}", reason_zh=ended_zh, cite=gap.cite
+            )
+        return NotPublished(
+            key=key,
+            on=on,
+            reason=f"{ended}; give the value for this date with --params",
+            reason_zh=f"{ended_zh}；可用 --params 提供该日期的数值",
+            cite=lapsed.source_label,
+        )
 
     def known_keys(self) -> set[str]:
         """Every key the region knows: with a value, or declared as unpublished."""
@@ -348,6 +408,30 @@ class ParameterSet:
 
     def overlay_params(self) -> tuple[Param, ...]:
         return tuple(p for f in self.files if f.origin != "bundled" for p in f.params)
+
+
+def _latest_ended(entries: Iterable[Param], on: dt.date) -> Param | None:
+    """The entry that ended most recently before ``on`` (topmost layer on a tie)."""
+    latest = None
+    for p in entries:  # topmost layer first, so a tie keeps the higher layer
+        ended = p.valid_to is not None and p.valid_to < on
+        if ended and (latest is None or p.valid_to > latest.valid_to):  # type: ignore[operator]
+            latest = p
+    return latest
+
+
+def _period(p: Param) -> str:
+    """``2025`` for a calendar year's value, else ``2023-06-21…2028-06-20``."""
+    assert p.valid_to is not None
+    whole_year = (p.valid_from.month, p.valid_from.day, p.valid_to.month, p.valid_to.day) == (
+        1,
+        1,
+        12,
+        31,
+    )
+    if whole_year and p.valid_from.year == p.valid_to.year:
+        return str(p.valid_to.year)
+    return f"{p.valid_from}…{p.valid_to}"
 
 
 def check_overlay(overlay: ParameterFile, base: ParameterSet) -> None:

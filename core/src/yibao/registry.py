@@ -21,6 +21,7 @@ from being built. See docs/plugins.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -37,6 +38,7 @@ import msgspec
 import pluggy
 
 from yibao import hookimpl, hookspecs
+from yibao.dates import answer_years
 from yibao.errors import InputError, UnknownRegion, YibaoError
 from yibao.params import (
     Gap,
@@ -46,7 +48,7 @@ from yibao.params import (
     check_overlay,
     load_parameter_file,
 )
-from yibao.results import RegionInfo
+from yibao.results import RegionInfo, SchemeInfo
 
 REGION_GROUP = "yibao.regions"
 OVERLAY_GROUP = "yibao.overlays"
@@ -327,7 +329,12 @@ class Registry:
         embedding): ``{code: RegionPlugin}``."""
         registry = cls()
         registry._installed = {
-            code: Installed(code=code, distribution="(in process)", version="-", plugin=plugin)
+            code: Installed(
+                code=code,
+                distribution="(in process)",
+                version="-",
+                plugin=with_answer_years(plugin),
+            )
             for code, plugin in plugins.items()
         }
         registry._overlays = [
@@ -353,7 +360,7 @@ class Registry:
                         plugin = ep.load()
                         if not isinstance(plugin, RegionPlugin):
                             raise TypeError(f"{ep.value} is not a yibao.registry.RegionPlugin")
-                        item.plugin = plugin
+                        item.plugin = with_answer_years(plugin)
                     except Exception as exc:  # a broken plugin is reported, never fatal
                         item.error = _error_text(exc)
                 self._installed[ep.name] = item
@@ -537,15 +544,23 @@ class Registry:
         )
 
 
+def with_answer_years(plugin: RegionPlugin) -> RegionPlugin:
+    """``plugin`` with each scheme's years extended to the years yibao answers (from the
+    first source year through next year), the declared ones kept as ``source_years``."""
+    schemes = tuple(_answer_years(s, ()) for s in plugin.info.schemes)
+    return dataclasses.replace(plugin, info=msgspec.structs.replace(plugin.info, schemes=schemes))
+
+
+def _answer_years(info: SchemeInfo, added: Sequence[int]) -> SchemeInfo:
+    sources = tuple(sorted({*(info.source_years or info.years), *added}))
+    return msgspec.structs.replace(info, years=answer_years(sources), source_years=sources)
+
+
 def _with_years(info: RegionInfo, scheme: str, years: Sequence[int]) -> RegionInfo:
+    """``info`` with the years installed overlays add to ``scheme``."""
     if not years:
         return info
-    schemes = tuple(
-        msgspec.structs.replace(s, years=tuple(sorted({*s.years, *years})))
-        if s.scheme == scheme
-        else s
-        for s in info.schemes
-    )
+    schemes = tuple(_answer_years(s, years) if s.scheme == scheme else s for s in info.schemes)
     return msgspec.structs.replace(info, schemes=schemes)
 
 

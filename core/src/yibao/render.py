@@ -208,8 +208,19 @@ def _steps_table(steps: Sequence[Step], lang: str) -> Table:
     table.add_column(justify="right")
     table.add_column(style="cyan")
     for s in steps:
-        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, s.cite)
+        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, _cite(s, lang))
     return table
+
+
+def _cite(s: Step, lang: str) -> str:
+    """The step's citation, saying so when its value is carried from an earlier year."""
+    if s.carried_from is None:
+        return s.cite
+    return f"{s.cite} " + _t(
+        lang,
+        f"（沿用{s.carried_from}年度数值，未附更新通知）",
+        f"({s.carried_from} value; no later notice is bundled)",
+    )
 
 
 def print_result(result: RegionResult, *, title: str | None, lang: str, explain: bool) -> None:
@@ -240,6 +251,9 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         )
         if explain:
             out.print(_steps_table(result.premium.steps, lang))
+    elif elig is not None and elig.eligible:
+        missing = _t(lang, "未公布（见下方说明）", "not published (see the notices below)")
+        out.print(f"[bold]{_t(lang, '个人缴费', 'Premium')}[/]: [yellow]{missing}[/]")
     cover = result.coverage
     if cover is not None:
         start = (
@@ -288,7 +302,12 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
                 fmt_money(lim.remaining),
             )
         out.print(limits)
-    _print_notices(out, result.notices, lang)
+        if explain:
+            for lim in result.limits:
+                if lim.steps:
+                    out.print(f"[bold]{_t(lang, lim.label_zh, lim.label_en)}[/]")
+                    out.print(_steps_table(lim.steps, lang))
+    _print_notices(out, result.notices, result.year, lang)
     if result.overlays:
         label = _t(lang, "参数覆盖文件", "parameter overlays")
         out.print(f"[yellow]{label}: {', '.join(result.overlays)}")
@@ -338,12 +357,34 @@ def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
         out.print(_steps_table(layer.steps, lang))
 
 
-def _print_notices(out: Console, notices: Sequence[Notice], lang: str) -> None:
+def _print_notices(out: Console, notices: Sequence[Notice], year: int, lang: str) -> None:
+    carried = [n for n in notices if n.kind == "carried"]
+    if carried:
+        out.print(Text(f"! {carried_line(carried, year, lang)}", style="yellow"))
     for n in notices:
+        if n.kind == "carried":
+            continue
         style = "yellow" if n.kind == "not_published" else "dim"
         text = _t(lang, n.text_zh or n.text_en, n.text_en)
         cite = f" [{n.cite}]" if n.cite and n.cite not in text else ""
         out.print(Text(f"! {text}{cite}", style=style))
+
+
+def carried_line(carried: Sequence[Notice], year: int, lang: str) -> str:
+    """One line for the values an answer for ``year`` carries from earlier years'
+    sources: each value once, grouped by the year its source covers."""
+    by_year: dict[int | None, list[str]] = {}
+    for n in carried:
+        by_year.setdefault(n.source_year, []).append(n.key or "")
+    parts = []
+    for source_year, keys in by_year.items():
+        head = _t(
+            lang,
+            f"沿用{source_year}年度数值至{year}年度（未附更新的政策通知）",
+            f"{source_year} values carried into {year} (no later notice is bundled)",
+        )
+        parts.append(f"{head}: {', '.join(keys)}")
+    return "; ".join(parts)
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
@@ -399,7 +440,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     for r in results:
         if r.notices:
             out.print(f"[dim]{r.name_zh or r.region}:")
-            _print_notices(out, r.notices, lang)
+            _print_notices(out, r.notices, r.year, lang)
 
 
 def _year_patient(r: RegionResult, lang: str) -> str:

@@ -29,9 +29,13 @@ class Step(Out, kw_only=True):
     amount: Decimal | None = None
     cite: str = ""
     """Source document and section, e.g. ``changzhou-resident-2025 §三(一)``."""
+    carried_from: int | None = None
+    """The year of the source value this step rests on, when that value is carried into a
+    later year because no later notice is bundled (``None``: in force by its own dates)."""
 
 
-NoticeKind = Literal["not_published", "stated", "interpretation", "warning", "checklist"]
+NoticeKind = Literal["not_published", "carried", "stated", "interpretation", "warning", "checklist"]
+"""``carried``: the answer rests on a value carried from an earlier year's source."""
 
 
 class Notice(Out, kw_only=True):
@@ -42,6 +46,8 @@ class Notice(Out, kw_only=True):
     text_zh: str = ""
     key: str | None = None
     cite: str = ""
+    source_year: int | None = None
+    """``carried`` notices: the year of the source value carried into the answer's year."""
 
 
 class SourceDoc(Out, kw_only=True):
@@ -69,7 +75,12 @@ def categories(names: Mapping[str, tuple[str, str]]) -> tuple[Category, ...]:
 class SchemeInfo(Out, kw_only=True):
     scheme: str
     years: tuple[int, ...]
-    """The scheme years the loaded sources cover."""
+    """The scheme years yibao answers. A plugin declares the years its sources cover;
+    once loaded, the registry extends them through next year
+    (:func:`yibao.dates.answer_years`), each answer flagging the values it carries from
+    the latest source, and keeps the declared years in :attr:`source_years`."""
+    source_years: tuple[int, ...] = ()
+    """The years the region's own sources (and installed overlays) cover."""
     layers: tuple[str, ...]
     """Layer names, lowest first (e.g. ``("jiangsu", "changzhou-resident")``)."""
     categories: tuple[Category, ...] = ()
@@ -185,6 +196,9 @@ class LimitState(Out, kw_only=True):
     remaining: Decimal
     basis: Literal["cost", "payment"]
     cite: str = ""
+    steps: tuple[Step, ...] = ()
+    """How the limit itself was worked out, where a rule builds it (e.g. a cap raised by
+    incentives earned over the enrolment history)."""
 
 
 class Totals(Out, kw_only=True):

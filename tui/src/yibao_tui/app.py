@@ -514,7 +514,7 @@ class YibaoApp(App[None]):
 
     def action_new_case(self) -> None:
         kept = autosave.backup(self.state_dir) if self.state_dir else None
-        self.replace_form(CaseForm.new(default_year(self.registry)), None)
+        self.replace_form(CaseForm.new(default_year()), None)
         if kept:
             self.notify(tr("new_case", self.lang, path=kept))
 
@@ -581,5 +581,5 @@ def make_app(
     elif restore and (found := autosave.load(state)) is not None:
         session, notice = found, tr("restored", lang)
     else:
-        session = autosave.Session(CaseForm.new(default_year(registry)))
+        session = autosave.Session(CaseForm.new(default_year()))
     return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)

@@ -122,6 +122,8 @@ class Plan:
             return record(line, result)
         if paid is None:
             return None
+        if len(case.notices) > len(known[3]):  # the claims read values carried into the year
+            notices = notice_codes(case.notices)
         self.fast += 1
         return kernel_record(
             line,

@@ -205,9 +205,11 @@ class Kit:
 
     def bases(self, scheme: str) -> list[Scenario]:
         """Scenarios to generate from: the scheme's examples, and a plain enrolled adult
-        for every year the scheme declares."""
+        for every year its sources cover and for the last year it answers (where values
+        are carried from the latest source, or lapse)."""
         stack = self.stacks()[scheme]
-        years = next(s.years for s in stack.info.schemes if s.scheme == scheme)
+        info = next(s for s in stack.info.schemes if s.scheme == scheme)
+        years = sorted({*info.source_years, *info.years[-1:]})
         own = [
             e.scenario
             for e in self.examples_evaluated()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from yibao.dates import today
 from yibao.model import Scenario
 from yibao.money import MAX_AMOUNT, parse_money
 from yibao.registry import Registry
@@ -84,14 +85,20 @@ class CaseForm:
 
     def new_event(self) -> Raw:
         row = blank(EVENT_FIELDS)
-        row["date"] = f"{self.case.get('year', '')}-01-01"
+        row["date"] = self.default_date()
         return row
 
     def new_claim(self) -> Raw:
         row = blank(CLAIM_FIELDS)
         row["id"] = self.free_claim_id("c")
-        row["date"] = f"{self.case.get('year', '')}-01-01"
+        row["date"] = self.default_date()
         return row
+
+    def default_date(self) -> str:
+        """Today when the case is for this year, else 1 January of the case's year."""
+        year = str(self.case.get("year", ""))
+        now = today()
+        return now.isoformat() if year == str(now.year) else f"{year}-01-01"
 
     def duplicate_claim(self, index: int) -> Raw:
         row = dict(self.claims[index])
@@ -287,9 +294,6 @@ def choices_of(registry: Registry) -> Choices:
     return Choices(regions=tuple(regions), districts=tuple(districts), categories=tuple(categories))
 
 
-def default_year(registry: Registry) -> int:
-    """The latest scheme year any installed region covers (a new case's year)."""
-    years = [
-        y for code in registry.codes() for s in registry.region(code).info.schemes for y in s.years
-    ]
-    return max(years, default=2025)
+def default_year() -> int:
+    """A new case's year: the year we are in (``yibao.dates.today``)."""
+    return today().year
