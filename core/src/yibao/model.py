@@ -102,6 +102,7 @@ Exclusion = Literal[
 """Costs a basic fund never pays (work injury, third-party liability, …)."""
 
 Year = Annotated[int, msgspec.Meta(ge=1949, le=2100)]
+Month = Annotated[int, msgspec.Meta(ge=1, le=12)]
 Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=366)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -163,6 +164,19 @@ class Person(Base, kw_only=True):
         return years
 
 
+class ContributionBreak(Base, kw_only=True):
+    """Months of an enrolment year whose contributions did not arrive (中断缴费、欠费):
+    an employer's arrears for an employee, a flexible worker's own break."""
+
+    first_month: Month
+    """The first month left unpaid (开始欠费中断的月份)."""
+    last_month: Month | None = None
+    """The last month left unpaid, when contributions resumed later in the year; absent:
+    unpaid until the back-payment (or the year's end)."""
+    paid_on: dt.date | None = None
+    """When the arrears for the break arrived (补缴到账); absent: not paid back."""
+
+
 class Enrollment(Base, kw_only=True):
     """One year of enrolment in a scheme somewhere (参保记录)."""
 
@@ -178,6 +192,45 @@ class Enrollment(Base, kw_only=True):
     other_province: bool = False
     """Enrolment in another province's resident scheme (counts for continuity when
     transferring in)."""
+    first_month: Month | None = None
+    """Employee scheme: the first month of the year contributions are for (joining in the
+    year); absent: January, or the month of ``paid_on`` for a flexible worker's first
+    enrolment."""
+    breaks: tuple[ContributionBreak, ...] = ()
+    """Employee scheme: months of the year whose contributions broke off, in order."""
+
+    def __post_init__(self) -> None:
+        if self.breaks or self.first_month is not None:
+            check_months(self)
+
+    def month_start(self, month: int) -> dt.date:
+        """The first day of ``month`` of this record's year."""
+        return dt.date(self.year, month, 1)
+
+
+def check_months(record: Enrollment) -> None:
+    """Raise ``ValueError`` for breaks that overlap, run backwards, fall before the year's
+    first contribution month, or are paid back before they begin."""
+    first = record.first_month or 1
+    previous_end = first - 1
+    for i, b in enumerate(record.breaks):
+        where = f"breaks[{i}]"
+        end = b.last_month if b.last_month is not None else 12
+        if end < b.first_month:
+            raise ValueError(
+                f"`{where}`: last_month {b.last_month} is before first_month {b.first_month}"
+            )
+        if b.first_month <= previous_end:
+            raise ValueError(
+                f"`{where}`: month {b.first_month} overlaps an earlier break or comes before "
+                f"the first contribution month {first}; give breaks in order, each once"
+            )
+        if b.paid_on is not None and b.paid_on < record.month_start(b.first_month):
+            raise ValueError(
+                f"`{where}`: paid_on {b.paid_on} is before the break begins "
+                f"({record.month_start(b.first_month)})"
+            )
+        previous_end = end
 
 
 class LifeEvent(Base, kw_only=True):
@@ -268,6 +321,14 @@ class Scenario(Base, kw_only=True):
             years = [e.year for e in self.enrollment]
             if len(set(years)) != len(years):
                 raise ValueError("`enrollment` lists a year twice")
+        born = self.person.birth_date
+        for i, record in enumerate(self.enrollment):
+            for j, b in enumerate(record.breaks):
+                if dt.date(record.year, b.last_month or b.first_month, 28) < born.replace(day=1):
+                    raise ValueError(
+                        f"enrollment[{i}].breaks[{j}]: months of {record.year} before the "
+                        f"birth date {born}"
+                    )
         for i, claim in enumerate(self.claims):
             if claim.date.year != self.year:
                 raise ValueError(

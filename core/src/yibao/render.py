@@ -24,6 +24,7 @@ LAYERS = (
     ("critical_illness", "大病保险", "critical illness"),
     ("medical_assistance", "医疗救助", "assistance"),
     ("tilted_assistance", "倾斜救助", "tilted assistance"),
+    ("employer", "用人单位承担", "employer pays"),
 )
 STATUS = {
     "settled": ("已结算", "settled"),

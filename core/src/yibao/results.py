@@ -133,6 +133,27 @@ class Premium(Out, kw_only=True):
     steps: tuple[Step, ...] = ()
 
 
+class Suspension(Out, kw_only=True):
+    """Days inside cover when benefits are suspended (待遇暂停), e.g. for contributions
+    that broke off. A liable party (an employer in arrears) may owe what the insurance
+    layers would have paid on claims in those days."""
+
+    start: dt.date
+    end: dt.date | None = None
+    """The last day suspended; ``None``: to the end of cover."""
+    liable: str | None = None
+    """The payer who owes the insurance layers' payments instead (``"employer"``); ``None``:
+    nobody, the claims are not covered."""
+    liable_zh: str = ""
+    liable_en: str = ""
+    layers: tuple[str, ...] = ()
+    """The layers whose payments the liable party makes instead of the funds."""
+    steps: tuple[Step, ...] = ()
+
+    def holds(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
 class Coverage(Out, kw_only=True):
     """From when benefits are paid.
 
@@ -146,6 +167,8 @@ class Coverage(Out, kw_only=True):
     latest: dt.date | None = None
     end: dt.date | None = None
     steps: tuple[Step, ...] = ()
+    suspended: tuple[Suspension, ...] = ()
+    """Stretches inside cover when benefits are suspended, in date order."""
 
 
 class LayerPayment(Out, kw_only=True):

@@ -252,6 +252,7 @@ VOCAB: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("critical_illness", "大病保险", "critical illness"),
         ("medical_assistance", "医疗救助", "assistance"),
         ("tilted_assistance", "倾斜救助", "tilted assistance"),
+        ("employer", "用人单位承担", "employer pays"),
     ),
     "payer": (
         ("individual", "个人", "individual"),
