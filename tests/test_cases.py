@@ -70,6 +70,14 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
         else:
             assert isinstance(want, dt.date)
             check("coverage_start", cover.start if cover else None, want)
+    flagged = {n.key for n in result.notices if n.kind == "carried"}
+    for key in expect.get("carried", ()):
+        if key not in flagged:
+            problems.append(f"carried: {key} is not flagged as carried from an earlier year")
+    missing = {n.key for n in result.notices if n.kind == "not_published"}
+    for key in expect.get("not_published", ()):
+        if key not in missing:
+            problems.append(f"not_published: {key} is not reported as not published")
     claims = {c.claim_id: c for c in result.claims}
     for claim_id, want in expect.get("claims", {}).items():
         got = claims.get(claim_id)
