@@ -54,7 +54,7 @@ from typing import Any, Literal
 import msgspec
 
 from yibao.errors import InputError, NotPublished
-from yibao.money import parse_money, parse_rate
+from yibao.money import fmt_money, fmt_rate, parse_money, parse_rate
 
 Kind = Literal["money", "rate", "integer", "flag", "text", "date", "bands", "list"]
 
@@ -395,6 +395,10 @@ class ParameterSet:
         """Every key the region knows: with a value, or declared as unpublished."""
         return set(self._kinds)
 
+    def entries(self, key: str) -> tuple[Param, ...]:
+        """Every loaded entry for ``key``, topmost layer first."""
+        return tuple(self._by_key.get(key, ()))
+
     def kind_of(self, key: str) -> Kind | None:
         return self._kinds.get(key)
 
@@ -456,3 +460,110 @@ def check_overlay(overlay: ParameterFile, base: ParameterSet) -> None:
                 f"{overlay.path}: parameter {p.key}",
                 f"kind is {p.kind!r} but the region reads it as {kind!r}",
             )
+
+
+# -------------------------------------------------------------------------------------
+# Looking values up for people: what is in force on a date, carried, or not published
+# -------------------------------------------------------------------------------------
+
+ValueStatus = Literal["in_force", "carried", "not_published"]
+
+
+class ParamView(msgspec.Struct, frozen=True, kw_only=True):
+    """One parameter as it stands on one date (``yibao params``).
+
+    ``status``: ``in_force`` (a source or overlay gives it for the date), ``carried``
+    (the latest source's value, carried past its period: ``carried_from`` is that
+    source's year) or ``not_published`` (``reason`` says why: a declared gap, or a value
+    its source ties to an earlier period).
+    """
+
+    key: str
+    kind: Kind
+    status: ValueStatus
+    value: object | None
+    shown: str
+    """The value as people read it: ``730.00``, ``70%``, ``200–1500 50%; …``."""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    carry: bool = False
+    carried_from: int | None = None
+    cite: str = ""
+    layer: str | None = None
+    origin: str | None = None
+    """``bundled``, or the overlay file that gave the value."""
+    reason: str | None = None
+
+
+def show_value(kind: Kind, value: object) -> str:
+    """A parameter value as people read it."""
+    if kind == "money":
+        return fmt_money(value)  # type: ignore[arg-type]
+    if kind == "rate":
+        return fmt_rate(value)  # type: ignore[arg-type]
+    if kind == "bands":
+        return "; ".join(
+            f"{fmt_money(b.above)}–{fmt_money(b.upto) if b.upto is not None else '∞'} "
+            f"{fmt_rate(b.rate)}"
+            for b in value  # type: ignore[attr-defined]
+        )
+    if kind == "list":
+        return ", ".join(value)  # type: ignore[arg-type]
+    if kind == "flag":
+        return "true" if value else "false"
+    return str(value)
+
+
+def view(params: ParameterSet, on: dt.date, prefix: str = "") -> list[ParamView]:
+    """Every key ``params`` knows that starts with ``prefix``, as it stands on ``on``."""
+    out = []
+    for key in sorted(params.known_keys()):
+        if not key.startswith(prefix):
+            continue
+        p = params.find(key, on)
+        if p is None:
+            why = params.not_published(key, on)
+            out.append(
+                ParamView(
+                    key=key,
+                    kind=params.kind_of(key) or "text",
+                    status="not_published",
+                    value=None,
+                    shown="—",
+                    cite=why.cite,
+                    reason=why.reason,
+                )
+            )
+            continue
+        out.append(
+            ParamView(
+                key=key,
+                kind=p.kind,
+                status="carried" if p.carried_into is not None else "in_force",
+                value=p.value,
+                shown=show_value(p.kind, p.value),
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+                carry=p.carry,
+                carried_from=p.source_year if p.carried_into is not None else None,
+                cite=p.cite,
+                layer=p.layer,
+                origin=p.origin,
+            )
+        )
+    return out
+
+
+def year_outlook(params: ParameterSet, year: int) -> tuple[list[str], list[str]]:
+    """The keys whose value in ``year`` is carried from an earlier source, and the keys
+    an earlier source gave that are not published in ``year`` (checked on its first and
+    last day)."""
+    carried: set[str] = set()
+    lapsed: set[str] = set()
+    for day in (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        for v in view(params, day):
+            if v.status == "carried":
+                carried.add(v.key)
+            elif v.status == "not_published" and params.entries(v.key):
+                lapsed.add(v.key)
+    return sorted(carried), sorted(lapsed - carried)

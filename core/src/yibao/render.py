@@ -89,6 +89,63 @@ def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
         print_overlays(overlays)
 
 
+def print_years(code: str, outlooks: Sequence[Any]) -> None:
+    """For each scheme of region ``code``: the years it answers and, for each year after
+    its sources, which values are carried into it and which are not published."""
+    out = console()
+    for scheme, years, sources, by_year in outlooks:
+        out.print(
+            f"[bold]{code} · {scheme}[/]: answers 可计算 {years[0]}–{years[-1]}; "
+            f"sources cover 来源年度 {', '.join(map(str, sources))}"
+        )
+        for year, carried, lapsed in by_year:
+            out.print(f"  {year}: {len(carried)} carried 沿用 · {len(lapsed)} not published 未公布")
+            if carried:
+                out.print(Text("    carried 沿用: " + ", ".join(carried), style="yellow"))
+            if lapsed:
+                out.print(Text("    not published 未公布: " + ", ".join(lapsed), style="magenta"))
+
+
+def print_params(region: str, on: Any, schemes: Sequence[Any], *, lang: str) -> None:
+    """Parameter values in force on ``on`` (:func:`yibao.params.view`), per scheme."""
+    out = console()
+    for scheme, views in schemes:
+        table = Table(title=f"{region} · {scheme} · {on}", title_justify="left", show_lines=False)
+        table.add_column(_t(lang, "参数", "key"), overflow="fold")
+        table.add_column(_t(lang, "数值", "value"), overflow="fold")
+        table.add_column(_t(lang, "状态", "status"))
+        table.add_column(_t(lang, "出处 · 有效期", "source · validity"), overflow="fold")
+        for v in views:
+            table.add_row(v.key, v.shown, _param_status(v, lang), _param_source(v, lang))
+        out.print(table)
+
+
+def _param_status(v: Any, lang: str) -> Text:
+    if v.status == "carried":
+        return Text(_t(lang, f"沿用{v.carried_from}年度", f"carried from {v.carried_from}"),
+                    style="yellow")  # fmt: skip
+    if v.status == "not_published":
+        return Text(_t(lang, "未公布", "not published"), style="magenta")
+    if v.origin and v.origin != "bundled":
+        return Text(_t(lang, "覆盖文件", "overlay"), style="cyan")
+    return Text(_t(lang, "有效", "in force"), style="green")
+
+
+def _param_source(v: Any, lang: str) -> str:
+    if v.status == "not_published":
+        return f"{v.cite}\n{v.reason}" if v.cite else (v.reason or "")
+    span = f"{v.valid_from}…{v.valid_to or ''}"
+    carry = ""
+    if v.valid_to is not None:
+        carry = (
+            _t(lang, "（期满后沿用）", " (carried on)")
+            if v.carry
+            else _t(lang, "（期满失效）", " (lapses)")
+        )
+    origin = "" if v.origin in (None, "bundled") else f"\n{v.origin}"
+    return f"{v.cite}\n{span}{carry}{origin}"
+
+
 def print_overlays(overlays: Sequence[Any]) -> None:
     """Installed overlay plugins (``yibao.overlays``): the region each amends, or why
     it is broken or not loaded."""
