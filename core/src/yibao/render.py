@@ -17,6 +17,7 @@ from rich.text import Text
 
 from yibao.money import fmt_money
 from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
+from yibao.vocabulary import notice_lines, step_cite
 
 LAYERS = (
     ("basic_fund", "统筹基金", "basic fund"),
@@ -266,19 +267,8 @@ def _steps_table(steps: Sequence[Step], lang: str) -> Table:
     table.add_column(justify="right")
     table.add_column(style="cyan")
     for s in steps:
-        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, _cite(s, lang))
+        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, step_cite(s, lang))
     return table
-
-
-def _cite(s: Step, lang: str) -> str:
-    """The step's citation, saying so when its value is carried from an earlier year."""
-    if s.carried_from is None:
-        return s.cite
-    return f"{s.cite} " + _t(
-        lang,
-        f"（沿用{s.carried_from}年度数值，未附更新通知）",
-        f"({s.carried_from} value; no later notice is bundled)",
-    )
 
 
 def print_result(result: RegionResult, *, title: str | None, lang: str, explain: bool) -> None:
@@ -416,33 +406,9 @@ def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
 
 
 def _print_notices(out: Console, notices: Sequence[Notice], year: int, lang: str) -> None:
-    carried = [n for n in notices if n.kind == "carried"]
-    if carried:
-        out.print(Text(f"! {carried_line(carried, year, lang)}", style="yellow"))
-    for n in notices:
-        if n.kind == "carried":
-            continue
-        style = "yellow" if n.kind == "not_published" else "dim"
-        text = _t(lang, n.text_zh or n.text_en, n.text_en)
-        cite = f" [{n.cite}]" if n.cite and n.cite not in text else ""
-        out.print(Text(f"! {text}{cite}", style=style))
-
-
-def carried_line(carried: Sequence[Notice], year: int, lang: str) -> str:
-    """One line for the values an answer for ``year`` carries from earlier years'
-    sources: each value once, grouped by the year its source covers."""
-    by_year: dict[int | None, list[str]] = {}
-    for n in carried:
-        by_year.setdefault(n.source_year, []).append(n.key or "")
-    parts = []
-    for source_year, keys in by_year.items():
-        head = _t(
-            lang,
-            f"沿用{source_year}年度数值至{year}年度（未附更新的政策通知）",
-            f"{source_year} values carried into {year} (no later notice is bundled)",
-        )
-        parts.append(f"{head}: {', '.join(keys)}")
-    return "; ".join(parts)
+    for kind, line in notice_lines(notices, year, lang):
+        style = "yellow" if kind in ("not_published", "carried") else "dim"
+        out.print(Text(f"! {line}", style=style))
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:

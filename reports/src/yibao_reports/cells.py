@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yibao.money import fmt_money
+from yibao.vocabulary import notice_lines
 
 from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection
 
@@ -182,10 +183,7 @@ def notices(section: ScenarioSection, lang: str) -> list[tuple[str, list[str]]]:
         lines: list[str] = []
         if col.error:
             lines.append(t(lang, "错误：", "error: ") + col.error)
-        for n in col.notices:
-            text = t(lang, n.text_zh or n.text_en, n.text_en)
-            if n.cite and f"[{n.cite}]" not in text:
-                text += f" [{n.cite}]"
+        for _, text in notice_lines(col.notices, section.year, lang):
             if text not in lines:
                 lines.append(text)
         if col.overlays:

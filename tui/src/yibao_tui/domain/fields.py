@@ -22,7 +22,17 @@ NUMERIC_VOCABS = frozenset({"level", "disability_grade"})
 """Choice fields whose values are numbers in the scenario."""
 
 Kind = Literal[
-    "text", "date", "money", "int", "choice", "bool", "multi", "region", "district", "category"
+    "text",
+    "date",
+    "money",
+    "int",
+    "choice",
+    "bool",
+    "multi",
+    "region",
+    "district",
+    "category",
+    "breaks",
 ]
 Word = tuple[str, str, str]
 """``(code, name_zh, name_en)``."""
@@ -172,6 +182,8 @@ def check(
         except ValueError:
             return tr("bad_money", lang)
         return None
+    if spec.kind == "breaks":
+        return None if parse_breaks(text) is not None else tr("bad_breaks", lang)
     if spec.kind == "category" and text not in choices.values(spec, row, region):
         return _bad_category(choices, row or {}, region, lang)
     if spec.kind == "region" and spec.vocab == OPEN:
@@ -191,6 +203,42 @@ def _bad_category(choices: Choices, row: Row, region: str, lang: Lang) -> str:
         region=names.get(where, where or "?"),
         scheme=word("scheme", scheme, lang),
     )
+
+
+def parse_breaks(text: str) -> list[dict[str, Any]] | None:
+    """Contribution breaks typed as ``5-6@2026-07-20, 11``: months (a month or a range,
+    1–12) and, after ``@``, the day the arrears were paid back; ``None`` if malformed.
+    The scenario's own checks (order, overlap) apply when the case is built."""
+    out: list[dict[str, Any]] = []
+    for item in text.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        months, _, paid = item.partition("@")
+        first, _, last = months.strip().partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+            return None
+        found: dict[str, Any] = {"first_month": int(first)}
+        if last:
+            found["last_month"] = int(last)
+        if paid:
+            day = _date(paid.strip())
+            if day is None:
+                return None
+            found["paid_on"] = day
+        if not all(1 <= m <= 12 for m in (found["first_month"], found.get("last_month", 1))):
+            return None
+        out.append(found)
+    return out
+
+
+def show_breaks(breaks: Sequence[Any]) -> str:
+    """The typed form of contribution breaks (:func:`parse_breaks` reads it back)."""
+    parts = []
+    for b in breaks:
+        months = f"{b.first_month}" + (f"-{b.last_month}" if b.last_month is not None else "")
+        parts.append(months + (f"@{b.paid_on}" if b.paid_on is not None else ""))
+    return ", ".join(parts)
 
 
 def _date(text: str) -> dt.date | None:
@@ -219,6 +267,8 @@ def typed(spec: FieldSpec, raw: Any) -> Any:
         return _date(text)
     if spec.name == "diseases":
         return [d.strip() for d in text.split(",") if d.strip()]
+    if spec.kind == "breaks":
+        return parse_breaks(text)
     return text
 
 
@@ -232,6 +282,8 @@ def raw_of(spec: FieldSpec, value: Any) -> Any:
         return ""
     if spec.name == "diseases":
         return ", ".join(value)
+    if spec.kind == "breaks":
+        return show_breaks(value)
     return str(value)
 
 
@@ -287,6 +339,8 @@ ENROLLMENT_FIELDS: tuple[FieldSpec, ...] = (
     F("reimbursed", "当年有报销", "reimbursed", "bool"),
     F("incentive_used", "已用激励额度", "incentive used", "bool"),
     F("other_province", "外省参保", "other province", "bool"),
+    F("first_month", "首个缴费月", "first month paid", "int", lo=1, hi=12),
+    F("breaks", "中断缴费月份", "months unpaid", "breaks", placeholder="例 5-6@2026-07-20"),
 )
 
 EVENT_FIELDS: tuple[FieldSpec, ...] = (

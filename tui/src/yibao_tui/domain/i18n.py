@@ -43,6 +43,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derive": ("— 按事实推定", "— derive from facts"),
     "bad_text": ("最多 200 个字符", "at most 200 characters"),
+    "bad_breaks": (
+        "格式如 5-6@2026-07-20, 11（月份1–12，@补缴到账日可省略）",
+        "like 5-6@2026-07-20, 11 (months 1–12; @back-payment date optional)",
+    ),
     "enr_empty": ("无参保记录（a 添加）", "no enrolment years (a to add)"),
     "ev_empty": ("无生活事件（a 添加）", "no life events (a to add)"),
     "cl_empty": ("无费用（a 添加）", "no claims (a to add)"),
