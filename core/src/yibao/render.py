@@ -321,7 +321,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         if explain:
             for claim in result.claims:
                 _print_claim_steps(out, claim, lang)
-    if result.totals is not None:
+    if result.totals is not None and result.claims:
         t = result.totals
         layers = ", ".join(f"{_layer_label(k, lang)} {fmt_money(v)}" for k, v in t.layers.items())
         flag = (
