@@ -24,35 +24,48 @@ from yibao.results import Step
 
 @dataclass(frozen=True)
 class HistoryYear:
-    """One year of a person's resident-scheme history, from the first year counted."""
+    """One year of a person's history, from the first year counted."""
 
     year: int
     record: Enrollment | None
     """The enrolment record of the year (``None`` in a gap, and in the scenario year when
     it has no record yet: that year counts as enrolled, since cover is being asked for)."""
     enrolled: bool
+    """Enrolled in a resident scheme (the scenario year always counts)."""
     run: int
-    """Consecutive enrolled years ending with this one (0 in a gap)."""
+    """Consecutive resident-scheme years ending with this one (0 otherwise)."""
     gap: bool
-    """Not enrolled, after having been enrolled since the first year counted."""
+    """Insured in no scheme at all (断保), after having been insured at some earlier
+    time — before the first year counted too."""
 
 
 def resident_years(records: Iterable[Enrollment], first: int, year: int) -> list[HistoryYear]:
-    """The years ``first`` … ``year`` of the history ``records`` (already filtered to the
-    records that count), the scenario ``year`` counting as enrolled."""
-    by_year = {e.year: e for e in records if e.year >= first}
+    """The years ``first`` … ``year`` of the history ``records`` (every scheme's records
+    that count, already filtered by the region), the scenario ``year`` counting as
+    enrolled in the resident scheme.
+
+    A year in the employee scheme is no gap (the person was insured) but not a resident
+    year either, so the continuous resident count restarts after it
+    (docs/interpretations.md, "Years")."""
+    by_year = {e.year: e for e in records}
+    insured_before = any(y < first for y in by_year)
     out = []
     run = 0
-    started = False
     for y in range(first, year + 1):
         record = by_year.get(y)
-        enrolled = record is not None or y == year
-        if enrolled:
-            started = True
-            run += 1
-        else:
-            run = 0
-        out.append(HistoryYear(y, record, enrolled, run, gap=not enrolled and started))
+        resident = y == year or (record is not None and record.scheme == "resident")
+        insured = resident or record is not None
+        run = run + 1 if resident else 0
+        out.append(
+            HistoryYear(
+                y,
+                record if record is not None and record.scheme == "resident" else None,
+                enrolled=resident,
+                run=run,
+                gap=not insured and insured_before,
+            )
+        )
+        insured_before = insured_before or insured
     return out
 
 

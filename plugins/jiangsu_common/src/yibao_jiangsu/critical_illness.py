@@ -52,8 +52,9 @@ def incentive_changes(case: Case, base: Decimal, on: dt.date) -> tuple[Decimal, 
     since 2025 (:func:`yibao.history.cap_incentives`, one step per year), each within 20%
     of the base cap.
 
-    Every resident-scheme record counts, another province's included (item 3: 跨省转入
-    …参保年限连续计算); see docs/interpretations.md.
+    Every resident-scheme record counts for continuity, another province's included
+    (item 3: 跨省转入…参保年限连续计算); a year insured in the employee scheme is no gap;
+    see docs/interpretations.md.
     """
     first = case.param("critical_illness.incentive.first_year", on).integer
     rules = IncentiveRules(
@@ -64,8 +65,7 @@ def incentive_changes(case: Case, base: Decimal, on: dt.date) -> tuple[Decimal, 
     )
     max_raise = apply_rate(base, case.param("critical_illness.incentive.max_share", on).rate)
     max_cut = apply_rate(base, case.param("critical_illness.gap.max_share", on).rate)
-    records = (e for e in case.scenario.enrollment if e.scheme == "resident")
-    earned = cap_incentives(resident_years(records, first, case.year), rules)
+    earned = cap_incentives(resident_years(case.scenario.enrollment, first, case.year), rules)
     raised = min(earned.raised, max_raise)
     lowered = min(rules.gap_step.money * earned.gap_years, max_cut)
     steps = [

@@ -346,8 +346,9 @@ def incentive_history(case: Case, on: dt.date) -> tuple[Decimal, int, list[Step]
     (:func:`yibao.history.cap_incentives`, one step per year): return (raise before the
     20% limit, gap years, steps).
 
-    Any resident-scheme record counts for continuity, back-payments excepted. A gap
-    restarts the continuous count; what was earned is kept (前期积累的奖励额度继续保留).
+    Any resident-scheme record counts for continuity, back-payments excepted; a year in
+    the employee scheme is no gap. A gap restarts the continuous count; what was earned
+    is kept (前期积累的奖励额度继续保留).
     """
     first = case.param("critical_illness.incentive.first_year", on).integer
     rules = IncentiveRules(
@@ -356,9 +357,7 @@ def incentive_history(case: Case, on: dt.date) -> tuple[Decimal, int, list[Step]
         zero_step=case.param("critical_illness.incentive.zero_reimbursement_step", on),
         gap_step=case.param("critical_illness.gap.step", on),
     )
-    records = (
-        e for e in case.scenario.enrollment if e.scheme == "resident" and not is_back_payment(e)
-    )
+    records = (e for e in case.scenario.enrollment if not is_back_payment(e))
     earned = cap_incentives(resident_years(records, first, case.year), rules)
     steps = [
         *earned.steps,

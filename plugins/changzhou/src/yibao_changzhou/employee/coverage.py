@@ -13,6 +13,7 @@ afresh (§三(一)). Readings: docs/interpretations/changzhou-employee.md.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from yibao import hookimpl
 from yibao.case import Case, step
@@ -43,10 +44,9 @@ def yibao_coverage(case: Case) -> Coverage:
     """When the year's cover starts, then what each break of contributions inside the
     year does to it (:func:`with_breaks`)."""
     cover = year_start_cover(case)
-    record = case.scenario.enrollment_in(case.year)
-    if record is None or not record.breaks or case.person.employment == "retired":
+    if case.person.employment == "retired":
         return cover
-    return with_breaks(case, record, cover)
+    return with_breaks(case, case.scenario.enrollment_in(case.year), cover)
 
 
 def year_start_cover(case: Case) -> Coverage:
@@ -191,9 +191,24 @@ def _retroactive(
     )
 
 
-def with_breaks(case: Case, record: Enrollment, cover: Coverage) -> Coverage:
-    """``cover`` after the year's breaks of contributions, in order (§三(一)(二)(三))."""
-    if cover.start is None:
+@dataclass(frozen=True)
+class _Span:
+    """One break of contributions as the year sees it: when it began (perhaps last
+    year), when its arrears were paid back, and from when contributions ran again."""
+
+    begins: dt.date
+    paid_back: dt.date | None
+    resumed: dt.date | None
+    """The day contributions ran again (the back-payment, or the month after the last
+    unpaid month, or — for a break from last year — this year's first payment)."""
+    months: str
+
+
+def with_breaks(case: Case, record: Enrollment | None, cover: Coverage) -> Coverage:
+    """``cover`` after the breaks of contributions that reach into the year, in order:
+    one begun last year and still unpaid at its end, then the year's own (§三(一)(二)(三))."""
+    spans = _spans(case, record)
+    if cover.start is None or not spans:
         return cover
     gap_months = case.param("coverage.interruption_months")
     wait = case.param("coverage.flexible_waiting_months")
@@ -201,14 +216,13 @@ def with_breaks(case: Case, record: Enrollment, cover: Coverage) -> Coverage:
     start: dt.date | None = cover.start
     steps = list(cover.steps)
     suspended: list[Suspension] = []
-    for brk in record.breaks:
-        begins = record.month_start(brk.first_month)
+    for span in spans:
         if start is None:
             break
-        if flexible and begins < start:
-            start = _restarted_wait(record, brk, wait, steps)
+        if flexible and span.begins < start:
+            start = _restarted_wait(case, span, wait, steps)
             continue
-        suspension = _suspension(case, record, brk, gap_months, wait, flexible, steps)
+        suspension = _suspension(case, span, gap_months, wait, flexible, steps)
         if suspension is not None:
             suspended.append(suspension)
     return Coverage(
@@ -217,6 +231,37 @@ def with_breaks(case: Case, record: Enrollment, cover: Coverage) -> Coverage:
         steps=tuple(steps),
         suspended=tuple(suspended),
     )
+
+
+def _spans(case: Case, record: Enrollment | None) -> list[_Span]:
+    """The breaks that reach into the scenario year, as :class:`_Span`."""
+    out = []
+    previous = case.scenario.enrollment_in(case.year - 1)
+    if previous is not None and previous.scheme == "employee" and previous.breaks:
+        last = previous.breaks[-1]
+        open_at_end = last.last_month in (None, 12) and (
+            last.paid_on is None or last.paid_on.year > previous.year
+        )
+        if open_at_end:
+            resumed = last.paid_on or (record.paid_on if record is not None else None)
+            out.append(
+                _Span(
+                    begins=previous.month_start(last.first_month),
+                    paid_back=last.paid_on,
+                    resumed=resumed,
+                    months=f"{previous.year}年{_months(last)}",
+                )
+            )
+    for brk in record.breaks if record is not None else ():
+        out.append(
+            _Span(
+                begins=record.month_start(brk.first_month),  # type: ignore[union-attr]
+                paid_back=brk.paid_on,
+                resumed=_resumed(record, brk),  # type: ignore[arg-type]
+                months=_months(brk),
+            )
+        )
+    return out
 
 
 def _months(brk: ContributionBreak) -> str:
@@ -228,28 +273,26 @@ def _months(brk: ContributionBreak) -> str:
 
 
 def _resumed(record: Enrollment, brk: ContributionBreak) -> dt.date | None:
-    """The first day of the month contributions resumed: the month the arrears were paid
-    back, else the month after the break's last month; ``None``: not in this year."""
+    """The day contributions ran again: the back-payment, else the first day of the
+    month after the break's last month; ``None``: not in this year."""
     if brk.paid_on is not None:
-        return brk.paid_on.replace(day=1)
+        return brk.paid_on
     if brk.last_month is not None and brk.last_month < 12:
         return record.month_start(brk.last_month + 1)
     return None
 
 
-def _restarted_wait(
-    record: Enrollment, brk: ContributionBreak, wait: Param, steps: list[Step]
-) -> dt.date | None:
+def _restarted_wait(case: Case, span: _Span, wait: Param, steps: list[Step]) -> dt.date | None:
     """§三(一): a flexible worker's break inside the first-time wait counts as a first
     enrolment again: the wait runs afresh from the month contributions resume."""
-    resumed = _resumed(record, brk)
+    resumed = span.resumed.replace(day=1) if span.resumed is not None else None
     start = add_months(resumed, wait.integer) if resumed is not None else None
-    if start is not None and start.year > record.year:
+    if start is not None and start.year > case.year:
         start = None
     steps.append(
         step(
-            f"待遇等待期内中断缴费（{_months(brk)}），续缴后视作首次参保，等待期重新计算",
-            f"a break ({_months(brk)}) inside the waiting period: the wait starts afresh "
+            f"待遇等待期内中断缴费（{span.months}），续缴后视作首次参保，等待期重新计算",
+            f"a break ({span.months}) inside the waiting period: the wait starts afresh "
             "when contributions resume",
             str(start) if start is not None else "本年度未续缴 not resumed this year",
             cite=CITE_START,
@@ -260,27 +303,26 @@ def _restarted_wait(
 
 def _suspension(
     case: Case,
-    record: Enrollment,
-    brk: ContributionBreak,
+    span: _Span,
     gap_months: Param,
     wait: Param,
     flexible: bool,
     steps: list[Step],
 ) -> Suspension | None:
     """What a break after cover began does: nothing when paid back within
-    ``coverage.interruption_months`` (retroactive), else a suspension from the month
-    after it began until cover resumes."""
-    begins = record.month_start(brk.first_month)
-    stop = add_months(begins, 1)
+    ``coverage.interruption_months`` of its start (retroactive), else a suspension from
+    the month after it began until cover resumes."""
+    stop = max(add_months(span.begins, 1), case.year_start)
     year_end = dt.date(case.year, 12, 31)
-    months = _months(brk)
-    if brk.paid_on is not None and brk.paid_on <= add_months(begins, gap_months.integer):
+    months = span.months
+    paid = span.paid_back
+    if paid is not None and paid <= add_months(span.begins, gap_months.integer):
         steps.append(
             step(
                 f"中断缴费（{months}），{gap_months.integer}个月内补缴：中断期间待遇追溯享受",
                 f"break ({months}) paid back within {gap_months.integer} months: cover "
                 "restored retroactively",
-                str(brk.paid_on),
+                str(paid),
                 cite=gap_months,
             )
         )
@@ -288,16 +330,19 @@ def _suspension(
     if stop > year_end:
         return None
     if flexible:
-        resumed = _resumed(record, brk)
-        back = add_months(resumed, wait.integer) if resumed is not None else None
+        back = (
+            add_months(span.resumed.replace(day=1), wait.integer)
+            if span.resumed is not None
+            else None
+        )
         end = back - ONE_DAY if back is not None and back <= year_end else None
         why_zh = (
-            f"中断缴费超过{gap_months.integer}个月："
-            f"补缴后足额连续缴纳{wait.integer}个月的次月起恢复"
+            f"中断缴费超过{gap_months.integer}个月或未补缴："
+            f"续缴后足额连续缴纳{wait.integer}个月的次月起恢复"
         )
         why_en = (
-            f"break over {gap_months.integer} months: cover resumes the month after "
-            f"{wait.integer} full months paid after the back-payment"
+            f"break over {gap_months.integer} months or not paid back: cover resumes the "
+            f"month after {wait.integer} full months paid from when contributions resume"
         )
         shown = str(back) if end is not None else "本年度未恢复 not this year"
         return Suspension(
@@ -305,13 +350,14 @@ def _suspension(
             end=end,
             steps=(step(f"{why_zh}（{months}）", why_en, shown, cite=wait),),
         )
-    end = brk.paid_on if brk.paid_on is not None and brk.paid_on < year_end else None
-    if brk.paid_on is None:
+    resumed = span.resumed
+    end = resumed if resumed is not None and resumed < year_end else None
+    if resumed is None:
         zh, en, shown = "欠费未补缴：待遇暂停", "arrears not paid back: benefits suspended", "—"
     else:
         zh = f"开始欠费中断超过{gap_months.integer}个月：自缴费到账次日起享受"
         en = f"arrears over {gap_months.integer} months: covered from the day after payment"
-        shown = str(brk.paid_on + ONE_DAY)
+        shown = str(resumed + ONE_DAY)
     return Suspension(
         start=stop,
         end=end,
