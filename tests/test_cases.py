@@ -14,9 +14,9 @@ from pathlib import Path
 import msgspec
 import pytest
 from yibao.engine import evaluate
-from yibao.model import Scenario
 from yibao.registry import Registry, load_overlays
 from yibao.results import RegionResult
+from yibao.scenario_io import scenario_type
 
 CASES = Path(__file__).parent / "cases"
 FILES = sorted(CASES.rglob("*.toml"))
@@ -31,7 +31,7 @@ def test_worked_case(path: Path, registry: Registry) -> None:
     case = tomllib.loads(path.read_text(encoding="utf-8"))
     assert case.get("cite"), f"{path.name}: every case cites its section"
     assert case.get("working"), f"{path.name}: every case shows its arithmetic"
-    scenario = msgspec.convert(case["scenario"], type=Scenario)
+    scenario = msgspec.convert(case["scenario"], type=scenario_type())
     overlays = load_overlays([path.parent / case["params"]]) if "params" in case else []
     result = evaluate(scenario, case["region"], overlays=overlays, registry=registry)
     assert result.status == "ok", result.error

@@ -40,7 +40,7 @@ def reg() -> Registry:
 @pytest.mark.parametrize("path", EXAMPLES + PERSONAS, ids=lambda p: p.stem)
 def test_every_example_survives_the_form_and_a_saved_file(path: Path, reg: Registry) -> None:
     scenario = load_scenario(path)
-    back, problems = to_scenario(from_scenario(scenario), choices_of(reg), "zh")
+    back, problems = to_scenario(from_scenario(scenario, choices_of(reg)), choices_of(reg), "zh")
     assert problems.count() == 0, problems
     assert back == scenario
     assert parse_scenario(to_toml(scenario), name="saved.toml") == scenario

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -54,10 +54,11 @@ Assistance = Literal[
     "low_income_margin",  # 低保边缘家庭成员
     "expenditure_hardship_major_illness",  # 支出型困难家庭中的重特大疾病患者
     "other_designated",  # 市政府规定的其他特殊人员
-    "poverty_alleviated",  # 脱贫人口 (建档立卡)
-    "rural_family_planning",  # 农村计划生育家庭奖励、扶助对象
 ]
-"""Assistance and hardship statuses (医疗救助对象 and other subsidised groups)."""
+"""Assistance and hardship statuses (医疗救助对象 and other subsidised groups) that every
+region's scenario may state; a region adds its own words (:class:`yibao.facts.Words`)."""
+
+ASSISTANCE: tuple[str, ...] = get_args(Assistance)
 
 EventKind = Literal[
     "army_discharge",  # 退役 (veterans, and their accompanying unemployed family)
@@ -132,8 +133,6 @@ class Person(Base, kw_only=True):
     study_region: str | None = None
     """Region code where a student studies."""
     student: Student = "none"
-    student_certified: bool = False
-    """An over-18 school student who certified their status (在校生身份认证)."""
     employment: Employment = "none"
     assistance: tuple[Assistance, ...] = ()
     disability_grade: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
@@ -263,11 +262,6 @@ class Claim(Base, kw_only=True):
     excluded: Exclusion | None = None
     injury: bool = False
     """An injury or poisoning (外伤、中毒) that some regions review before paying."""
-    emergency_filed_after_days: Annotated[int, msgspec.Meta(ge=0, le=366)] | None = None
-    """Out-of-area emergency admission: days after admission the filing was made."""
-    filed_before_admission: bool = False
-    """Out-of-area care filed (备案) before admission."""
-    months_since_transplant: Annotated[int, msgspec.Meta(ge=0, le=1200)] | None = None
 
     def __post_init__(self) -> None:
         if self.total is None and self.blood is None:  # the common case, checked quickly

@@ -40,6 +40,8 @@ import pluggy
 from yibao import hookimpl, hookspecs
 from yibao.dates import answer_years
 from yibao.errors import InputError, UnknownRegion, YibaoError
+from yibao.facts import merged, scenario_type
+from yibao.model import Scenario
 from yibao.params import (
     Gap,
     Param,
@@ -383,6 +385,15 @@ class Registry:
                         )
                 self._overlays.append(over)
         return self._installed
+
+    def scenario_type(self) -> type[Scenario]:
+        """The scenario type with the facts and words the loaded regions declare
+        (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
+        declare one fact differently."""
+        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
+        declared = merged((code, f) for code, p in plugins for f in p.info.facts)
+        words = {w.code: w for _, p in plugins for ws in p.info.words for w in ws.values}
+        return scenario_type(declared, tuple(words.values()))
 
     def overlays(self) -> list[InstalledOverlay]:
         """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""

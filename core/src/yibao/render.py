@@ -17,24 +17,10 @@ from rich.text import Text
 
 from yibao.money import fmt_money
 from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
-from yibao.vocabulary import notice_lines, step_cite
+from yibao.vocabulary import WORDS, notice_lines, step_cite
 
-LAYERS = (
-    ("basic_fund", "统筹基金", "basic fund"),
-    ("large_amount_subsidy", "大额补助", "large-amount subsidy"),
-    ("critical_illness", "大病保险", "critical illness"),
-    ("medical_assistance", "医疗救助", "assistance"),
-    ("tilted_assistance", "倾斜救助", "tilted assistance"),
-    ("employer", "用人单位承担", "employer pays"),
-)
-STATUS = {
-    "settled": ("已结算", "settled"),
-    "not_covered": ("不在待遇期", "not covered"),
-    "undetermined": ("待遇期未定", "cover undetermined"),
-    "not_published": ("参数未公布", "not published"),
-    "pending_review": ("待稽核", "pending review"),
-    "refused": ("不予支付", "refused"),
-}
+LAYERS = WORDS["layer"]
+STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
 
 
 def console() -> Console:

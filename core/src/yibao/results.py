@@ -14,6 +14,8 @@ from typing import Literal
 
 import msgspec
 
+from yibao.facts import Fact, Words
+
 
 class Out(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
     """Base of every result Struct (frozen: results are values)."""
@@ -104,6 +106,12 @@ class RegionInfo(Out, kw_only=True):
     sources: tuple[SourceDoc, ...] = ()
     districts: tuple[str, ...] = ()
     """Known district codes; a scenario naming another district is refused."""
+    facts: tuple[Fact, ...] = ()
+    """Facts this region's rules read that core's model does not know
+    (:mod:`yibao.facts`): a scenario may state them on the person, an enrolment record,
+    a life event or a claim."""
+    words: tuple[Words, ...] = ()
+    """Words this region adds to a choice every region shares (assistance statuses)."""
 
 
 class Eligibility(Out, kw_only=True):

@@ -215,7 +215,8 @@ class Kit:
             for e in self.examples_evaluated()
             if e.scenario.person.scheme == scheme and e.scenario.year in years
         ]
-        return own + [generate.synthetic_base(stack.info, scheme, y) for y in years]
+        kind = self.registry.scenario_type()
+        return own + [generate.synthetic_base(stack.info, scheme, y, kind) for y in years]
 
     def templates(self, scheme: str) -> list[Claim]:
         return [c for base in self.bases(scheme) for c in base.claims]
@@ -231,7 +232,12 @@ class Kit:
                 for n in range(self.examples):
                     base = bases[n % len(bases)]
                     scenario = generate.scenario(
-                        rng, base, templates, rng.randint(1, 8), f"generated #{n}"
+                        rng,
+                        base,
+                        templates,
+                        rng.randint(1, 8),
+                        f"generated #{n}",
+                        self.stacks()[scheme].info.facts,
                     )
                     done.append(Evaluation(scenario.title or "", scenario, self.evaluate(scenario)))
             self._evaluated["generated"] = done
@@ -563,7 +569,13 @@ def check_limits(kit: Kit) -> CheckResult:
             claims = []
             for i in range(6):
                 claim = generate.random_claim(
-                    rng, base.year, f"L{i}", big or templates, base.person.birth_date
+                    rng,
+                    base.year,
+                    f"L{i}",
+                    big or templates,
+                    base.person.birth_date,
+                    stack.info.facts,
+                    type(base),
                 )
                 amount = generate.money(rng, Decimal(400000)) + Decimal("50000.00")
                 claims.append(generate.grown(claim, amount, compliant=True))

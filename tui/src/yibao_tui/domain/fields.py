@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from yibao.facts import Fact
+from yibao.model import Scenario
 from yibao.money import parse_money
 from yibao.whatif import home_of
 
@@ -64,6 +66,27 @@ class Choices:
     """``(district, region code)`` of every district a region declares."""
     categories: tuple[tuple[str, str, tuple[Word, ...]], ...] = ()
     """``(region, scheme, categories)`` of every scheme a region runs."""
+    facts: tuple[Fact, ...] = ()
+    """The facts the installed regions declare (:mod:`yibao.facts`): more fields."""
+    words: dict[str, tuple[Word, ...]] = field(default_factory=dict)
+    """Words the regions add to a shared vocabulary (``{"assistance": (…)}``)."""
+    kind: type[Scenario] = Scenario
+    """The scenario type with the declared facts (a valid form becomes one)."""
+
+    def fields(self, part: str) -> tuple[FieldSpec, ...]:
+        """The fields of one part of the form — ``person``, ``enrollment``, ``event``,
+        ``claim`` — core's, then those the regions declare."""
+        core = {
+            "person": PERSON_FIELDS,
+            "enrollment": ENROLLMENT_FIELDS,
+            "event": EVENT_FIELDS,
+            "claim": CLAIM_FIELDS,
+        }[part]
+        return core + tuple(fact_field(f) for f in self.facts if f.on == part)
+
+    def vocabulary(self, vocab: str) -> tuple[Word, ...]:
+        """A shared vocabulary's words, with those the regions add."""
+        return VOCAB[vocab] + self.words.get(vocab, ())
 
     def options(
         self, spec: FieldSpec, lang: Lang, row: Row | None = None, region: str = ""
@@ -85,14 +108,18 @@ class Choices:
         if spec.kind == "category":
             words = self.category_words(row or {}, region)
             return [(f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in words]
-        return [(zh if lang == "zh" else en, code) for code, zh, en in VOCAB[spec.vocab]]
+        return [(zh if lang == "zh" else en, code) for code, zh, en in self.words_of(spec)]
+
+    def words_of(self, spec: FieldSpec) -> tuple[Word, ...]:
+        """The words a choice field offers: its own, or its vocabulary's."""
+        return spec.values or self.vocabulary(spec.vocab)
 
     def values(self, spec: FieldSpec, row: Row | None = None, region: str = "") -> set[str]:
         if spec.kind in ("district", "category"):
             return {value for _, value in self.options(spec, "en", row, region)}
         if spec.kind == "region":
             return {code for code, _, _ in self.regions}
-        return {code for code, _, _ in VOCAB[spec.vocab]}
+        return {code for code, _, _ in self.words_of(spec)}
 
     def home(self, row: Row) -> str:
         """The installed region the person lives in by ``row``'s facts (``""``: none)."""
@@ -134,6 +161,8 @@ class FieldSpec:
     default: Any = ""
     placeholder: str = ""
     hint: tuple[str, str] = field(default=("", ""))
+    values: tuple[Word, ...] = ()
+    """A declared choice's own words (``vocab`` names a shared vocabulary instead)."""
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -168,7 +197,7 @@ def check(
     if _blank(raw):
         return tr("required", lang) if spec.required else None
     if spec.kind == "multi":
-        known = {code for code, _, _ in VOCAB[spec.vocab]}
+        known = {code for code, _, _ in choices.words_of(spec)}
         return None if set(raw) <= known else tr("bad_choice", lang)
     text = str(raw).strip()
     if spec.kind == "date":
@@ -319,7 +348,6 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     F("residence_permit", "居住证", "residence permit", "region", vocab=OPEN),
     F("study_region", "就学地", "study region", "region", vocab=OPEN),
     F("student", "学生", "student", "choice", vocab="student", default="none"),
-    F("student_certified", "在校生认证", "student certified", "bool"),
     F("employment", "就业", "employment", "choice", vocab="employment", default="none"),
     F("assistance", "救助身份", "assistance", "multi", vocab="assistance"),
     F("disability_grade", "残疾等级", "disability grade", "choice", vocab="disability_grade"),
@@ -372,14 +400,28 @@ CLAIM_FIELDS: tuple[FieldSpec, ...] = (
     F("excluded", "不予支付原因", "excluded", "choice", vocab="excluded"),
     F("injury", "外伤/中毒", "injury", "bool"),
     F("admission", "第几次住院", "admission no.", "int", lo=1, hi=366),
-    F("filed_before_admission", "入院前已备案", "filed before admission", "bool"),
-    F(
-        "emergency_filed_after_days",
-        "急诊后几天备案",
-        "emergency filed after days",
-        "int",
-        lo=0,
-        hi=366,
-    ),
-    F("months_since_transplant", "移植后月数", "months since transplant", "int", lo=0, hi=1200),
 )
+
+
+_FACT_KINDS: dict[str, Kind] = {
+    "integer": "int",
+    "flag": "bool",
+    "text": "text",
+    "date": "date",
+    "money": "money",
+    "choice": "choice",
+}
+
+
+def fact_field(fact: Fact) -> FieldSpec:
+    """The form field of a fact a region declares (:class:`yibao.facts.Fact`)."""
+    return FieldSpec(
+        fact.name,
+        fact.label_zh,
+        fact.label_en,
+        _FACT_KINDS[fact.type],
+        lo=fact.minimum if fact.minimum is not None else 0,
+        hi=fact.maximum if fact.maximum is not None else 10**9,
+        hint=(fact.help_zh, fact.help_en),
+        values=tuple((v.code, v.name_zh, v.name_en) for v in fact.values),
+    )

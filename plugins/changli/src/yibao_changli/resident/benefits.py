@@ -19,6 +19,7 @@ from yibao import hookimpl
 from yibao.calc import banded
 from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.history import IncentiveRules, cap_incentives, resident_years
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
@@ -86,8 +87,8 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     if claim.kind not in INPATIENT:
         return None
     days = case.param("remote.emergency_filing_days", claim.date)
-    if claim.emergency_filed_after_days is not None:
-        after = claim.emergency_filed_after_days
+    after = fact(claim, "emergency_filed_after_days")
+    if after is not None:
         if after <= days.integer:
             case.notice(
                 Notice(
@@ -109,7 +110,8 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
                 cite=days,
             ),
         )
-    if claim.filed_before_admission or claim.care in ("filed_residence", "referral", "emergency"):
+    filed = fact(claim, "filed_before_admission")
+    if filed or claim.care in ("filed_residence", "referral", "emergency"):
         return None
     return ClaimGate(
         status="refused",
