@@ -44,6 +44,7 @@ the layer: a province's standing rule beats a city's value presumed to hold on.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from collections.abc import Iterable
 from decimal import Decimal
@@ -53,7 +54,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from yibao.errors import InputError, NotPublished
+from yibao.errors import InputError, NotPublished, UnknownParameter
 from yibao.money import fmt_money, fmt_rate, parse_money, parse_rate
 
 Kind = Literal["money", "rate", "integer", "flag", "text", "date", "bands", "list"]
@@ -375,6 +376,8 @@ class ParameterSet:
         if lapsed is None:
             if gap is not None:
                 return NotPublished(key=key, on=on, reason=gap.reason, cite=gap.cite)
+            if key not in self._kinds:
+                raise UnknownParameter(key, difflib.get_close_matches(key, self._kinds, n=3))
             return NotPublished(key=key, on=on, reason="no loaded source publishes it")
         period = _period(lapsed)
         ended = f"the source ties its value to {period} and no later notice is bundled"
