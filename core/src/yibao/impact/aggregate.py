@@ -279,6 +279,8 @@ class RegionImpact(msgspec.Struct, kw_only=True):
     """What the bills of the people left out add up to."""
     not_published: dict[str, int] = {}
     """Values the left-out people's answers name as not published: key → people."""
+    schemes: dict[str, int] = {}
+    """Everybody this region answered for (compared or not), by scheme."""
 
     def add(
         self,
@@ -289,6 +291,8 @@ class RegionImpact(msgspec.Struct, kw_only=True):
         thresholds: Sequence[int],
     ) -> None:
         """Add one person's baseline and reform records."""
+        scheme = scenario.person.scheme
+        self.schemes[scheme] = self.schemes.get(scheme, 0) + 1
         reason = why_left_out(before, after)
         if reason is not None:
             self._leave_out(line, scenario, reason, (before, after))
@@ -321,6 +325,7 @@ class RegionImpact(msgspec.Struct, kw_only=True):
         self.change.merge(other.change)
         merge_reasons(self.excluded, other.excluded)
         self.excluded_bill += other.excluded_bill
+        _add_counts(self.schemes, other.schemes)
         for key, n in other.not_published.items():
             if key in self.not_published or len(self.not_published) < 4 * MAX_REASONS:
                 self.not_published[key] = self.not_published.get(key, 0) + n
