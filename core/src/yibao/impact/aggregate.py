@@ -21,7 +21,7 @@ import msgspec
 
 from yibao.batch.records import ClaimLine, Record, add_layers
 from yibao.impact.distribution import Histogram, from_fen, to_fen
-from yibao.model import Claim, Scenario
+from yibao.model import Scenario
 from yibao.money import ZERO
 
 DEFAULT_THRESHOLDS = (1_000_000, 2_000_000, 5_000_000)
@@ -57,7 +57,9 @@ class Money(msgspec.Struct, kw_only=True):
         self.claims += 1
         self.bill += claim.bill
         self.patient += claim.patient  # type: ignore[operator]  # compared: always known
-        add_layers(self.layers, claim.layers.items())
+        layers = self.layers
+        for layer, amount in claim.layers.items():
+            layers[layer] = layers.get(layer, ZERO) + amount
 
     def merge(self, other: Money) -> None:
         self.people += other.people
@@ -72,12 +74,23 @@ class Money(msgspec.Struct, kw_only=True):
         return sum(self.layers.values(), ZERO)
 
 
-class Side(msgspec.Struct, kw_only=True):
-    """One region's answers for the compared people under one rule set."""
+SEP = "|"
+"""Joins the dimensions of a :attr:`Side.cells` key: ``category|scheme|kind|level|care``."""
 
-    total: Money = msgspec.field(default_factory=Money)
-    by: dict[str, dict[str, Money]] = {}
-    """Outlays by :data:`DIMENSIONS`: dimension → value → amounts."""
+
+class Side(msgspec.Struct, kw_only=True):
+    """One region's answers for the compared people under one rule set.
+
+    Claims are added up once, in the cell of their person's category and scheme and
+    their own kind, hospital level and care route; the totals and the breakdown by each
+    dimension are sums of cells (:attr:`total`, :meth:`by`), so adding a claim costs one
+    sum, not one per breakdown.
+    """
+
+    cells: dict[str, Money] = {}
+    """Claims' amounts by ``category|scheme|kind|level|care``."""
+    people: dict[str, int] = {}
+    """People by ``category|scheme``."""
     eligible: int = 0
     premium: Decimal = ZERO
     """The yearly premiums the compared people pay themselves, where known."""
@@ -94,53 +107,57 @@ class Side(msgspec.Struct, kw_only=True):
 
     def add(
         self,
-        scenario: Scenario,
         record: Record,
-        claims: Mapping[str, Claim],
+        scheme: str,
+        claims: Mapping[str, str],
         thresholds: Sequence[int],
     ) -> int:
-        """Add one compared person; return their yearly burden in fen."""
-        by = self.by
-        total = self.total
-        total.people += 1
-        person = (
-            _slot(by, "category", record.category or "—"),
-            _slot(by, "scheme", scenario.person.scheme),
-        )
-        for slot in person:
-            slot.people += 1
+        """Add one compared person; ``claims`` maps each claim id to its
+        ``|kind|level|care``. Return the person's yearly burden in fen."""
+        # The hottest code of a study (two sides per person): kept flat on purpose.
+        person = f"{record.category or '—'}{SEP}{scheme}"
+        people = self.people
+        people[person] = people.get(person, 0) + 1
+        cells = self.cells
         for line in record.claims:
-            claim = claims[line.id]
-            total.add(line)
-            for slot in person:
-                slot.add(line)
-            _slot(by, "kind", claim.kind).add(line)
-            _slot(by, "level", str(claim.level)).add(line)
-            _slot(by, "care", claim.care).add(line)
+            key = person + claims[line.id]
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = Money()
+            cell.add(line)
+        premium = record.premium
         if record.eligible:
             self.eligible += 1
-            if record.premium is None:
+            if premium is None:
                 self.premium_unknown += 1
-        if record.premium is not None:
-            self.premium += record.premium
+        if premium is not None:
+            self.premium += premium
         totals = record.totals
-        for layer, amount in totals.layers.items() if totals is not None else ():
-            if amount > ZERO:
-                self.reached[layer] = self.reached.get(layer, 0) + 1
+        if totals is None:
+            fen = 0
+        else:
+            reached = self.reached
+            for layer, amount in totals.layers.items():
+                if amount:
+                    reached[layer] = reached.get(layer, 0) + 1
+            fen = to_fen(totals.patient)
         for key in record.limits:
             self.limits[key] = self.limits.get(key, 0) + 1
-        fen = to_fen(totals.patient) if totals is not None else 0
         self.burden.add(fen)
-        for threshold in thresholds:
-            if fen > threshold:
-                self.above[threshold] = self.above.get(threshold, 0) + 1
+        above = self.above
+        for threshold in thresholds:  # ascending
+            if fen <= threshold:
+                break
+            above[threshold] = above.get(threshold, 0) + 1
         return fen
 
     def merge(self, other: Side) -> None:
-        self.total.merge(other.total)
-        for dimension, values in other.by.items():
-            for value, money in values.items():
-                _slot(self.by, dimension, value).merge(money)
+        for key, money in other.cells.items():
+            found = self.cells.get(key)
+            if found is None:
+                found = self.cells[key] = Money()
+            found.merge(money)
+        _add_counts(self.people, other.people)
         self.eligible += other.eligible
         self.premium += other.premium
         self.premium_unknown += other.premium_unknown
@@ -149,15 +166,33 @@ class Side(msgspec.Struct, kw_only=True):
         self.burden.merge(other.burden)
         _add_counts(self.above, other.above)
 
+    @property
+    def total(self) -> Money:
+        """Every compared claim and person added up."""
+        out = Money(people=sum(self.people.values()))
+        for money in self.cells.values():
+            out.merge(money)
+        return out
 
-def _slot(by: dict[str, dict[str, Money]], dimension: str, value: str) -> Money:
-    values = by.get(dimension)
-    if values is None:
-        values = by[dimension] = {}
-    found = values.get(value)
-    if found is None:
-        found = values[value] = Money()
-    return found
+    def by(self, dimension: str) -> dict[str, Money]:
+        """Amounts by one of :data:`DIMENSIONS` (people counted for the person's own
+        dimensions, category and scheme)."""
+        i = DIMENSIONS.index(dimension)
+        out: dict[str, Money] = {}
+        for key, money in self.cells.items():
+            value = key.split(SEP)[i]
+            found = out.get(value)
+            if found is None:
+                found = out[value] = Money()
+            found.merge(money)
+        if i < 2:
+            for key, n in self.people.items():
+                value = key.split(SEP)[i]
+                found = out.get(value)
+                if found is None:
+                    found = out[value] = Money()
+                found.people += n
+        return out
 
 
 def _add_counts(into: dict, other: Mapping) -> None:  # type: ignore[type-arg]
@@ -298,9 +333,9 @@ class RegionImpact(msgspec.Struct, kw_only=True):
             self._leave_out(line, scenario, reason, (before, after))
             return
         self.people += 1
-        claims = {c.id: c for c in scenario.claims}
-        old = self.baseline.add(scenario, before, claims, thresholds)
-        new = self.reform.add(scenario, after, claims, thresholds)
+        claims = {c.id: f"{SEP}{c.kind}{SEP}{c.level}{SEP}{c.care}" for c in scenario.claims}
+        old = self.baseline.add(before, scheme, claims, thresholds)
+        new = self.reform.add(after, scheme, claims, thresholds)
         self.change.add(old, new, (before.premium, after.premium))
 
     def _leave_out(
@@ -333,6 +368,9 @@ class RegionImpact(msgspec.Struct, kw_only=True):
 
 def why_left_out(before: Record, after: Record) -> str | None:
     """Why a person cannot be compared, or ``None`` when both answers are complete."""
+    old, new = before.totals, after.totals
+    if old is not None and new is not None and old.complete and new.complete:
+        return None  # both answered (``ok``: only an answer has totals) and complete
     for record, side in ((before, ""), (after, "reform: ")):
         if record.status != "ok":
             return f"{side}{record.status}: {record.error or ''}".rstrip(": ")

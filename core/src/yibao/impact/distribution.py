@@ -22,10 +22,11 @@ EXACT_BELOW = 1_000
 
 def to_fen(amount: Decimal) -> int:
     """A whole-fen amount in yuan as integer fen (``Decimal("12.34")`` → 1234)."""
-    fen = amount * 100
-    if fen != fen.to_integral_value():
+    scaled = amount * 100
+    fen = int(scaled)
+    if fen != scaled:
         raise ValueError(f"{amount} is not a whole number of fen")
-    return int(fen)
+    return fen
 
 
 def from_fen(fen: int) -> Decimal:
@@ -34,16 +35,14 @@ def from_fen(fen: int) -> Decimal:
 
 
 def bucket_width(fen: int) -> int:
-    """The width in fen of the bucket holding ``fen`` (≥ 0)."""
-    if fen < EXACT_BELOW:
-        return 1
-    return 10 ** (len(str(fen)) - 3)
+    """The width in fen of the bucket holding ``fen`` (≥ 0): 1 below
+    :data:`EXACT_BELOW`, then a hundredth of the decade's lower end."""
+    return 1 if fen < EXACT_BELOW else 10 ** (len(str(fen)) - 3)
 
 
 def bucket_of(fen: int) -> int:
-    """The lower edge in fen of the bucket holding ``fen``."""
-    width = bucket_width(fen)
-    return fen - fen % width
+    """The lower edge in fen of the bucket holding ``fen`` (≥ 0)."""
+    return fen if fen < EXACT_BELOW else fen - fen % 10 ** (len(str(fen)) - 3)
 
 
 def is_edge(fen: int) -> bool:

@@ -71,7 +71,7 @@ def impact_block(data: bytes, first_line: int, config: ImpactConfig) -> Impact:
     after = answerer(config.rule_set("reform"))
     impact = Impact()
     regions = [impact.region(code) for code in config.regions]
-    thresholds = config.thresholds
+    thresholds = sorted(config.thresholds)  # ascending: Side.add stops at the first above
     for number, raw in enumerate(data.split(b"\n"), start=first_line):
         if not raw.strip():
             continue

@@ -309,8 +309,12 @@ def _where(head: str, exc: msgspec.ValidationError) -> str:
     """msgspec's ``Expected `int` - at `$.level``` as ``claim.level: Expected `int```."""
     text, sep, path = str(exc).rpartition(" - at ")
     if not sep:
-        return f"{head}: {exc}"
-    return f"{head}{path.strip('`').removeprefix('$')}: {text}".lstrip(".")
+        text, path = str(exc), "$"
+    path = path.strip("`").removeprefix("$")
+    if text.startswith("`") and "`: " in text:  # a check of one field: "`compliant`: …"
+        name, _, text = text[1:].partition("`: ")
+        path += f".{name}"
+    return f"{head}{path}: {text}".lstrip(".")
 
 
 def convert(

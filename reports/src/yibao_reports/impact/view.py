@@ -265,8 +265,8 @@ def _by(
 ) -> Section:
     values: dict[str, None] = {}
     for part in regions.values():
-        values.update(dict.fromkeys(part.baseline.by.get(dimension, {})))
-        values.update(dict.fromkeys(part.reform.by.get(dimension, {})))
+        values.update(dict.fromkeys(part.baseline.by(dimension)))
+        values.update(dict.fromkeys(part.reform.by(dimension)))
     order = list(VALUES.get(dimension, {}))
     ordered = sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
     rows = []
@@ -274,7 +274,7 @@ def _by(
         label = _value_label(dimension, value, regions, categories)
 
         def slot(side: Side, value: str = value) -> Money | None:
-            return side.by.get(dimension, {}).get(value)
+            return side.by(dimension).get(value)
 
         rows.append(
             _row(
