@@ -37,34 +37,9 @@ def load_case(path: Path) -> dict[str, Any]:
 TABLE_COLUMNS = ("psn_no", "brdy", "psn_cat", "district", "student", "study_region",
                  "pay_date", "setl_id", "setl_date", "med_type", "hosp_lv", "facility",
                  "inscp_amt")  # fmt: skip
-MAPPING = """
-[columns]
-"person.id" = "psn_no"
-"person.birth_date" = "brdy"
-"person.category" = "psn_cat"
-"person.district" = "district"
-"person.student" = "student"
-"person.study_region" = "study_region"
-"enrollment.paid_on" = "pay_date"
-"claim.id" = "setl_id"
-"claim.date" = "setl_date"
-"claim.kind" = "med_type"
-"claim.level" = "hosp_lv"
-"claim.facility" = "facility"
-"claim.compliant" = "inscp_amt"
-
-[fixed]
-"person.hukou" = "changzhou"
-"enrollment.region" = "changzhou"
-
-[values."claim.kind"]
-"住院" = "inpatient"
-"普通门诊" = "general_outpatient"
-
-[values."person.category"]
-"老年居民" = "elderly"
-"非从业居民" = "non_working"
-"""
+DOCS = HERE.parents[1] / "docs" / "examples"
+MAPPING = (DOCS / "claims-table-mapping.toml").read_text(encoding="utf-8")
+"""The documented example mapping (docs/examples/claims-table-mapping.toml)."""
 KIND_CODES = {"inpatient": "住院", "general_outpatient": "普通门诊"}
 CATEGORY_CODES = {"elderly": "老年居民", "non_working": "非从业居民"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from impact_helpers import REFORM
+from impact_helpers import DOCS, REFORM, table_rows, write_csv
 from yibao.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,6 +147,23 @@ def test_bad_arguments_exit_2_with_one_message(
         base += ["-r", "changzhou"]
     code, _, err = impact(*base, *args)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_the_documented_claims_table_example_is_the_hand_worked_population(
+    hand_case: dict, tmp_path: Path
+) -> None:
+    """docs/examples/claims-table.csv is tests/impact/cases' population as a table; run
+    with its documented mapping, it gives the worked-out totals."""
+    fresh = write_csv(tmp_path / "fresh.csv", table_rows(hand_case))
+    example = DOCS / "claims-table.csv"
+    assert example.read_bytes() == fresh.read_bytes(), "regenerate docs/examples/claims-table.csv"
+    out = tmp_path / "impact.json"
+    code, _, err = impact(str(example), "--columns", str(DOCS / "claims-table-mapping.toml"),
+                          "-r", "changzhou", "--reform", str(REFORM), "-o", str(out))  # fmt: skip
+    assert code == 0, err
+    part = json.loads(out.read_text(encoding="utf-8"))["impact"]["regions"]["changzhou"]
+    assert part["people"] == 10 and part["change"]["gained"] == "698.00"
+    assert "table rows 13, bad rows 0" in err
 
 
 def test_a_claims_table_needs_its_mapping(tmp_path: Path) -> None:
