@@ -98,6 +98,13 @@ def _outlay(view: View, regions: dict[str, Any]) -> Any:
     return fig
 
 
+def _whole_numbers() -> Any:
+    """Ticks at whole people only."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
+
 def _wan(value: Any) -> float:
     return 0.0 if value is None else float(value) / 10_000
 
@@ -111,6 +118,7 @@ def _burden(view: View, regions: dict[str, Any]) -> Any:
         ax.bar([x - 0.2 for x in xs], before, 0.4, color=BASELINE, label="baseline")
         ax.bar([x + 0.2 for x in xs], after, 0.4, color=REFORM, label="reform")
         ax.set_xticks(list(xs), BURDEN_LABELS, fontsize=7, rotation=30)
+        ax.yaxis.set_major_locator(_whole_numbers())
         ax.set_title(_title(view, code), fontsize=9)
         ax.grid(True, axis="y", alpha=0.3)
         ax.legend(frameon=False, fontsize=7, loc="upper right")
@@ -144,6 +152,7 @@ def _gains(view: View, regions: dict[str, Any]) -> Any:
         ax.set_yticks(list(ys), labels, fontsize=7)
         ax.invert_yaxis()
         ax.set_xlim(0, top * 1.15)
+        ax.xaxis.set_major_locator(_whole_numbers())
         ax.set_title(_title(view, code), fontsize=9)
         ax.grid(True, axis="x", alpha=0.3)
     axes[0].set_xlabel("people")

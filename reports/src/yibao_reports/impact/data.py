@@ -45,7 +45,7 @@ def _derived(side: Side) -> dict[str, Any]:
 def _value(value: Decimal | int | None, unit: str) -> str:
     if value is None:
         return ""
-    return fmt_money(value) if unit == "yuan" else str(value)  # type: ignore[arg-type]
+    return fmt_money(Decimal(value)) if unit == "yuan" else str(value)
 
 
 def to_csv(view: View) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from yibao_reports.html import CSS
+from yibao_reports.html import CSS, page_head
 from yibao_reports.impact import cells
 from yibao_reports.impact.charts import CAPTIONS
 from yibao_reports.impact.view import Section, View, pick
 
 EXTRA_CSS = """
+body { max-width: 90rem; }
 .warn { background: #fff4e5; border: 1px solid #f0a020; padding: .5rem .8rem; }
 td.single { text-align: center; }
 th.region { text-align: center; }
@@ -20,16 +21,7 @@ th.region { text-align: center; }
 
 def to_html(view: View, lang: str, charts: Mapping[str, str]) -> str:
     title = pick(lang, cells.TITLE)
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-Hans" if lang == "zh" else "en"}">',
-        '<head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>\n{CSS}\n{EXTRA_CSS}\n</style></head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-    ]
+    parts = page_head(title, lang, f"{CSS}\n{EXTRA_CSS}")
     if view.fictional:
         parts.append(f'<p class="warn">{escape(cells.fictional_warning(lang))}</p>')
     notes = cells.overlay_notes(view, lang)

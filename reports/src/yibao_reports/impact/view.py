@@ -150,10 +150,8 @@ def build_view(run: ImpactRun, categories: Mapping[str, Mapping[str, Text2]]) ->
 
 
 def _fictional(rules: Iterable[RuleSets]) -> bool:
-    def marked(text: str | None) -> bool:
-        return bool(text) and any(w in text.lower() for w in FICTIONAL_WORDS)  # type: ignore[union-attr]
-
-    return any(marked(c.new.cite) or marked(c.new.note) for r in rules for c in r.changes)
+    texts = [t for r in rules for c in r.changes for t in (c.new.cite, c.new.note) if t]
+    return any(word in text.lower() for text in texts for word in FICTIONAL_WORDS)
 
 
 def _row(
@@ -497,11 +495,7 @@ def reasons(part: RegionImpact) -> list[tuple[str, Excluded]]:
 def where(run: ImpactRun, lines: Sequence[int]) -> str:
     """The example places of some left-out people: lines, or a table's people and rows."""
     if run.population.format == "jsonl":
-        return (
-            "line " + ", ".join(str(n) for n in lines)
-            if len(lines) == 1
-            else ("lines " + ", ".join(str(n) for n in lines))
-        )
+        return f"{'line' if len(lines) == 1 else 'lines'} {', '.join(map(str, lines))}"
     return "; ".join(run.places.get(n, f"person #{n}") for n in lines)
 
 
