@@ -350,8 +350,7 @@ class RegionImpact(msgspec.Struct, kw_only=True):
             if code.startswith("not_published:")
         }
         for key in named:
-            if key in self.not_published or len(self.not_published) < 4 * MAX_REASONS:
-                self.not_published[key] = self.not_published.get(key, 0) + 1
+            _count_named(self.not_published, key, 1)
 
     def merge(self, other: RegionImpact) -> None:
         self.people += other.people
@@ -362,8 +361,14 @@ class RegionImpact(msgspec.Struct, kw_only=True):
         self.excluded_bill += other.excluded_bill
         _add_counts(self.schemes, other.schemes)
         for key, n in other.not_published.items():
-            if key in self.not_published or len(self.not_published) < 4 * MAX_REASONS:
-                self.not_published[key] = self.not_published.get(key, 0) + n
+            _count_named(self.not_published, key, n)
+
+
+def _count_named(counts: dict[str, int], key: str, n: int) -> None:
+    """Count ``n`` people under a not-published key (bounded: a notice without a key
+    is named by its text)."""
+    if key in counts or len(counts) < 4 * MAX_REASONS:
+        counts[key] = counts.get(key, 0) + n
 
 
 def why_left_out(before: Record, after: Record) -> str | None:

@@ -229,10 +229,6 @@ class TableSummary(msgspec.Struct, kw_only=True):
     bad: dict[str, Excluded] = {}
     """Rows left out, by reason (row numbers as examples)."""
 
-    @property
-    def bad_rows(self) -> int:
-        return sum(e.count for e in self.bad.values())
-
 
 SAME_PERSON = "another row of the same person is bad"
 
