@@ -24,18 +24,13 @@ from yibao.impact.aggregate import (
 from yibao.impact.changes import RuleSets
 from yibao.impact.distribution import bucket_text, from_fen, is_edge
 from yibao.impact.study import ImpactRun
+from yibao.vocabulary import WORDS
 
 Unit = Literal["yuan", "people", "claims", "text"]
 Text2 = tuple[str, str]
 """A label in Chinese and English."""
 
-LAYERS: dict[str, Text2] = {
-    "basic_fund": ("统筹基金", "basic fund"),
-    "large_amount_subsidy": ("大额补助", "large-amount subsidy"),
-    "critical_illness": ("大病保险", "critical illness"),
-    "medical_assistance": ("医疗救助", "medical assistance"),
-    "tilted_assistance": ("倾斜救助", "tilted assistance"),
-}
+LAYERS: dict[str, Text2] = {code: (zh, en) for code, zh, en in WORDS["layer"]}
 DIMENSIONS: dict[str, Text2] = {
     "category": ("参保类别", "category"),
     "level": ("医疗机构级别", "hospital level"),
@@ -43,26 +38,10 @@ DIMENSIONS: dict[str, Text2] = {
     "care": ("就医地", "care route"),
 }
 VALUES: dict[str, dict[str, Text2]] = {
-    "kind": {
-        "inpatient": ("住院", "inpatient"),
-        "general_outpatient": ("普通门诊", "general outpatient"),
-        "chronic_outpatient": ("门诊慢性病", "chronic outpatient"),
-        "special_outpatient": ("门诊特殊病", "special outpatient"),
-        "dual_channel_drug": ("双通道药品", "dual-channel drug"),
-        "rare_disease_drug": ("罕见病药品", "rare-disease drug"),
-        "maternity": ("住院分娩", "maternity"),
-        "pku": ("苯丙酮尿症", "PKU"),
-    },
-    "level": {"1": ("一级", "level 1"), "2": ("二级", "level 2"), "3": ("三级", "level 3")},
-    "care": {
-        "local": ("本地", "local"),
-        "filed_residence": ("异地备案", "filed residence elsewhere"),
-        "emergency": ("异地急诊", "emergency elsewhere"),
-        "referral": ("转诊", "referred elsewhere"),
-        "unreferred": ("未转诊", "elsewhere, unreferred"),
-        "non_designated": ("非定点", "non-designated"),
-    },
+    dimension: {code: (zh, en) for code, zh, en in WORDS[vocab]}
+    for dimension, vocab in (("kind", "claim_kind"), ("level", "level"), ("care", "care"))
 }
+"""The words of each dimension's values: the one vocabulary (yibao.vocabulary)."""
 FICTIONAL_WORDS = ("fictional", "hypothetical", "虚构", "假设")
 
 
