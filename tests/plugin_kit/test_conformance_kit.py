@@ -177,14 +177,14 @@ def test_the_kit_requires_examples(tmp_path: Path) -> None:
     assert result.status == "fail" and "ship at least one" in result.findings[0]
 
 
-def test_personas_are_skipped_with_a_reason_without_yibao_reports(
+def test_personas_are_skipped_with_a_reason_when_none_are_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import yibao.testing.kit
 
-    monkeypatch.setattr(yibao.testing.kit, "PERSONAS_MODULE", "yibao_reports_absent.personas")
+    monkeypatch.setattr(yibao.testing.kit, "PERSONA_GROUP", "yibao.personas-absent")
     result = kit_for(make_layer(tmp_path)).run("personas")
-    assert result.status == "skip" and "is not installed" in result.summary
+    assert result.status == "skip" and "no personas installed" in result.summary
 
 
 def test_the_kit_never_crashes_on_an_unknown_region() -> None:

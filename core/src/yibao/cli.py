@@ -346,6 +346,31 @@ def demo(lang: str, as_json: bool) -> None:
         print_comparison(comparison, lang=lang, source=path.name)
 
 
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the schema here instead of standard output.",
+)
+@_guard
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the scenario format: core's fields and the facts the
+    installed regions declare (for editor completion and validation)."""
+    import json
+
+    import msgspec
+
+    from yibao.registry import default_registry
+
+    kind = default_registry().scenario_type()
+    text = json.dumps(msgspec.json.schema(kind), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 main.add_command(plugin)
 main.add_command(batch)
 main.add_command(synth)

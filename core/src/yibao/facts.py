@@ -196,3 +196,33 @@ def scenario_type(facts: tuple[Fact, ...] = (), words: tuple[Word, ...] = ()) ->
         bases=(Scenario,),
         **options,
     )
+
+
+def markdown(declared: Iterable[tuple[str, Fact]], words: Iterable[tuple[str, Words]] = ()) -> str:
+    """A Markdown table of the facts and words regions declare (docs/scenario.md's
+    generated part)."""
+    rows = [
+        "| region | where | field | type | allowed | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    for region, f in declared:
+        if f.type == "choice":
+            allowed = ", ".join(f"`{v.code}` {v.name_zh}" for v in f.values)
+        elif f.type == "integer":
+            low = "" if f.minimum is None else f.minimum
+            high = "" if f.maximum is None else f.maximum
+            allowed = f"{low}–{high}"
+        else:
+            allowed = {"flag": "true / false", "date": "YYYY-MM-DD", "money": '"0.00"'}.get(
+                f.type, "text"
+            )
+        meaning = f"{f.label_zh} · {f.label_en}" + (f" — {f.help_zh}" if f.help_zh else "")
+        rows.append(f"| `{region}` | {f.on} | `{f.name}` | {f.type} | {allowed} | {meaning} |")
+    for region, w in words:
+        where, name = w.field.split(".")
+        for v in w.values:
+            rows.append(
+                f"| `{region}` | {where} | `{name}` | a word | `{v.code}` | "
+                f"{v.name_zh} · {v.name_en} |"
+            )
+    return "\n".join(rows) + "\n"

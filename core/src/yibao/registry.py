@@ -40,7 +40,7 @@ import pluggy
 from yibao import hookimpl, hookspecs
 from yibao.dates import answer_years
 from yibao.errors import InputError, UnknownRegion, YibaoError
-from yibao.facts import merged, scenario_type
+from yibao.facts import Fact, Words, merged, scenario_type
 from yibao.model import Scenario
 from yibao.params import (
     Gap,
@@ -386,13 +386,22 @@ class Registry:
                 self._overlays.append(over)
         return self._installed
 
+    def declared_facts(self) -> list[tuple[str, Fact]]:
+        """``(region code, fact)`` for every fact the loaded regions declare."""
+        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
+        return [(code, f) for code, p in plugins for f in p.info.facts]
+
+    def declared_words(self) -> list[tuple[str, Words]]:
+        """``(region code, words)`` for every shared choice a loaded region adds to."""
+        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
+        return [(code, w) for code, p in plugins for w in p.info.words]
+
     def scenario_type(self) -> type[Scenario]:
         """The scenario type with the facts and words the loaded regions declare
         (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
         declare one fact differently."""
-        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
-        declared = merged((code, f) for code, p in plugins for f in p.info.facts)
-        words = {w.code: w for _, p in plugins for ws in p.info.words for w in ws.values}
+        declared = merged(self.declared_facts())
+        words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
         return scenario_type(declared, tuple(words.values()))
 
     def overlays(self) -> list[InstalledOverlay]:

@@ -1,7 +1,8 @@
 """The conformance checks, as plain functions over an installed region.
 
-:class:`Kit` evaluates the region's bundled examples, the personas (when
-``yibao_reports`` is installed) and generated scenarios once, watching every hook
+:class:`Kit` evaluates the region's bundled examples, the personas (when a
+distribution offers them through ``yibao.personas``) and generated scenarios once,
+watching every hook
 call, and each check reads what it needs. Nothing here imports pytest: ``yibao plugin
 check`` runs the same checks and prints them.
 """
@@ -13,10 +14,12 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
 from yibao.errors import YibaoError
+from yibao.facts import check_declarations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.params import ParameterSet
@@ -26,7 +29,6 @@ from yibao.testing import conform, generate
 
 Status = Literal["pass", "fail", "skip"]
 
-PERSONAS_MODULE = "yibao_reports.personas"
 MAX_FINDINGS = 12
 NOT_EXERCISED = (
     " — not exercised: no claim settled (the sources publish no benefit values?); "
@@ -316,12 +318,17 @@ def check_declaration(kit: Kit) -> CheckResult:
     findings += [f"source {d.id!r} has no title" for d in info.sources if not d.title.strip()]
     if len(set(info.districts)) != len(info.districts):
         findings.append(f"RegionInfo.districts repeats a code: {info.districts}")
+    findings += check_declarations(info.facts, info.words)
+    try:
+        kit.registry.scenario_type()
+    except YibaoError as exc:  # two regions declare one fact differently
+        findings.append(str(exc))
     schemes = ", ".join(f"{s.scheme} {'/'.join(map(str, s.years))}" for s in info.schemes)
     return _verdict(
         "declaration",
         findings,
         f"{item.distribution} {item.version}: {schemes}; {len(ids)} sources, "
-        f"{len(info.districts)} districts",
+        f"{len(info.districts)} districts, {len(info.facts)} declared facts",
     )
 
 
@@ -405,18 +412,25 @@ def check_examples(kit: Kit) -> CheckResult:
     return _verdict("examples", findings, summary)
 
 
-def persona_paths() -> list[Path] | str:
-    """The personas of ``yibao_reports``, or why they are unavailable."""
-    try:
-        from importlib import import_module
+PERSONA_GROUP = "yibao.personas"
+"""Entry-point group through which distributions offer persona scenario files: each
+entry point names a function returning their paths."""
 
-        module = import_module(PERSONAS_MODULE)
-    except ImportError as exc:
-        return f"{PERSONAS_MODULE} is not installed ({exc})"
-    find = getattr(module, "persona_paths", None)
-    if find is None:
-        return f"{PERSONAS_MODULE} has no persona_paths()"
-    return [Path(p) for p in find()]
+
+def persona_paths() -> list[Path] | str:
+    """The personas installed distributions offer, or why there are none."""
+    paths: list[Path] = []
+    problems = []
+    for ep in sorted(entry_points(group=PERSONA_GROUP), key=lambda e: e.name):
+        try:
+            paths += [Path(p) for p in ep.load()()]
+        except Exception as exc:  # a broken offer is named, never fatal
+            problems.append(f"{ep.name}: {type(exc).__name__}: {exc}")
+    if not paths:
+        return "no personas installed (entry points yibao.personas)" + (
+            f"; broken: {'; '.join(problems)}" if problems else ""
+        )
+    return paths
 
 
 def check_personas(kit: Kit) -> CheckResult:
