@@ -270,8 +270,14 @@ class Kit:
         return [self.run(name) for name in CHECKS]
 
 
-def _verdict(name: str, findings: list[str], summary: str) -> CheckResult:
-    return CheckResult(name, "", "fail" if findings else "pass", summary, findings)
+def _verdict(
+    name: str, findings: list[str], summary: str, *, exercised: bool = True
+) -> CheckResult:
+    """Fail with findings; else pass — or skip, saying so, when the check had nothing
+    to work on (a pass would claim more than was checked)."""
+    if findings:
+        return CheckResult(name, "", "fail", summary, findings)
+    return CheckResult(name, "", "pass" if exercised else "skip", summary, findings)
 
 
 # -------------------------------------------------------------------------------------
@@ -520,12 +526,13 @@ def check_invariants(kit: Kit, evaluations: list[Evaluation] | None = None) -> C
             errors += 1
         findings += list(_claims_invariants(e))
     claims = sum(len(e.result.claims) for e in done)
+    settled = _settled(done)
     summary = (
-        f"{len(done)} scenarios, {claims} claims, {_settled(done)} settled"
+        f"{len(done)} scenarios, {claims} claims, {settled} settled"
         + (f", {errors} declined by the region" if errors else "")
-        + (NOT_EXERCISED if claims and not _settled(done) else "")
+        + (NOT_EXERCISED if not settled else "")
     )
-    return _verdict("invariants", findings, summary)
+    return _verdict("invariants", findings, summary, exercised=settled > 0)
 
 
 def check_monotonic(kit: Kit) -> CheckResult:
@@ -567,6 +574,7 @@ def check_monotonic(kit: Kit) -> CheckResult:
         "monotonic",
         findings,
         f"{pairs} bill increases compared" + (NOT_EXERCISED if not pairs else ""),
+        exercised=pairs > 0,
     )
 
 
@@ -574,7 +582,7 @@ def check_limits(kit: Kit) -> CheckResult:
     """Yearly limits hold across a sequence of large claims: no payment-basis limit is
     used beyond its cap, and critical illness never pays beyond the year's cap."""
     findings = []
-    sequences = 0
+    sequences = settled = 0
     for scheme, stack in kit.stacks().items():
         rng = random.Random(f"{kit.seed}:{kit.code}:{scheme}:limits")
         templates = kit.templates(scheme)
@@ -596,13 +604,20 @@ def check_limits(kit: Kit) -> CheckResult:
             scenario = generate.with_claims(base, claims, f"{base.title} · limits")
             result = kit.evaluate(scenario)
             sequences += 1
+            settled += sum(c.status == "settled" for c in result.claims)
             e = Evaluation(scenario.title or "", scenario, result)
             if _plugin_error(result):
                 findings.append(f"{e.label}: {result.error}")
                 continue
             findings += [f for f in _claims_invariants(e) if "limit" in f]
             findings += list(_critical_illness_cap(kit, stack, e))
-    return _verdict("limits", findings, f"{sequences} claim sequences")
+    return _verdict(
+        "limits",
+        findings,
+        f"{sequences} claim sequences, {settled} claims settled"
+        + (NOT_EXERCISED if not settled else ""),
+        exercised=settled > 0,
+    )
 
 
 def _critical_illness_cap(kit: Kit, stack: Stack, e: Evaluation) -> Iterator[str]:
