@@ -39,6 +39,7 @@ import pluggy
 
 from yibao import hookimpl, hookspecs
 from yibao.dates import answer_years
+from yibao.dispatch import monitor
 from yibao.errors import InputError, UnknownRegion, YibaoError
 from yibao.facts import Fact, Words, merged, scenario_type
 from yibao.model import Scenario
@@ -677,7 +678,7 @@ def _trace(pm: pluggy.PluginManager, code: str, scheme: str) -> None:
             return
         print(f"[yibao {code}/{scheme}] {hook_name} -> {outcome.get_result()!r}", file=sys.stderr)
 
-    pm.add_hookcall_monitoring(before, after)
+    monitor(pm, before, after)
 
 
 # -------------------------------------------------------------------------------------
