@@ -77,8 +77,9 @@ def test_an_overlay_shows_in_the_parameters_with_its_file(tmp_path: Path) -> Non
     key = "inpatient.deductible.adult.level3"
     on = dt.date(2025, 5, 1)
     found = yibao.parameters("changzhou", on=on, scheme="resident", prefix=key, params=[overlay])
-    (value,) = found.schemes[0].values
-    assert (value.value, value.layer, value.origin) == ("900.00", "test-overlay", str(overlay))
+    (value,) = found.schemes[0].parameters
+    assert (value.status, str(value.value), value.layer, value.origin) == (
+        "in_force", "900.00", "test-overlay", str(overlay))  # fmt: skip
     assert found.schemes[0].overlays == (str(overlay),)
     result = yibao.evaluate(STROKE, "changzhou", params=[overlay])
     assert str(result.claims[0].paid_by("basic_fund")) == "34370.00"  # (50000 − 900) × 70%

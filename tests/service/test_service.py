@@ -142,29 +142,37 @@ def test_parameters_on_a_date_with_citations(http: httpx.Client) -> None:
     doc = answer.json()
     assert (doc["region"], doc["on"], doc["prefix"]) == ("changzhou", "2025-06-01", "inpatient.")
     (scheme,) = doc["schemes"]
-    values = {v["key"]: v for v in scheme["values"]}
-    level3 = values["inpatient.deductible.adult.level3"]
-    assert (level3["value"], level3["cite"], level3["origin"]) == (
-        "1000.00", "changzhou-resident-2025 §三(一)", "bundled")  # fmt: skip
-    assert all(key.startswith("inpatient.") for key in values)
+    rows = {v["key"]: v for v in scheme["parameters"]}
+    level3 = rows["inpatient.deductible.adult.level3"]
+    assert (level3["status"], level3["value"], level3["cite"], level3["origin"]) == (
+        "in_force", "1000.00", "changzhou-resident-2025 §三(一)", "bundled")  # fmt: skip
+    assert all(key.startswith("inpatient.") for key in rows)
+    printed = cli("params", "changzhou", "inpatient.", "--on", "2025-06-01", "--scheme",
+                  "resident", "--json")  # fmt: skip
+    assert answer.content == printed.stdout  # the same look-up as `yibao params --json`
 
 
 def test_the_jiangsu_cap_is_a_gap_before_july_and_a_value_from_it(http: httpx.Client) -> None:
     """jiangsu-enrollment-incentives-2025 二.3: the province-wide 500,000 cap from
     2025-07-01; before that no loaded source gives 常州's own cap."""
-    query = "scheme=resident&prefix=critical_illness.cap"
-    june = http.get(f"/parameters/changzhou?on=2025-06-30&{query}").json()["schemes"][0]
-    assert [g["key"] for g in june["gaps"]] == ["critical_illness.cap"]
-    assert "no loaded source gives a value on 2025-06-30" in june["gaps"][0]["reason"]
-    july = http.get(f"/parameters/changzhou?on=2025-07-01&{query}").json()["schemes"][0]
-    cap = next(v for v in july["values"] if v["key"] == "critical_illness.cap")
-    assert (cap["value"], cap["cite"], cap["layer"]) == (
-        "500000.00", "jiangsu-enrollment-incentives-2025 二.3", "jiangsu")  # fmt: skip
+
+    def cap(on: str) -> dict:
+        query = f"on={on}&scheme=resident&prefix=critical_illness.cap"
+        rows = http.get(f"/parameters/changzhou?{query}").json()["schemes"][0]["parameters"]
+        return next(r for r in rows if r["key"] == "critical_illness.cap")
+
+    june = cap("2025-06-30")
+    assert (june["status"], june["value"]) == ("not_published", None) and june["reason"]
+    july = cap("2025-07-01")
+    assert (july["status"], july["value"], july["cite"], july["layer"]) == (
+        "in_force", "500000.00", "jiangsu-enrollment-incentives-2025 二.3", "jiangsu")  # fmt: skip
 
 
 def test_a_declared_gap_says_why(http: httpx.Client) -> None:
     doc = http.get("/parameters/changzhou?on=2025-06-01&scheme=resident&prefix=category.").json()
-    gap = next(g for g in doc["schemes"][0]["gaps"] if g["key"] == "category.elderly_min_age")
+    rows = doc["schemes"][0]["parameters"]
+    gap = next(r for r in rows if r["key"] == "category.elderly_min_age")
+    assert gap["status"] == "not_published"
     assert gap["cite"] == "changzhou-resident-2025 §一(三)" and gap["reason"]
 
 

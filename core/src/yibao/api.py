@@ -35,19 +35,16 @@ import msgspec
 from yibao.errors import InputError, UnknownRegion
 from yibao.jsonformat import schema, to_json
 from yibao.model import Scenario
-from yibao.money import fmt_money, fmt_rate
-from yibao.params import Param, ParameterFile, ParameterSet
+from yibao.params import ParameterFile, ParamView
 from yibao.registry import Registry, default_registry, load_overlays
 from yibao.results import FORMAT_VERSION, Comparison, Out, RegionInfo, RegionResult
-from yibao.scenario_io import field_message, load_scenario, parse_scenario
+from yibao.scenario_io import field_message, load_scenario, parse_scenario, scenario_type
 
 __all__ = [
     "FORMAT_VERSION",
     "Comparison",
     "InstalledOverlay",
     "InstalledRegion",
-    "ParameterGap",
-    "ParameterValue",
     "Parameters",
     "RegionResult",
     "Scenario",
@@ -77,20 +74,21 @@ loaded with :func:`yibao.params.load_parameter_file`."""
 # -------------------------------------------------------------------------------------
 
 
-def scenario(value: ScenarioLike) -> Scenario:
+def scenario(value: ScenarioLike, *, registry: Registry | None = None) -> Scenario:
     """``value`` as a :class:`~yibao.model.Scenario`.
 
     A path is read as a scenario file; a mapping is checked like one (a wrong field
     raises :class:`~yibao.errors.InputError` with its path, e.g. ``$.person.birth_date``).
+    Either may state the facts ``registry``'s regions declare (:mod:`yibao.facts`).
     """
     if isinstance(value, Scenario):
         return value
     if isinstance(value, Mapping):
         try:
-            return msgspec.convert(value, type=Scenario)
+            return msgspec.convert(value, type=scenario_type(registry))
         except msgspec.ValidationError as exc:
             raise InputError("scenario", field_message(exc)) from None
-    return load_scenario(Path(value))
+    return load_scenario(Path(value), registry=registry)
 
 
 def evaluate(
@@ -116,8 +114,8 @@ def evaluate(
     """
     from yibao.engine import evaluate as run
 
-    found = scenario(case)
     registry = registry or default_registry()
+    found = scenario(case, registry=registry)
     registry.region(region)  # unknown, broken or disabled: the caller's mistake, raised
     return run(found, region, overlays=_overlays(params), registry=registry)
 
@@ -146,8 +144,8 @@ def compare(
     """
     from yibao.engine import compare as run
 
-    found = scenario(case)
     registry = registry or default_registry()
+    found = scenario(case, registry=registry)
     return run(
         found,
         region_codes(regions, registry),
@@ -259,43 +257,6 @@ def regions(code: str | None = None, *, registry: Registry | None = None) -> Reg
 # -------------------------------------------------------------------------------------
 
 
-class ParameterValue(Out, kw_only=True):
-    """A parameter's value in force on the date asked, with where it comes from."""
-
-    key: str
-    kind: str
-    """``money``, ``rate``, ``integer``, ``flag``, ``text``, ``date``, ``bands`` or
-    ``list``."""
-    value: Any
-    """As a parameter file writes it: money ``"730.00"``, a rate ``"70%"``, bands
-    ``[{"above": "0.00", "upto": "100000.00", "rate": "60%"}]``, a date, a number,
-    a flag, a text or a list of texts."""
-    valid_from: dt.date
-    valid_to: dt.date | None
-    """``None``: until a later source says otherwise."""
-    cite: str
-    """Source document and section, e.g. ``changzhou-resident-2025 §三(一)``."""
-    layer: str
-    """The layer that gives it (a province, a city, an overlay)."""
-    origin: str
-    """``bundled`` (shipped with a plugin) or the overlay file's path."""
-    note: str | None = None
-
-
-class ParameterGap(Out, kw_only=True):
-    """A parameter the region knows but for which no loaded source gives a value on
-    the date asked: a number its source does not publish, or a value given only for
-    other dates."""
-
-    key: str
-    kind: str
-    reason: str
-    cite: str = ""
-    """The section that calls for the value without giving it, when declared."""
-    layer: str = ""
-    """The layer that declares the gap (empty: no layer declares it)."""
-
-
 class SchemeParameters(Out, kw_only=True):
     """One scheme's parameters on one date."""
 
@@ -304,12 +265,15 @@ class SchemeParameters(Out, kw_only=True):
     """The layers the values stack from, lowest first."""
     overlays: tuple[str, ...] = ()
     """Overlay files applied (``--params``)."""
-    values: tuple[ParameterValue, ...]
-    gaps: tuple[ParameterGap, ...]
+    parameters: tuple[ParamView, ...]
+    """Every key (starting with the prefix asked for): its value in force, carried from
+    an earlier year's source, or not published with the reason
+    (:class:`yibao.params.ParamView`)."""
 
 
 class Parameters(Out, kw_only=True):
-    """A region's parameters in force on one date, per scheme."""
+    """A region's parameters on one date, per scheme (``yibao params --json``,
+    ``GET /parameters/{region}``)."""
 
     format_version: str = FORMAT_VERSION
     region: str
@@ -328,11 +292,13 @@ def parameters(
     params: Sequence[OverlayLike] = (),
     registry: Registry | None = None,
 ) -> Parameters:
-    """Every parameter of ``region`` in force on ``on``: value, validity, citation,
-    layer and origin, and the ones no loaded source gives on that date, with why.
+    """Every parameter of ``region`` as it stands on ``on``: its value, validity,
+    citation, layer and origin, whether it is carried from an earlier year's source,
+    and the values not published on that date with the reason. ``yibao params`` and
+    ``GET /parameters/{region}`` both show what this returns.
 
     :param region: A region code.
-    :param on: The date (default: today).
+    :param on: The date (default: today, or ``YIBAO_TODAY``).
     :param scheme: Only this scheme (default: every scheme the region offers).
     :param prefix: Only keys starting with this text, e.g. ``"inpatient."``.
     :param params: Parameter overlays applied on top (``--params``): their values show
@@ -341,85 +307,23 @@ def parameters(
     :raises UnknownRegion: ``region`` is not installed.
     :raises YibaoError: the region has no such scheme, or a plugin or overlay is broken.
     """
+    from yibao.dates import today
+    from yibao.params import view
+
     registry = registry or default_registry()
     plugin = registry.region(region)
-    day = on or dt.date.today()
+    day = on or today()
     overlays = _overlays(params)
     schemes = [scheme] if scheme else list(plugin.layers)
     out = []
     for name in schemes:
         stack = registry.with_overlays(registry.stack(region, name), overlays)
-        values, gaps = _look_up(stack.params, day, prefix)
         out.append(
             SchemeParameters(
                 scheme=name,
                 layers=stack.layer_names,
                 overlays=stack.overlays,
-                values=values,
-                gaps=gaps,
+                parameters=tuple(view(stack.params, day, prefix)),
             )
         )
     return Parameters(region=region, on=day, prefix=prefix, schemes=tuple(out))
-
-
-def _look_up(
-    params: ParameterSet, on: dt.date, prefix: str
-) -> tuple[tuple[ParameterValue, ...], tuple[ParameterGap, ...]]:
-    values: list[ParameterValue] = []
-    gaps: list[ParameterGap] = []
-    for key in sorted(k for k in params.known_keys() if k.startswith(prefix)):
-        found = params.find(key, on)
-        if found is not None:
-            values.append(_value(found))
-            continue
-        kind = params.kind_of(key) or ""
-        declared = params.gap(key)
-        if declared is not None:
-            gaps.append(
-                ParameterGap(
-                    key=key,
-                    kind=kind,
-                    reason=declared.reason,
-                    cite=declared.cite,
-                    layer=declared.layer,
-                )
-            )
-        else:
-            gaps.append(
-                ParameterGap(key=key, kind=kind, reason=f"no loaded source gives a value on {on}")
-            )
-    return tuple(values), tuple(gaps)
-
-
-def _value(p: Param) -> ParameterValue:
-    return ParameterValue(
-        key=p.key,
-        kind=p.kind,
-        value=_as_written(p),
-        valid_from=p.valid_from,
-        valid_to=p.valid_to,
-        cite=p.cite,
-        layer=p.layer,
-        origin=p.origin,
-        note=p.note,
-    )
-
-
-def _as_written(p: Param) -> object:
-    """The value in the form a parameter file writes it (docs/parameters.md)."""
-    if p.kind == "money":
-        return fmt_money(p.money)
-    if p.kind == "rate":
-        return fmt_rate(p.rate)
-    if p.kind == "bands":
-        return [
-            {
-                "above": fmt_money(b.above),
-                **({"upto": fmt_money(b.upto)} if b.upto is not None else {}),
-                "rate": fmt_rate(b.rate),
-            }
-            for b in p.bands
-        ]
-    if p.kind == "list":
-        return list(p.value)  # type: ignore[call-overload]
-    return p.value

@@ -21,20 +21,26 @@ def to_json(value: Any) -> bytes:
 
 
 def schema_types() -> dict[str, Any]:
-    """The documents yibao reads and writes, by the name their schema file carries."""
+    """The documents yibao writes, by the name their schema file carries. (The scenario
+    format yibao reads depends on the regions installed: ``yibao schema`` prints it.)"""
     from yibao.api import Parameters, RegionListing
-    from yibao.model import Scenario
     from yibao.results import Comparison, RegionResult
-    from yibao.worked import WorkedCase
 
     return {
-        "scenario": Scenario,
         "result": RegionResult,
         "comparison": Comparison,
         "parameters": Parameters,
         "regions": RegionListing,
-        "case": WorkedCase,
     }
+
+
+def schema_hook(kind: Any) -> dict[str, Any]:
+    """The schema of a field typed ``object`` (a parameter's value: money, a rate, a
+    date, a number, a flag, a text, bands or a list): any JSON value."""
+    if kind is object:
+        return {"description": "a parameter value: money or a rate as a decimal string, a "
+                "date, a number, a flag, a text, bands or a list"}  # fmt: skip
+    raise NotImplementedError(kind)
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def schema(name: str) -> dict[str, Any]:
         raise KeyError(f"no schema named {name!r}; schemas: {', '.join(types)}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **msgspec.json.schema(types[name]),
+        **msgspec.json.schema(types[name], schema_hook=schema_hook),
     }
 
 

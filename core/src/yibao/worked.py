@@ -46,6 +46,10 @@ class Expect(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     (Checked by :func:`load_case`, so an error names the claim and the key.)"""
     totals: dict[str, Any] = {}
     """The year's totals (decimal strings) by layer name or ``patient``."""
+    carried: tuple[str, ...] = ()
+    """Parameter keys the answer must flag as carried from an earlier year's source."""
+    not_published: tuple[str, ...] = ()
+    """Parameter keys the answer must report as not published."""
 
 
 class WorkedCase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -60,6 +64,21 @@ class WorkedCase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     params: str | None = None
     """A parameter overlay file, relative to the case file."""
     scenario: Scenario
+    """The scenario, of the scenario type of the loaded regions (their declared facts
+    included, :mod:`yibao.facts`)."""
+    expect: Expect
+
+
+class _CaseFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A case file as read: the scenario is checked next, against the loaded regions'
+    scenario type."""
+
+    title: str = ""
+    cite: _Text
+    region: _Text
+    working: _Text
+    params: str | None = None
+    scenario: dict[str, Any]
     expect: Expect
 
 
@@ -93,8 +112,9 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
 # -------------------------------------------------------------------------------------
 
 
-def load_case(path: Path | str) -> WorkedCase:
-    """Read and check one case file (TOML, or JSON for ``.json``).
+def load_case(path: Path | str, *, registry: Registry | None = None) -> WorkedCase:
+    """Read and check one case file (TOML, or JSON for ``.json``); the scenario may use
+    the facts ``registry``'s regions declare (default: the installed regions).
 
     Raises :class:`~yibao.errors.InputError` naming the file, the field path (e.g.
     ``$.expect.claims.c1.basic_fund``) and what was expected.
@@ -118,15 +138,24 @@ def load_case(path: Path | str) -> WorkedCase:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise MalformedInput(str(path), f"not valid TOML: {exc}") from None
+    from yibao.scenario_io import field_message, scenario_type
+
     # Through JSON, so a TOML date and a JSON date string decode alike.
     try:
-        case = msgspec.json.decode(msgspec.json.encode(doc), type=WorkedCase)
+        raw = msgspec.json.decode(msgspec.json.encode(doc), type=_CaseFile)
     except msgspec.ValidationError as exc:
-        from yibao.scenario_io import field_message
-
         raise InputError(str(path), field_message(exc)) from None
-    _check_expect(case.expect, str(path))
-    return case
+    _check_expect(raw.expect, str(path))
+    try:
+        scenario = msgspec.json.decode(
+            msgspec.json.encode(raw.scenario), type=scenario_type(registry)
+        )
+    except msgspec.ValidationError as exc:
+        message = field_message(exc)
+        where = "$.scenario" + message[1:] if message.startswith("$") else message
+        raise InputError(str(path), where) from None
+    fields = {f: getattr(raw, f) for f in raw.__struct_fields__ if f != "scenario"}
+    return WorkedCase(**fields, scenario=scenario)
 
 
 def _check_expect(expect: Expect, where: str) -> None:
@@ -190,7 +219,7 @@ def check_case(
     for a bad file or a region that cannot answer (the outcome is ``error``)."""
     path = Path(path)
     try:
-        case = case or load_case(path)
+        case = case or load_case(path, registry=registry)
         result = evaluate_case(case, path, registry=registry)
     except YibaoError as exc:
         return Outcome(path=str(path), status="error", error=str(exc))
@@ -252,6 +281,10 @@ def compare_expected(result: RegionResult, expect: Expect) -> Iterator[Differenc
             start,
             None if want == "undetermined" else dt.date.fromisoformat(want),
         )
+    for kind, keys in (("carried", expect.carried), ("not_published", expect.not_published)):
+        flagged = {n.key for n in result.notices if n.kind == kind}
+        for key in keys:
+            yield check(f"{kind}: {key}", key in flagged, True)
     claims = {c.claim_id: c for c in result.claims}
     for claim_id, want in expect.claims.items():
         claim = claims.get(claim_id)

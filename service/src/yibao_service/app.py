@@ -250,18 +250,16 @@ def make_app(settings: Settings | None = None) -> Starlette:
         region = request.query_params.get("region")
         if not region:
             raise Refused(400, "query parameter region is required, e.g. ?region=changzhou")
-        case = api.parse_scenario(
-            await _body(request, limits.body_bytes), name="request body", fmt=_format(request)
-        )
+        case = api.parse_scenario(await _body(request, limits.body_bytes), name="request body",
+                                  fmt=_format(request), registry=registry)  # fmt: skip
         result = api.evaluate(case, region, params=overlays, registry=registry)
         return Response(to_json(result), media_type=JSON)
 
     async def post_compare(request: Request) -> Response:
         codes = _region_list(request, "regions", limits)
         as_given = _flag(request, "as_given")
-        case = api.parse_scenario(
-            await _body(request, limits.body_bytes), name="request body", fmt=_format(request)
-        )
+        case = api.parse_scenario(await _body(request, limits.body_bytes), name="request body",
+                                  fmt=_format(request), registry=registry)  # fmt: skip
         found = api.compare(case, codes, params=overlays, as_given=as_given, registry=registry)
         return Response(to_json(found), media_type=JSON)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from yibao.api import Parameters, RegionListing
 from yibao.batch.records import Record
-from yibao.model import Scenario
+from yibao.jsonformat import schema_hook
 from yibao.results import FORMAT_VERSION, Comparison, RegionResult
 
 if TYPE_CHECKING:
@@ -20,11 +20,16 @@ REF = "#/components/schemas/{name}"
 
 def openapi_document(settings: Settings) -> dict[str, Any]:
     """The OpenAPI document of the service as configured by ``settings``."""
+    from yibao.registry import default_registry
+
     from yibao_service.app import ErrorBody, Health
 
-    types = (Scenario, RegionResult, Comparison, Parameters, RegionListing, Record, ErrorBody,
-             Health)  # fmt: skip
-    refs, components = msgspec.json.schema_components(types, ref_template=REF)
+    scenario_kind = default_registry().scenario_type()  # with the regions' declared facts
+    types = (scenario_kind, RegionResult, Comparison, Parameters, RegionListing, Record,
+             ErrorBody, Health)  # fmt: skip
+    refs, components = msgspec.json.schema_components(
+        types, ref_template=REF, schema_hook=schema_hook
+    )
     scenario, result, comparison, parameters, listing, record, error, health = refs
 
     def ok(schema: dict[str, Any], media: str = "application/json") -> dict[str, Any]:

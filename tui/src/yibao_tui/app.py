@@ -24,7 +24,7 @@ from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
 from yibao_tui.domain.curve import curves
-from yibao_tui.domain.fields import CLAIM_FIELDS, ENROLLMENT_FIELDS, EVENT_FIELDS, HOME_FIELDS
+from yibao_tui.domain.fields import HOME_FIELDS
 from yibao_tui.domain.form import (
     CaseForm,
     Problems,
@@ -359,7 +359,7 @@ class YibaoApp(App[None]):
             self.form.enrollment,
             None,
             "dlg_enrollment",
-            ENROLLMENT_FIELDS,
+            self.choices.fields("enrollment"),
             raw,
             enrollment_clash(self.form, None, self.lang),
         )
@@ -371,7 +371,7 @@ class YibaoApp(App[None]):
                 self.form.enrollment,
                 i,
                 "dlg_enrollment",
-                ENROLLMENT_FIELDS,
+                self.choices.fields("enrollment"),
                 self.form.enrollment[i],
                 enrollment_clash(self.form, i, self.lang),
             )
@@ -387,12 +387,26 @@ class YibaoApp(App[None]):
         self._remove(EnrollmentTable, self.form.enrollment)
 
     def action_event_add(self) -> None:
-        self._edit(self.form.events, None, "dlg_event", EVENT_FIELDS, self.form.new_event(), None)
+        self._edit(
+            self.form.events,
+            None,
+            "dlg_event",
+            self.choices.fields("event"),
+            self.form.new_event(),
+            None,
+        )
 
     def action_event_edit(self) -> None:
         i = self._selected(EventsTable, self.form.events)
         if i is not None:
-            self._edit(self.form.events, i, "dlg_event", EVENT_FIELDS, self.form.events[i], None)
+            self._edit(
+                self.form.events,
+                i,
+                "dlg_event",
+                self.choices.fields("event"),
+                self.form.events[i],
+                None,
+            )
 
     def action_event_delete(self) -> None:
         self._remove(EventsTable, self.form.events)
@@ -402,7 +416,7 @@ class YibaoApp(App[None]):
             self.form.claims,
             None,
             "dlg_claim",
-            CLAIM_FIELDS,
+            self.choices.fields("claim"),
             self.form.new_claim(),
             claim_clash(self.form, None, self.lang),
         )
@@ -414,7 +428,7 @@ class YibaoApp(App[None]):
                 self.form.claims,
                 i,
                 "dlg_claim",
-                CLAIM_FIELDS,
+                self.choices.fields("claim"),
                 self.form.claims[i],
                 claim_clash(self.form, i, self.lang),
             )
@@ -453,11 +467,11 @@ class YibaoApp(App[None]):
             if not path:
                 return
             try:
-                scenario = load_scenario(path)
+                scenario = load_scenario(path, registry=self.registry)
             except Exception as exc:  # an InputError names the file and field
                 self.notify(str(exc), severity="error", timeout=10)
                 return
-            self.replace_form(from_scenario(scenario), path)
+            self.replace_form(from_scenario(scenario, self.choices), path)
             self.notify(tr("opened", self.lang, path=path))
 
         title = tr("open_title", self.lang)
@@ -514,7 +528,7 @@ class YibaoApp(App[None]):
 
     def action_new_case(self) -> None:
         kept = autosave.backup(self.state_dir) if self.state_dir else None
-        self.replace_form(CaseForm.new(default_year(self.registry)), None)
+        self.replace_form(CaseForm.new(default_year()), None)
         if kept:
             self.notify(tr("new_case", self.lang, path=kept))
 
@@ -575,11 +589,12 @@ def make_app(
     state = state_dir if state_dir is not None else autosave.state_dir()
     notice = None
     if scenario_path is not None:
+        scenario = load_scenario(scenario_path, registry=registry)
         session = autosave.Session(
-            from_scenario(load_scenario(scenario_path)), path=str(scenario_path)
+            from_scenario(scenario, choices_of(registry)), path=str(scenario_path)
         )
     elif restore and (found := autosave.load(state)) is not None:
         session, notice = found, tr("restored", lang)
     else:
-        session = autosave.Session(CaseForm.new(default_year(registry)))
+        session = autosave.Session(CaseForm.new(default_year()))
     return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)

@@ -32,6 +32,7 @@ from yibao.batch.atomic import atomic_binary
 from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
 from yibao.model import Scenario
+from yibao.scenario_io import json_decoder, scenario_type
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -67,7 +68,6 @@ class Block:
 # Settling one block
 # -------------------------------------------------------------------------------------
 
-_decoder = msgspec.json.Decoder(Scenario)
 _encoder = msgspec.json.Encoder(decimal_format="string")
 Answerer = Callable[[Scenario, int], list[Record]]
 """Each configured region's record for a scenario read from an input line."""
@@ -115,7 +115,7 @@ def _build_answerer(config: Config) -> Answerer:
 def decode_line(raw: bytes, line: int) -> Scenario:
     """Decode one JSON line; raise :class:`InputError` naming the line and the field."""
     try:
-        return _decoder.decode(raw)
+        return json_decoder(scenario_type()).decode(raw)
     except msgspec.ValidationError as exc:
         text, sep, path = str(exc).rpartition(" - at ")
         message = f"{path.strip('`')}: {text}" if sep else str(exc)

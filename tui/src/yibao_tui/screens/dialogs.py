@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 from yibao.results import Step
+from yibao.vocabulary import step_cite
 
 from yibao_tui.domain.export import format_of
 from yibao_tui.domain.fields import Choices, FieldSpec, errors
@@ -199,7 +200,7 @@ class ExplainScreen(_Modal):
         for s in self.steps:
             table.add_row(pick(self.lang, s.label_zh, s.label_en), s.value)
             if s.cite:
-                table.add_row(Text("  ↳ " + s.cite, style="cyan"), "")
+                table.add_row(Text("  ↳ " + step_cite(s, self.lang), style="cyan"), "")
         return table
 
     def on_mount(self) -> None:
