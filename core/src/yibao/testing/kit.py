@@ -169,7 +169,9 @@ class Kit:
                         f"{where}: {inexact} (scenario {current.get('title')!r})"
                     )
 
-        stack.pm.add_hookcall_monitoring(before, after)
+        from yibao.dispatch import monitor
+
+        monitor(stack.pm, before, after)  # the fast relay steps aside for a watched stack
 
     # --- evaluating -----------------------------------------------------------------
 
