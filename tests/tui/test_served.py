@@ -28,6 +28,13 @@ import time
 from pathlib import Path
 
 import pytest
+from yibao_tui.domain.fields import (
+    CASE_FIELDS,
+    CLAIM_FIELDS,
+    ENROLLMENT_FIELDS,
+    PERSON_FIELDS,
+    FieldSpec,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 YIBAO = Path(sys.executable).with_name("yibao")
@@ -39,16 +46,29 @@ pytestmark = pytest.mark.skipif(
 
 TAB, ENTER, DOWN = "Tab", "Enter", "ArrowDown"
 F2, F3, F4 = "F2", "F3", "F4"
+
+
+def tabs(fields: tuple[FieldSpec, ...], start: str, end: str) -> list[str]:
+    """The Tab presses from field ``start`` to field ``end`` of a form (in its order)."""
+    names = [f.name for f in fields]
+    return [TAB] * (names.index(end) - names.index(start))
+
+
+CASE_TAB = (*CASE_FIELDS, *PERSON_FIELDS)
 CASE = [
-    # a new case starts on the year field: to the birth date, then the household
+    # a new case starts on the year field: the year, the birth date, then the household
     # registration (常州 is the second region), the district (the first, 武进) and the
     # category (老年居民, the first after "derive from facts")
-    TAB, TAB, "1952-03-02", TAB, TAB, TAB, ENTER, DOWN, DOWN, ENTER,
-    TAB, ENTER, DOWN, ENTER, *[TAB] * 11, ENTER, DOWN, ENTER,
-    # enrolment: add a year, region 常州, paid 2024-11-20
-    F3, "a", TAB, ENTER, DOWN, ENTER, TAB, TAB, "2024-11-20", ENTER,
+    "2025", *tabs(CASE_TAB, "year", "birth_date"), "1952-03-02",
+    *tabs(CASE_TAB, "birth_date", "hukou"), ENTER, DOWN, DOWN, ENTER,
+    *tabs(CASE_TAB, "hukou", "district"), ENTER, DOWN, ENTER,
+    *tabs(CASE_TAB, "district", "category"), ENTER, DOWN, ENTER,
+    # enrolment: add a year (the case's), region 常州, paid 2024-11-20
+    F3, "a", *tabs(ENROLLMENT_FIELDS, "year", "region"), ENTER, DOWN, ENTER,
+    *tabs(ENROLLMENT_FIELDS, "region", "paid_on"), "2024-11-20", ENTER,
     # claims (F3 twice more): add one, dated 2025-05-10, inpatient, level 3, 50,000.00
-    F3, F3, "a", TAB, "2025-05-10", TAB, TAB, TAB, TAB, "50000", ENTER,
+    F3, F3, "a", *tabs(CLAIM_FIELDS, "id", "date"), "2025-05-10",
+    *tabs(CLAIM_FIELDS, "date", "compliant"), "50000", ENTER,
     # show 常州 (the next region after 昌黎) and its result
     F2, F4,
 ]  # fmt: skip
@@ -117,16 +137,25 @@ class Page:
                 raise AssertionError(f"the page never received {missing}")
             await asyncio.sleep(0.1)
 
+    async def settle(self, quiet: float = 0.25, seconds: float = 10) -> None:
+        """Wait until the app has drawn what the last key did: nothing new arrives for
+        ``quiet`` seconds (so a key never reaches a dialog before it is open)."""
+        deadline = time.monotonic() + seconds
+        seen = -1
+        while len(self.received) != seen and time.monotonic() < deadline:
+            seen = len(self.received)
+            await asyncio.sleep(quiet)
+
     async def key(self, key: str) -> None:
+        await asyncio.sleep(0.1)  # the app answers a key with at least one frame
         if key not in KEYS:  # text: typed as input, as a keyboard or an IME does
             await self.send("Input.insertText", text=key)
-            await asyncio.sleep(0.3)
-            return
-        code = KEYS[key]
-        for kind in ("rawKeyDown", "keyUp"):
-            await self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key,
-                            windowsVirtualKeyCode=code, nativeVirtualKeyCode=code)  # fmt: skip
-        await asyncio.sleep(0.5 if key == ENTER else 0.25)
+        else:
+            code = KEYS[key]
+            for kind in ("rawKeyDown", "keyUp"):
+                await self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key,
+                                windowsVirtualKeyCode=code, nativeVirtualKeyCode=code)  # fmt: skip
+        await self.settle()
 
 
 async def drive(url: str, devtools: int, shot: Path) -> str:
