@@ -13,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from yibao.batch.records import notice_codes
 from yibao.engine import evaluate
 from yibao.registry import Registry, load_overlays
 from yibao.results import RegionResult
@@ -44,6 +45,11 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value))
 
 
+def _amount(value: object) -> Decimal | None:
+    """An expected amount; ``"not_published"`` expects none (``None``)."""
+    return None if value == "not_published" else _money(value)
+
+
 def _compare(result: RegionResult, expect: dict) -> list[str]:
     problems = []
 
@@ -57,11 +63,23 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
         check("category", result.eligibility and result.eligibility.category, expect["category"])
     if "premium_individual" in expect:
         got = result.premium.individual if result.premium else None
-        check("premium_individual", got, _money(expect["premium_individual"]))
+        check("premium_individual", got, _amount(expect["premium_individual"]))
     if "premium_government" in expect:
         parts = result.premium.parts if result.premium else ()
         got = sum((p.amount for p in parts if p.payer == "government" and p.amount), Decimal(0))
         check("premium_government", got, _money(expect["premium_government"]))
+    for payer, want in expect.get("premium_parts", {}).items():
+        parts = [p for p in (result.premium.parts if result.premium else ()) if p.payer == payer]
+        if not parts:
+            problems.append(f"premium_parts: no part paid by {payer}")
+            continue
+        amounts = [p.amount for p in parts]
+        got = None if None in amounts else sum(amounts, Decimal(0))  # type: ignore[arg-type]
+        check(f"premium_parts.{payer}", got, _amount(want))
+    premium_values = {s.value for s in result.premium.steps} if result.premium else set()
+    for value in expect.get("premium_steps", ()):
+        if value not in premium_values:
+            problems.append(f"premium_steps: no premium step shows {value!r}")
     if "coverage_start" in expect:
         want = expect["coverage_start"]
         cover = result.coverage
@@ -78,6 +96,13 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
     for key in expect.get("not_published", ()):
         if key not in missing:
             problems.append(f"not_published: {key} is not reported as not published")
+    codes = set(notice_codes(result.notices))
+    for code in expect.get("notices", ()):
+        if code not in codes:
+            problems.append(f"notices: {code} is missing (got {sorted(codes)})")
+    for code in expect.get("notices_absent", ()):
+        if code in codes:
+            problems.append(f"notices_absent: {code} is present")
     claims = {c.claim_id: c for c in result.claims}
     for claim_id, want in expect.get("claims", {}).items():
         got = claims.get(claim_id)
@@ -86,11 +111,15 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
             continue
         if "status" in want:
             check(f"{claim_id}.status", got.status, want["status"])
+        shown = {s.value for s in got.steps} | {s.value for p in got.layers for s in p.steps}
+        for value in want.get("steps", ()):
+            if value not in shown:
+                problems.append(f"{claim_id}.steps: no step shows {value!r}")
         for layer, amount in want.items():
-            if layer == "status":
+            if layer in ("status", "steps"):
                 continue
             value = got.patient if layer == "patient" else got.paid_by(layer)
-            check(f"{claim_id}.{layer}", value, _money(amount))
+            check(f"{claim_id}.{layer}", value, _amount(amount))
     for layer, amount in expect.get("totals", {}).items():
         totals = result.totals
         value = totals.patient if layer == "patient" else totals.layers.get(layer, Decimal("0"))

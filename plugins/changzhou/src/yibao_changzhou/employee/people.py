@@ -161,6 +161,7 @@ def _retirement_steps(case: Case) -> list[Step]:
                 cite=rate,
             )
         )
+        steps.append(_no_account_credit(case))
         case.notice(
             Notice(
                 kind="warning",
@@ -174,6 +175,31 @@ def _retirement_steps(case: Case) -> list[Step]:
             )
         )
     return steps
+
+
+def _no_account_credit(case: Case) -> Step:
+    """§三(四): the one-off top-up is 不划拨个人账户 — nothing of it goes to a personal
+    account. A fact the source states though no amount follows (the base is not
+    published): the answer says it."""
+    credited = case.param("retirement.top_up.personal_account")
+    if not credited.value:
+        case.notice(
+            Notice(
+                kind="stated",
+                key="retirement.top_up.personal_account",
+                text_zh="一次性补缴的职工医保费不划拨个人账户",
+                text_en="the one-off top-up is not credited to a personal account",
+                cite=credited.source_label,
+            )
+        )
+    return step(
+        "一次性补缴不划拨个人账户" if not credited.value else "一次性补缴划拨个人账户",
+        "the top-up is not credited to a personal account"
+        if not credited.value
+        else "the top-up is credited to a personal account",
+        "✗" if not credited.value else "✓",
+        cite=credited,
+    )
 
 
 # -------------------------------------------------------------------------------------
