@@ -76,10 +76,12 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
         amounts = [p.amount for p in parts]
         got = None if None in amounts else sum(amounts, Decimal(0))  # type: ignore[arg-type]
         check(f"premium_parts.{payer}", got, _amount(want))
-    premium_values = {s.value for s in result.premium.steps} if result.premium else set()
-    for value in expect.get("premium_steps", ()):
-        if value not in premium_values:
-            problems.append(f"premium_steps: no premium step shows {value!r}")
+    for part in ("premium", "coverage"):
+        found = getattr(result, part)
+        values = {s.value for s in found.steps} if found is not None else set()
+        for value in expect.get(f"{part}_steps", ()):
+            if value not in values:
+                problems.append(f"{part}_steps: no {part} step shows {value!r}")
     if "coverage_start" in expect:
         want = expect["coverage_start"]
         cover = result.coverage

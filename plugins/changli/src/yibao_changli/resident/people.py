@@ -255,6 +255,15 @@ def _school(case: Case, premium: Premium) -> Premium:
             )
         )
         return premium
+    case.notice(
+        Notice(
+            kind="stated",
+            key="premium.collected_by_school",
+            text_zh="税务部门委托学校代征：个人缴费由学校代收",
+            text_en="the school collects the share for the tax office",
+            cite=students.source_label,
+        )
+    )
     return Premium(
         individual=premium.individual,
         parts=premium.parts,

@@ -217,17 +217,28 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
     for care outside the city), within the yearly payment limit. When the yearly
     standards are not published, the published part still shows (第十七条's 60% for a
     level-3 referral, the bound it sets) and each missing value is named."""
+    level3_referral = claim.care == "referral" and claim.level == 3
     keys = (
         f"inpatient.deductible.level{claim.level}",
         f"inpatient.rate.level{claim.level}",
         "inpatient.limit",
     )
     found = {key: case.find_param(key, claim.date) for key in keys}
+    ratio = found.pop(keys[1])
+    if ratio is None and not level3_referral:  # a level-3 referral's ratio is its own
+        found[keys[1]] = None
     if None in found.values():
-        raise _partly_published(case, claim, compliant, found)
-    deductible, ratio, cap = (found[key] for key in keys)
-    assert deductible is not None and ratio is not None and cap is not None
-    rate, remote = case.remote_care(claim, ratio.rate)
+        raise _partly_published(case, claim, compliant, found, ratio)
+    deductible, cap = found[keys[0]], found[keys[2]]
+    assert deductible is not None and cap is not None
+    if ratio is None:
+        adjusted = _referral_level3(case, claim, None)
+        ratio_shown, rate, remote = adjusted.step, adjusted.rate, None
+    else:
+        ratio_shown = step(
+            f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio
+        )
+        rate, remote = case.remote_care(claim, ratio.rate)
     payable = max(compliant - deductible.money, ZERO)
     amount = apply_rate(payable, rate)
     steps = [
@@ -238,7 +249,7 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
             deductible.money,
             cite=deductible,
         ),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        ratio_shown,  # type: ignore[list-item]
     ]
     if remote is not None:
         steps.append(remote)
@@ -265,17 +276,21 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
 
 
 def _partly_published(
-    case: Case, claim: Claim, compliant: Decimal, found: dict[str, Param | None]
+    case: Case,
+    claim: Claim,
+    compliant: Decimal,
+    found: dict[str, Param | None],
+    ratio: Param | None,
 ) -> NotPublished:
     """The gap in an inpatient claim's basic-fund standards, carrying what is published:
     the ratio (第十七条 fixes 60% for a level-3 referral whatever the local ratio), the
-    bound it puts on the fund's payment before the deductible, and each missing key."""
+    bound it puts on the fund's payment before the deductible, and each missing key
+    (``found``: the values the claim needs, ``None`` where not published)."""
     missing = [key for key, p in found.items() if p is None]
     gaps = [case.params.not_published(key, claim.date) for key in missing]
     for gap in gaps[1:]:
         case.not_published(gap)
     steps = [step("合规费用", "compliant amount", compliant)]
-    ratio = found[f"inpatient.rate.level{claim.level}"]
     adjusted: RateAdjustment | None = None
     if ratio is not None:
         steps.append(step("支付比例", "ratio", fmt_rate(ratio.rate), cite=ratio))
