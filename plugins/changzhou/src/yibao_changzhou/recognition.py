@@ -73,7 +73,7 @@ def recognition_problem(case: Case, claim: Claim) -> tuple[list[Step], Step | No
                 text_zh="未说明门诊特殊病的认定医院和认定日期：按有效认定处理",
                 text_en="the special disease's recognition (hospital, date) is not stated: "
                 "read as valid",
-                cite=_rule(case, claim, claim.diseases[0], "years").cite,
+                cite=case.param("special.diseases", claim.date).cite,
             )
         )
         return [], None

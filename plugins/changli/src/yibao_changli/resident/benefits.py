@@ -357,8 +357,9 @@ def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
                 cite=CITE_INCENTIVE,
             ),
             step(
-                "大病保险原封顶线：未公布，封顶线及20%上限无法计算",
-                "original critical-illness cap: not published; cap and 20% limits unknown",
+                f"大病保险原封顶线：未公布，封顶线及{fmt_rate(max_raise.rate)}上限无法计算",
+                f"original critical-illness cap: not published; cap and "
+                f"{fmt_rate(max_raise.rate)} limits unknown",
                 "未公布 not published",
                 cite=gap.cite if gap else CITE_INCENTIVE,
             ),

@@ -126,13 +126,16 @@ def _retirement_steps(case: Case) -> list[Step]:
     need = _min_years(case)
     have = case.person.contribution_years
     if need is None or have is None:
+        men = case.param("retirement.min_years.male").integer
+        women = case.param("retirement.min_years.female").integer
         case.notice(
             Notice(
                 kind="warning",
-                text_en="retiree benefits need the minimum contribution years (men 25, "
-                "women 20); give person.sex and person.contribution_years to check — "
+                text_en=f"retiree benefits need the minimum contribution years (men {men}, "
+                f"women {women}); give person.sex and person.contribution_years to check — "
                 "assumed met",
-                text_zh="享受退休待遇须满最低缴费年限（男25年、女20年）；未给出性别或缴费年限，按已满足处理",
+                text_zh=f"享受退休待遇须满最低缴费年限（男{men}年、女{women}年）；"
+                "未给出性别或缴费年限，按已满足处理",
                 cite=CITE_RETIRE,
             )
         )
