@@ -321,6 +321,7 @@ class Registry:
     _installed: dict[str, Installed] | None = None
     _overlays: list[InstalledOverlay] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
+    _scenario_type: type[Scenario] | None = None
     selection: Selection | None = None
 
     @classmethod
@@ -389,11 +390,14 @@ class Registry:
     def scenario_type(self) -> type[Scenario]:
         """The scenario type with the facts and words the loaded regions declare
         (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
-        declare one fact differently."""
-        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
-        declared = merged((code, f) for code, p in plugins for f in p.info.facts)
-        words = {w.code: w for _, p in plugins for ws in p.info.words for w in ws.values}
-        return scenario_type(declared, tuple(words.values()))
+        declare one fact differently. Built once: batch decoding asks for it per line."""
+        if self._scenario_type is None:
+            installed = self.installed().items()
+            plugins = [(c, i.plugin) for c, i in installed if i.plugin is not None]
+            declared = merged((code, f) for code, p in plugins for f in p.info.facts)
+            words = {w.code: w for _, p in plugins for ws in p.info.words for w in ws.values}
+            self._scenario_type = scenario_type(declared, tuple(words.values()))
+        return self._scenario_type
 
     def overlays(self) -> list[InstalledOverlay]:
         """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""
