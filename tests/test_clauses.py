@@ -148,3 +148,35 @@ def test_the_coverage_table_names_existing_cases() -> None:
             if not found:
                 missing.append(name)
     assert not missing
+
+
+def test_the_kernel_gives_the_engines_records_for_scope_and_remote_claims(
+    registry: Registry,
+) -> None:
+    """The 常州 resident settlement kernel declines a claim stating a special material
+    (§四's scope: the engine explains what it leaves out) and settles a referred
+    admission with the engine's 零星报销 checklist and §四 scope warning: its records are
+    the engine's, byte for byte."""
+    from yibao.batch.plan import Planner
+
+    claims = [
+        {"id": "m", "date": "2025-05-01", "kind": "inpatient", "level": 3,
+         "compliant": "200000.00", "special_material_unit_price": "60000.00"},
+        {"id": "r", "date": "2025-06-01", "kind": "inpatient", "level": 3,
+         "care": "referral", "compliant": "90000.00"},
+    ]  # fmt: skip
+    out = {}
+    for kernel in (True, False):
+        planner = Planner(registry, relocate=False, kernel=kernel)
+        for name, scenario in (
+            ("material", _scenario(_resident(claims[:1]))),
+            ("referral", _scenario(_resident(claims[1:]))),
+        ):
+            (found,) = planner.records(scenario, ["changzhou"], 1)
+            out[kernel, name] = msgspec.json.encode(found)
+        fast = planner.plan("changzhou", "resident").fast
+        assert fast == (1 if kernel else 0)  # the referral only
+    assert out[True, "material"] == out[False, "material"]
+    assert out[True, "referral"] == out[False, "referral"]
+    assert b"checklist:reimbursement.documents" in out[True, "referral"]
+    assert b"warning:critical_illness.scope" in out[True, "referral"]
