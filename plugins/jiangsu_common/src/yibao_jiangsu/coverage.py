@@ -10,8 +10,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.dates import ONE_DAY, add_months
 from yibao.model import Enrollment
-from yibao.params import Param
-from yibao.results import Coverage, Notice, Step
+from yibao.results import Coverage, Notice
 
 CITE_PERIOD = "jiangsu-enrollment-incentives-2025 三.7"
 CITE_EXEMPT = "jiangsu-enrollment-incentives-2025 二.4"
@@ -160,10 +159,6 @@ def enrolled_on(case: Case, day: dt.date, schemes: tuple[str, ...]) -> Enrollmen
     return None
 
 
-def _held_step(record: Enrollment, zh: str, en: str, cite: Param | str) -> Step:
-    return step(zh, en, f"{record.year} {record.region} {record.scheme}", cite=cite)
-
-
 def _newborn(case: Case, paid: dt.date) -> Coverage | None:
     days = case.find_param("newborn.retroactive_days", paid)
     birth = case.person.birth_date
@@ -291,11 +286,11 @@ def _other_province(case: Case, paid: dt.date) -> Coverage | None:
         start=case.year_start,
         end=_year_end(case),
         steps=(
-            _held_step(
-                previous,
+            step(
                 "上一年度在外省参加居民医保",
                 "insured in another province's resident scheme the year before",
-                flag,
+                f"{previous.year} {previous.region}",
+                cite=flag,
             ),
             step("集中参保缴费期", "central enrolment period", f"{first} – {last}", cite=cite),
             step("缴费到账日", "contribution paid on", paid),

@@ -18,9 +18,6 @@ from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
 from yibao_jiangsu.facts import ACCOUNT_HOLDER
 
-CITE_STUDENTS = "jiangsu-enrollment-incentives-2025 二.1"
-CITE_POOLING = "jiangsu-enrollment-incentives-2025 二.2"
-
 RELATIONS = {v.code: (v.name_zh, v.name_en) for v in ACCOUNT_HOLDER.values}
 
 

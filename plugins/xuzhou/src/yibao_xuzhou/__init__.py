@@ -30,7 +30,7 @@ FACTS = (
         name="not_informed",
         on="claim",
         type="money",
-        label_zh="未告知患者的自费及先行自付30%以上项目费用",
+        label_zh="未告知患者的项目费用",
         label_en="items outside the fund's scope the patient was not told of",
         help_zh="定点医疗机构未履行告知义务的，费用由定点医疗机构承担（第十五条）；须给出总费用",
         help_en="the institution bears them (第十五条); give the claim's total",
@@ -54,8 +54,8 @@ FACTS = (
         name="refund_on",
         on="enrollment",
         type="date",
-        label_zh="停保、退保、重复缴费或死亡日期",
-        label_en="day of the stop, withdrawal, duplicate payment or death",
+        label_zh="退费事由发生日期",
+        label_en="day of the refund reason",
     ),
 )
 """Facts the 徐州 rules read (with those of the Jiangsu layer below)."""
