@@ -180,3 +180,30 @@ def test_the_kernel_gives_the_engines_records_for_scope_and_remote_claims(
     assert out[True, "referral"] == out[False, "referral"]
     assert b"checklist:reimbursement.documents" in out[True, "referral"]
     assert b"warning:critical_illness.scope" in out[True, "referral"]
+
+
+def test_a_limit_basis_other_than_cost_is_not_published(registry: Registry, tmp_path: Path) -> None:
+    """changzhou-resident-2025 §三(二)2.3: the chronic limit is read as a limit on cost
+    (docs/interpretations.md); an overlay that states another basis is a reading the
+    rules do not implement, so the claim is not_published naming the key."""
+    from yibao.params import load_parameter_file
+
+    overlay = tmp_path / "basis.toml"
+    overlay.write_text(
+        'layer = "test"\n[[parameter]]\nkey = "chronic.limit_basis"\nkind = "text"\n'
+        'value = "payment"\nvalid_from = 2025-01-01\ncite = "test overlay"\n',
+        encoding="utf-8",
+    )
+    claims = [
+        {"id": "c1", "date": "2025-05-01", "kind": "chronic_outpatient", "facility": "primary",
+         "diseases": ["diabetes"], "compliant": "500.00"},
+    ]  # fmt: skip
+    result = evaluate(
+        _scenario(_resident(claims)),
+        "changzhou",
+        registry=registry,
+        overlays=[load_parameter_file(overlay, origin=str(overlay))],
+    )
+    (claim,) = result.claims
+    assert claim.status == "not_published" and claim.patient is None
+    assert claim.steps[-1].value == "chronic.limit_basis"

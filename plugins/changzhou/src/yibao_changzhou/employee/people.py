@@ -11,6 +11,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
 from yibao.money import ZERO, apply_rate, fmt_rate
+from yibao.params import Param
 from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
 SRC = "changzhou-employee-2024"
@@ -218,8 +219,7 @@ def yibao_premium(case: Case) -> Premium:
     employment = case.person.employment
     if employment == "retired":
         return _retiree_premium(case)
-    lower = case.param("premium.base.lower")
-    upper = case.param("premium.base.upper")
+    lower, upper = _base_limits(case, both=employment != "flexible")
     months = case.param("premium.months")
     steps: list[Step] = []
     if employment == "flexible":
@@ -321,6 +321,23 @@ def yibao_premium(case: Case) -> Premium:
         PremiumPart(payer="individual", amount=y_employee, label_zh="个人", label_en="employee"),
     )
     return Premium(individual=y_employee, parts=parts, steps=tuple(steps))
+
+
+def _base_limits(case: Case, *, both: bool) -> tuple[Param, Param]:
+    """The year's base limits (§二(二)); an employee's contribution needs both, a flexible
+    worker's the lower only. When they are not published, each one missing is named."""
+    keys = ("premium.base.lower", "premium.base.upper") if both else ("premium.base.lower",)
+    found = [case.find_param(key) for key in keys]
+    gaps = [
+        case.params.not_published(key, case.year_start)
+        for key, p in zip(keys, found, strict=True)
+        if p is None
+    ]
+    for gap in gaps[1:]:
+        case.not_published(gap)
+    if gaps:
+        raise gaps[0]
+    return found[0], found[-1]  # type: ignore[return-value]
 
 
 def _retiree_premium(case: Case) -> Premium:
