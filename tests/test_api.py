@@ -128,5 +128,11 @@ def test_the_committed_schema_is_the_model_s(name: str) -> None:
 def test_results_carry_the_format_version() -> None:
     result = yibao.evaluate(STROKE, "changzhou")
     document = json.loads(to_json(result))
-    assert next(iter(document)) == "format_version" and document["format_version"] == "1.0"
-    assert json.loads(to_json(yibao.compare(STROKE, ["changzhou"])))["format_version"] == "1.0"
+    assert (
+        next(iter(document)) == "format_version"
+        and document["format_version"] == yibao.FORMAT_VERSION
+    )
+    assert (
+        json.loads(to_json(yibao.compare(STROKE, ["changzhou"])))["format_version"]
+        == yibao.FORMAT_VERSION
+    )

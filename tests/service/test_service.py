@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLES, YIBAO, Server, start
 from yibao.cli import main
 from yibao.registry import Registry
-from yibao.results import RegionResult
+from yibao.results import FORMAT_VERSION, RegionResult
 from yibao.scenario_io import load_scenario
 
 STROKE = next(p for p in EXAMPLES if p.name == "elderly-stroke-admission.toml")
@@ -58,7 +58,7 @@ def test_the_stroke_example_settles_as_worked_by_hand(http: httpx.Client) -> Non
         http.post("/evaluate?region=changzhou", content=as_json(STROKE)).content,
         type=RegionResult,
     )
-    assert result.format_version == "1.0"
+    assert result.format_version == FORMAT_VERSION
     stroke = next(c for c in result.claims if c.claim_id == "stroke")
     assert str(stroke.paid_by("basic_fund")) == "34300.00"
     assert str(result.premium.individual) == "730.00"  # type: ignore[union-attr]
@@ -287,7 +287,7 @@ def test_openapi_is_generated_from_the_model(http: httpx.Client) -> None:
     ok = doc["paths"]["/evaluate"]["post"]["responses"]["200"]["content"]["application/json"]
     assert ok["schema"] == {"$ref": "#/components/schemas/RegionResult"}
     assert doc["components"]["schemas"]["RegionResult"]["properties"]["format_version"] == {
-        "type": "string", "default": "1.0"}  # fmt: skip
+        "type": "string", "default": FORMAT_VERSION}  # fmt: skip
 
 
 # -- the token, the bind address, the logs ----------------------------------------------

@@ -327,6 +327,7 @@ class Registry:
     )
     """Stacks with parameter overlays, by the overlay objects' identities (kept alive
     beside the stack, so an identity is never reused while its entry exists)."""
+    _scenario_type: type[Scenario] | None = None
     selection: Selection | None = None
 
     @classmethod
@@ -405,10 +406,12 @@ class Registry:
     def scenario_type(self) -> type[Scenario]:
         """The scenario type with the facts and words the loaded regions declare
         (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
-        declare one fact differently."""
-        declared = merged(self.declared_facts())
-        words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
-        return scenario_type(declared, tuple(words.values()))
+        declare one fact differently. Built once: batch decoding asks for it per line."""
+        if self._scenario_type is None:
+            declared = merged(self.declared_facts())
+            words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
+            self._scenario_type = scenario_type(declared, tuple(words.values()))
+        return self._scenario_type
 
     def overlays(self) -> list[InstalledOverlay]:
         """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""

@@ -376,10 +376,17 @@ def _claims_table(claims: Sequence[ClaimResult], lang: str) -> Table:
             Text(status, style=style),
             fmt_money(c.bill),
             fmt_money(c.compliant),
-            *[fmt_money(c.paid_by(k)) if c.status == "settled" else "—" for k in used],
+            # a claim a missing value stops still shows the layers paid before the gap
+            *[fmt_money(c.paid_by(k)) if _paid(c, k) else "—" for k in used],
             _money(c.patient),
         )
     return table
+
+
+def _paid(claim: ClaimResult, layer: str) -> bool:
+    """Whether ``claim``'s amount for ``layer`` is known: settled, or worked out before a
+    missing value stopped the claim (a partial answer)."""
+    return claim.status == "settled" or any(p.layer == layer for p in claim.layers)
 
 
 def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:

@@ -35,8 +35,9 @@ class Expect(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
 
     eligible: bool | None = None
     category: str | None = None
-    premium_individual: Decimal | None = None
-    """What the person pays themselves."""
+    premium_individual: str | None = None
+    """What the person pays themselves, a decimal string (``"not_published"``: the
+    share is not known)."""
     premium_government: Decimal | None = None
     """What the government pays for them (the sum of the ``government`` parts)."""
     coverage_start: str | None = None
@@ -50,6 +51,17 @@ class Expect(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     """Parameter keys the answer must flag as carried from an earlier year's source."""
     not_published: tuple[str, ...] = ()
     """Parameter keys the answer must report as not published."""
+    premium_parts: dict[str, str] = {}
+    """What each payer pays of the premium (``individual``, ``government``,
+    ``family_account`` …), or ``"not_published"``."""
+    premium_steps: tuple[str, ...] = ()
+    """Values some step of the premium's explanation shows."""
+    coverage_steps: tuple[str, ...] = ()
+    """Values some step of the cover's explanation shows."""
+    notices: tuple[str, ...] = ()
+    """Notices the answer must give, as ``kind:key`` (``warning:critical_illness.scope``)."""
+    notices_absent: tuple[str, ...] = ()
+    """Notices the answer must not give."""
 
 
 class WorkedCase(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -179,10 +191,19 @@ def _check_expect(expect: Expect, where: str) -> None:
                     raise InputError(
                         where, f"{at}: expected one of {', '.join(statuses)}, got {value!r}"
                     )
-            else:
+            elif key == "steps":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise InputError(where, f"{at}: expected a list of the values steps show")
+            elif value != "not_published":
                 _check_amount(value, at, where)
     for key, value in expect.totals.items():
         _check_amount(value, f"$.expect.totals.{key}", where)
+    shares = {"premium_individual": expect.premium_individual} | {
+        f"premium_parts.{k}": v for k, v in expect.premium_parts.items()
+    }
+    for key, value in shares.items():
+        if value is not None and value != "not_published":
+            _check_amount(value, f"$.expect.{key}", where)
 
 
 def _check_amount(value: object, at: str, where: str) -> None:
@@ -268,11 +289,28 @@ def compare_expected(result: RegionResult, expect: Expect) -> Iterator[Differenc
     premium = result.premium
     if expect.premium_individual is not None:
         got = premium.individual if premium else None
-        yield check("premium_individual", got, expect.premium_individual)
+        yield check("premium_individual", got, _expected(expect.premium_individual))
     if expect.premium_government is not None:
         parts = premium.parts if premium else ()
         got = sum((p.amount for p in parts if p.payer == "government" and p.amount), Decimal(0))
         yield check("premium_government", got, expect.premium_government)
+    for payer, want in expect.premium_parts.items():
+        amounts = [p.amount for p in (premium.parts if premium else ()) if p.payer == payer]
+        if not amounts:
+            yield Difference(field=f"premium_parts.{payer}", expected=_show(want), got="no part")
+            continue
+        got = None if None in amounts else sum(amounts, Decimal(0))  # type: ignore[arg-type]
+        yield check(f"premium_parts.{payer}", got, _expected(want))
+    for part, values in (("premium", expect.premium_steps), ("coverage", expect.coverage_steps)):
+        found = getattr(result, part)
+        shown = {s.value for s in found.steps} if found is not None else set()
+        for value in values:
+            yield check(f"{part}_steps: {value}", value in shown, True)
+    codes = {f"{n.kind}:{n.key or n.text_en}" for n in result.notices}
+    for code in expect.notices:
+        yield check(f"notices: {code}", code in codes, True)
+    for code in expect.notices_absent:
+        yield check(f"notices_absent: {code}", code in codes, False)
     if expect.coverage_start is not None:
         start = result.coverage.start if result.coverage else None
         want = expect.coverage_start
@@ -292,8 +330,15 @@ def compare_expected(result: RegionResult, expect: Expect) -> Iterator[Differenc
             yield Difference(field=claim_id, expected="a claim", got="missing from the result")
             continue
         for key, value in want.items():
+            if key == "steps":
+                shown = {s.value for s in claim.steps} | {
+                    s.value for p in claim.layers for s in p.steps
+                }
+                for v in value:
+                    yield check(f"{claim_id}.steps: {v}", v in shown, True)
+                continue
             got = claim.status if key == "status" else _claim_amount(claim, key)
-            yield check(f"{claim_id}.{key}", got, value if key == "status" else Decimal(value))
+            yield check(f"{claim_id}.{key}", got, value if key == "status" else _expected(value))
     for key, amount in expect.totals.items():
         totals = result.totals
         if totals is None:
@@ -301,6 +346,11 @@ def compare_expected(result: RegionResult, expect: Expect) -> Iterator[Differenc
         else:
             got = totals.patient if key == "patient" else totals.layers.get(key, Decimal("0"))
         yield check(f"totals.{key}", got, Decimal(amount))
+
+
+def _expected(amount: str) -> Decimal | None:
+    """An expected amount; ``"not_published"`` expects none."""
+    return None if amount == "not_published" else Decimal(amount)
 
 
 def _claim_amount(claim: ClaimResult, key: str) -> Decimal | None:

@@ -489,7 +489,11 @@ def _claims_invariants(e: Evaluation) -> Iterator[str]:
             if paid + c.patient != c.bill:
                 yield f"{where}: layers {paid} + patient {c.patient} ≠ bill {c.bill}"
             claim = by_id.get(c.claim_id)
-            ceiling = c.compliant + ((claim.blood if claim else None) or ZERO)
+            # an institution bears costs outside the compliant part (e.g. items it did not
+            # explain to the patient), so its share comes on top of the compliant ceiling
+            ceiling = (
+                c.compliant + ((claim.blood if claim else None) or ZERO) + c.paid_by("institution")
+            )
             if paid > ceiling:
                 yield f"{where}: the layers pay {paid}, more than the compliant {ceiling}"
         elif c.status in ("not_covered", "refused") and (c.patient != c.bill or paid):
