@@ -195,7 +195,9 @@ def evaluate(
     case = load_scenario(scenario)
     registry = default_registry()
     registry.region(region)
-    result = run(case, region, overlays=load_overlays(params), registry=registry)
+    overlays = load_overlays(params)
+    registry.check_targets(overlays, [region])
+    result = run(case, region, overlays=overlays, registry=registry)
     if as_json:
         print_json(result)
     else:
@@ -234,9 +236,9 @@ def compare(
     case = load_scenario(scenario)
     registry = default_registry()
     chosen = _region_list(codes, registry)
-    comparison = run(
-        case, chosen, overlays=load_overlays(params), registry=registry, relocate=not as_given
-    )
+    overlays = load_overlays(params)
+    registry.check_targets(overlays, chosen)
+    comparison = run(case, chosen, overlays=overlays, registry=registry, relocate=not as_given)
     if as_json:
         print_json(comparison)
     else:

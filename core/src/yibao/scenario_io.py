@@ -1,16 +1,42 @@
-"""Reading scenario files (TOML or JSON) with errors that name the file and field."""
+"""Reading scenario files (TOML or JSON) with errors that name the file and field.
+
+Files are read through :mod:`yibao.inputs` (bounded, regular files or ``-``, UTF-8 with
+an optional byte-order mark); JSON is refused with a repeated key, as TOML is; money is
+written in ASCII digits (:data:`yibao.money.MONEY_TEXT`). ``yibao batch`` decodes each
+line with :func:`decode_json` too, so a line and a file are held to the same rules.
+"""
 
 from __future__ import annotations
 
-import tomllib
+import re
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from yibao.errors import InputError
-from yibao.model import Scenario
+from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
+from yibao.model import Claim, Person, Scenario
 
 _json_decoder = msgspec.json.Decoder(Scenario)
+
+
+def _money_fields(struct: type[msgspec.Struct]) -> frozenset[str]:
+    return frozenset(f.name for f in msgspec.structs.fields(struct) if "Decimal" in str(f.type))
+
+
+_PERSON_MONEY = _money_fields(Person)
+_CLAIM_MONEY = _money_fields(Claim)
+_SUSPECT_MONEY = re.compile(
+    rb'"(?:'
+    + b"|".join(n.encode() for n in sorted(_PERSON_MONEY | _CLAIM_MONEY))
+    + rb')"\s*:\s*(?!"-?[0-9]+(?:\.[0-9]+)?"|-?[0-9]+(?:\.[0-9]+)?\s*[,}]|null\s*[,}])'
+)
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""Decimal text the model's own money check judges (sign, places, size), with its own
+message; anything else is not how an amount is written."""
+"""A money field whose value is not plainly written (fast check over a JSON line; the
+exact answer, with the field's path, comes from :func:`money_problem`)."""
 
 
 def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> Scenario:
@@ -23,32 +49,76 @@ def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> S
     if fmt is None:
         fmt = "json" if name.lower().endswith(".json") else "toml"
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if fmt == "json":
+        return decode_json(raw.removeprefix(BOM), name)
+    obj = toml_document(utf8_text(raw, name), name)
+    found = money_problem(obj)
+    if found is not None:
+        raise InputError(name, found)
     try:
-        if fmt == "json":
-            return _json_decoder.decode(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(name, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-        try:
-            obj = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(name, f"not valid TOML: {exc}") from None
         return msgspec.convert(obj, type=Scenario)
     except msgspec.ValidationError as exc:
         raise InputError(name, _explain(str(exc))) from None
+
+
+def decode_json(raw: bytes, name: str) -> Scenario:
+    """Decode one JSON scenario (a file's bytes, or one batch line); raise
+    :class:`InputError` naming ``name`` and the field."""
+    try:
+        scenario = _json_decoder.decode(raw)
+    except msgspec.ValidationError as exc:
+        raise InputError(name, _explain(str(exc))) from None
+    except UnicodeDecodeError:
+        raise InputError(name, utf8_problem(raw) or "not UTF-8 text") from None
+    except RecursionError:
+        raise InputError(name, "not valid JSON here: nested too deeply") from None
     except msgspec.DecodeError as exc:
+        if raw.startswith(BOM):
+            raise InputError(name, "not valid JSON: it starts with a byte-order mark") from None
         raise InputError(name, f"not valid JSON: {exc}") from None
+    if _SUSPECT_MONEY.search(raw) is not None:
+        problem = money_problem(msgspec.json.decode(raw))
+        if problem is not None:
+            raise InputError(name, problem)
+    key = duplicate_key(raw)
+    if key is not None:
+        raise InputError(name, f"not valid JSON here: the key {key!r} appears twice in one object")
+    return scenario
+
+
+def money_problem(obj: Any) -> str | None:
+    """The first money field of a decoded scenario document written otherwise than in
+    ASCII digits with at most two decimals (``"１２.００"``, ``"1_000"``, ``" 12"``), as
+    ``$.path: expectation``; ``None`` when there is none. (Numbers are left to the
+    model's own check.)"""
+    if not isinstance(obj, dict):
+        return None
+    places: list[tuple[str, Any, frozenset[str]]] = [("$.person", obj.get("person"), _PERSON_MONEY)]
+    claims = obj.get("claims")
+    if isinstance(claims, list):
+        places += [(f"$.claims[{i}]", c, _CLAIM_MONEY) for i, c in enumerate(claims)]
+    for path, item, fields in places:
+        if not isinstance(item, dict):
+            continue
+        for field in sorted(fields & item.keys()):
+            value = item[field]
+            if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+                return (
+                    f"{path}.{field}: expected an amount in ASCII digits with at most two "
+                    f'decimals, such as "730.00", got {value!r}'
+                )
+    return None
 
 
 def load_scenario(path: Path | str) -> Scenario:
-    """Read and decode a scenario file; see :func:`parse_scenario`."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read the scenario file: {exc.strerror}") from None
-    return parse_scenario(data, name=str(path))
+    """Read and decode a scenario file (``-``: standard input, as TOML unless the data
+    starts with ``{``); see :func:`parse_scenario`."""
+    data = read_input(path, "the scenario file")
+    name = str(path)
+    fmt = None
+    if name == "-":
+        fmt = "json" if data.removeprefix(BOM).lstrip().startswith(b"{") else "toml"
+    return parse_scenario(data, name=name, fmt=fmt)
 
 
 def _explain(message: str) -> str:

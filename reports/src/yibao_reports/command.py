@@ -60,6 +60,7 @@ def report(
     registry = default_registry()
     regions = _region_list(codes, registry)
     overlays = load_overlays(params)
+    registry.check_targets(overlays, regions)
     amounts = () if no_charts else (_grid(grid) if grid else samples.DEFAULT_GRID)
     total = work_units(len(sources), regions, amounts)
     with _progress(total) as tick:

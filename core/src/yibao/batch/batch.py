@@ -31,7 +31,9 @@ import msgspec
 from yibao.batch.atomic import atomic_binary
 from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
+from yibao.inputs import BOM
 from yibao.model import Scenario
+from yibao.scenario_io import decode_json
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -67,7 +69,6 @@ class Block:
 # Settling one block
 # -------------------------------------------------------------------------------------
 
-_decoder = msgspec.json.Decoder(Scenario)
 _encoder = msgspec.json.Encoder(decimal_format="string")
 Answerer = Callable[[Scenario, int], list[Record]]
 """Each configured region's record for a scenario read from an input line."""
@@ -113,15 +114,11 @@ def _build_answerer(config: Config) -> Answerer:
 
 
 def decode_line(raw: bytes, line: int) -> Scenario:
-    """Decode one JSON line; raise :class:`InputError` naming the line and the field."""
-    try:
-        return _decoder.decode(raw)
-    except msgspec.ValidationError as exc:
-        text, sep, path = str(exc).rpartition(" - at ")
-        message = f"{path.strip('`')}: {text}" if sep else str(exc)
-        raise InputError(f"line {line}", message) from None
-    except msgspec.DecodeError as exc:
-        raise InputError(f"line {line}", f"not valid JSON: {exc}") from None
+    """Decode one JSON line (:func:`yibao.scenario_io.decode_json`, the rules of a JSON
+    scenario file); raise :class:`InputError` naming the line and the field."""
+    if line == 1:
+        raw = raw.removeprefix(BOM)  # a byte-order mark opens the file, not the line
+    return decode_json(raw, f"line {line}")
 
 
 def process_block(data: bytes, first_line: int, config: Config) -> Block:

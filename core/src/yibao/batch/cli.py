@@ -94,9 +94,11 @@ def batch(
     from yibao.registry import default_registry, load_overlays
 
     registry = default_registry()
-    load_overlays(params)  # a bad overlay fails here, once, with its message
+    regions = tuple(_region_list(codes, registry))
+    # A bad overlay fails here, once, with its message.
+    registry.check_targets(load_overlays(params), regions)
     config = Config(
-        regions=tuple(_region_list(codes, registry)),
+        regions=regions,
         explain=explain,
         relocate=not as_given,
         overlays=tuple(str(p) for p in params),

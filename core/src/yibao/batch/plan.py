@@ -39,13 +39,15 @@ import msgspec
 from yibao import engine, whatif
 from yibao.batch.records import Record, kernel_record, notice_codes, record
 from yibao.case import Case
+from yibao.deadline import RegionTimeout, within
 from yibao.dispatch import relay
 from yibao.errors import NotPublished
-from yibao.kernel import SettlementKernel, kernel_for
-from yibao.model import Scenario
+from yibao.invariants import ceiling_of, payments_problem, premium_violations
+from yibao.kernel import LayerAmounts, SettlementKernel, kernel_for
+from yibao.model import Claim, Scenario
 from yibao.params import ParameterFile
 from yibao.registry import Registry, Stack, default_registry
-from yibao.results import Coverage, Notice, RegionResult
+from yibao.results import Coverage, Notice, Premium, RegionResult
 
 MEMO_SIZE = 4096
 """How many settlement-kernel phase keys a plan remembers before it starts afresh (the
@@ -120,8 +122,8 @@ class Plan:
         except Exception as exc:  # a kernel bug is its region's error, as in the engine
             result = engine.error_result(stack.info.code, stack.scheme, scenario.year, exc)
             return record(line, result)
-        if paid is None:
-            return None
+        if paid is None or _breaks_invariants(claims, paid, premium):
+            return None  # the engine answers: explained, or the region's error
         self.fast += 1
         return kernel_record(
             line,
@@ -133,6 +135,18 @@ class Plan:
             paid=paid,
             notices=(*lead, *notices) if lead else notices,
         )
+
+
+def _breaks_invariants(
+    claims: Sequence[Claim], paid: Sequence[LayerAmounts], premium: Premium
+) -> bool:
+    """Whether a kernel's answer breaks a settlement invariant (:mod:`yibao.invariants`)."""
+    if any(premium_violations(premium)):
+        return True
+    return any(
+        payments_problem(claim.bill, ceiling_of(claim, claim.compliant), payments) is not None
+        for claim, payments in zip(claims, paid, strict=True)
+    )
 
 
 def _kernel(stack: Stack) -> SettlementKernel | None:
@@ -220,12 +234,16 @@ class Planner:
         return found
 
     def evaluate(self, scenario: Scenario, region: str) -> RegionResult:
-        """Exactly :func:`yibao.engine.evaluate` (no relocation)."""
+        """Exactly :func:`yibao.engine.evaluate` (no relocation), within the region's
+        time limit (:mod:`yibao.deadline`)."""
         scheme = scenario.person.scheme
-        found = self._lookup(region, scheme)
-        if isinstance(found, Exception):
-            return engine.error_result(region, scheme, scenario.year, found)
-        return found.evaluate(scenario)
+        try:
+            found = within(region, self._lookup, region, scheme)
+            if isinstance(found, Exception):
+                return engine.error_result(region, scheme, scenario.year, found)
+            return within(region, found.evaluate, scenario)
+        except RegionTimeout as exc:
+            return engine.error_result(region, scheme, scenario.year, exc)
 
     def results(self, scenario: Scenario, regions: Sequence[str]) -> list[RegionResult]:
         """Each region's answer, as :func:`yibao.engine.compare` gives it."""
@@ -240,14 +258,22 @@ class Planner:
         from the engine's answer as :meth:`results` gives it."""
         out = []
         for code, moved, lead in self._relocated(scenario, regions):
-            found = None if explain else self._lookup(code, moved.person.scheme)
-            fast = (
-                found.fast_record(moved, line, notice_codes(lead) if lead else ())
-                if isinstance(found, Plan)
-                else None
-            )
+            try:
+                fast = within(code, self._fast, code, moved, line, lead, explain)
+            except RegionTimeout as exc:
+                result = engine.error_result(code, moved.person.scheme, moved.year, exc)
+                fast = record(line, result, explain=explain)
             out.append(fast or record(line, self._answer(moved, code, lead), explain=explain))
         return out
+
+    def _fast(
+        self, code: str, moved: Scenario, line: int, lead: tuple[Notice, ...], explain: bool
+    ) -> Record | None:
+        """The settlement kernel's record for ``moved`` in ``code``, if it gives one."""
+        found = None if explain else self._lookup(code, moved.person.scheme)
+        if not isinstance(found, Plan):
+            return None
+        return found.fast_record(moved, line, notice_codes(lead) if lead else ())
 
     def _relocated(
         self, scenario: Scenario, regions: Sequence[str]
