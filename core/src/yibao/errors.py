@@ -44,3 +44,16 @@ class NotPublished(YibaoError):
             f"not published in the loaded sources: {key} on {on} ({reason})"
             + (f" [{cite}]" if cite else "")
         )
+
+
+class OutputError(YibaoError):
+    """An output cannot be written where asked (a missing directory, a full disk, a
+    read-only file system, a target that is not a regular file); ``where`` names it."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
+        return OutputError, (self.where, self.problem)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from yibao.money import fmt_money
 from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
+from yibao.textsafe import printable
 
 LAYERS = (
     ("basic_fund", "统筹基金", "basic fund"),
@@ -35,8 +36,24 @@ STATUS = {
 }
 
 
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+class _DataConsole(Console):
+    """A console for results: every string is data. Markup is never parsed (a claim id
+    ``[/]`` or a title ``[link=…]`` prints as written) and control characters are shown
+    as escapes (:func:`yibao.textsafe.printable`); styles come only from ``Text``."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
+def console(**options: Any) -> Console:
+    """A Rich console for results (no markup parsed; Rich's ``Console`` options)."""
+    options = {"highlight": False, "soft_wrap": False, **options}
+    return _DataConsole(markup=False, emoji=False, **options)
+
+
+def _bold(label: str, rest: str) -> Text:
+    """``label`` in bold, then ``: rest`` (data, never markup)."""
+    return Text.assemble((printable(label), "bold"), ": ", printable(rest))
 
 
 def print_json(value: Any) -> None:
@@ -65,7 +82,7 @@ def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
             table.add_row(
                 item.code,
                 Text(status, style=style),
-                Text(why, style=style),
+                Text(printable(why), style=style),
                 "",
                 f"{item.distribution} {item.version}",
             )
@@ -98,7 +115,9 @@ def print_overlays(overlays: Sequence[Any]) -> None:
         target = f"{o.overlay.region} · {o.overlay.scheme or 'all schemes'}" if o.overlay else "—"
         status = o.status if o.status == "ok" else f"{o.status}: {o.error or o.disabled}"
         style = {"ok": "", "broken": "red"}.get(o.status, "dim")
-        table.add_row(o.name, target, Text(status, style=style), f"{o.distribution} {o.version}")
+        table.add_row(
+            o.name, target, Text(printable(status), style=style), f"{o.distribution} {o.version}"
+        )
     console().print(table)
 
 
@@ -155,7 +174,7 @@ def print_layer_maps(maps: Sequence[Any], *, as_json: bool = False) -> None:
         if m.conflicts:
             out.print(Text(f"{len(m.conflicts)} conflict(s):", style="bold red"))
             for c in m.conflicts:
-                out.print(Text(f"  ! {c}", style="red"))
+                out.print(Text(printable(f"  ! {c}"), style="red"))
         else:
             out.print(Text("no conflicts", style="green"))
 
@@ -217,7 +236,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
     head = f"{result.name_zh or result.region} · {result.scheme} · {result.year}"
     out.rule(head + (f" · {title}" if title else ""))
     if result.status == "error":
-        out.print(Text(f"error: {result.error}", style="bold red"))
+        out.print(Text(printable(f"error: {result.error}"), style="bold red"))
         return
     elig = result.eligibility
     if elig is not None:
@@ -227,7 +246,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             else _t(lang, "不可参保", "not eligible")
         )
         category = _t(lang, elig.category_zh or "—", elig.category_en or "—")
-        out.print(f"[bold]{_t(lang, '参保资格', 'Eligibility')}[/]: {verdict} · {category}")
+        out.print(_bold(_t(lang, "参保资格", "Eligibility"), f"{verdict} · {category}"))
         if explain:
             out.print(_steps_table(elig.steps, lang))
     if result.premium is not None:
@@ -235,8 +254,9 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             f"{_t(lang, p.label_zh, p.label_en)} {_money(p.amount)}" for p in result.premium.parts
         )
         out.print(
-            f"[bold]{_t(lang, '个人缴费', 'Premium')}[/]: {_money(result.premium.individual)}"
-            f"  ({parts})"
+            _bold(
+                _t(lang, "个人缴费", "Premium"), f"{_money(result.premium.individual)}  ({parts})"
+            )
         )
         if explain:
             out.print(_steps_table(result.premium.steps, lang))
@@ -251,7 +271,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
                 else "—"
             )
         )
-        out.print(f"[bold]{_t(lang, '待遇起始日', 'Benefits from')}[/]: {start}")
+        out.print(_bold(_t(lang, "待遇起始日", "Benefits from"), start))
         if explain:
             out.print(_steps_table(cover.steps, lang))
     if result.claims:
@@ -268,8 +288,10 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             else _t(lang, "（不完整：部分费用未能结算）", " (incomplete: some claims unsettled)")
         )
         out.print(
-            f"[bold]{_t(lang, '年度合计', 'Year totals')}[/]: {layers}; "
-            f"{_t(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{flag}"
+            _bold(
+                _t(lang, "年度合计", "Year totals"),
+                f"{layers}; {_t(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{flag}",
+            )
         )
     if result.limits:
         limits = Table(title=_t(lang, "年度限额", "Yearly limits"), title_justify="left")
@@ -291,7 +313,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
     _print_notices(out, result.notices, lang)
     if result.overlays:
         label = _t(lang, "参数覆盖文件", "parameter overlays")
-        out.print(f"[yellow]{label}: {', '.join(result.overlays)}")
+        out.print(Text(printable(f"{label}: {', '.join(result.overlays)}"), style="yellow"))
 
 
 def _layer_label(name: str, lang: str) -> str:
@@ -330,7 +352,7 @@ def _claims_table(claims: Sequence[ClaimResult], lang: str) -> Table:
 
 
 def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
-    out.print(f"[bold]{claim.claim_id}[/]")
+    out.print(Text(printable(claim.claim_id), style="bold"))
     if claim.steps:
         out.print(_steps_table(claim.steps, lang))
     for layer in claim.layers:
@@ -343,7 +365,7 @@ def _print_notices(out: Console, notices: Sequence[Notice], lang: str) -> None:
         style = "yellow" if n.kind == "not_published" else "dim"
         text = _t(lang, n.text_zh or n.text_en, n.text_en)
         cite = f" [{n.cite}]" if n.cite and n.cite not in text else ""
-        out.print(Text(f"! {text}{cite}", style=style))
+        out.print(Text(printable(f"! {text}{cite}"), style=style))
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
@@ -360,7 +382,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
         table.add_row(
             label,
             *[
-                cell(r) if r.status == "ok" else Text(f"error: {r.error}", style="red")
+                cell(r) if r.status == "ok" else Text(printable(f"error: {r.error}"), style="red")
                 for r in results
             ],
         )
@@ -398,7 +420,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     out.print(table)
     for r in results:
         if r.notices:
-            out.print(f"[dim]{r.name_zh or r.region}:")
+            out.print(Text(printable(f"{r.name_zh or r.region}:"), style="dim"))
             _print_notices(out, r.notices, lang)
 
 
