@@ -64,6 +64,13 @@ def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> S
 def decode_json(raw: bytes, name: str) -> Scenario:
     """Decode one JSON scenario (a file's bytes, or one batch line); raise
     :class:`InputError` naming ``name`` and the field."""
+    if _SUSPECT_MONEY.search(raw) is not None:  # before the model's own, coarser check
+        try:
+            problem = money_problem(msgspec.json.decode(raw))
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            problem = None  # not JSON: the decoder below says why
+        if problem is not None:
+            raise InputError(name, problem)
     try:
         scenario = _json_decoder.decode(raw)
     except msgspec.ValidationError as exc:
@@ -76,10 +83,6 @@ def decode_json(raw: bytes, name: str) -> Scenario:
         if raw.startswith(BOM):
             raise InputError(name, "not valid JSON: it starts with a byte-order mark") from None
         raise InputError(name, f"not valid JSON: {exc}") from None
-    if _SUSPECT_MONEY.search(raw) is not None:
-        problem = money_problem(msgspec.json.decode(raw))
-        if problem is not None:
-            raise InputError(name, problem)
     key = duplicate_key(raw)
     if key is not None:
         raise InputError(name, f"not valid JSON here: the key {key!r} appears twice in one object")
