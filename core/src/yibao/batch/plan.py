@@ -68,6 +68,9 @@ class Plan:
         self.misses = 0
         self.fast = 0
         """Cases the settlement kernel answered."""
+        self._premiums: dict[int, Premium] = {}
+        """Premiums already found to keep the invariants (one per phase key, so each
+        is checked once; held, so an ``id`` is never reused while remembered)."""
 
     def evaluate(self, scenario: Scenario) -> RegionResult:
         """Exactly :func:`yibao.engine.evaluate` for this stack (errors included)."""
@@ -76,6 +79,16 @@ class Plan:
             return engine._evaluate(self.stack, scenario, hook=self.relay, phases=phases)
         except Exception as exc:
             return engine.error_result(self.stack.info.code, self.stack.scheme, scenario.year, exc)
+
+    def _premium_ok(self, premium: Premium) -> bool:
+        if self._premiums.get(id(premium)) is premium:
+            return True
+        if next(premium_violations(premium), None) is not None:
+            return False
+        if len(self._premiums) >= MEMO_SIZE:
+            self._premiums.clear()
+        self._premiums[id(premium)] = premium
+        return True
 
     def _phases(self, case: Case) -> engine.Phases:
         scenario = case.scenario
@@ -122,7 +135,7 @@ class Plan:
         except Exception as exc:  # a kernel bug is its region's error, as in the engine
             result = engine.error_result(stack.info.code, stack.scheme, scenario.year, exc)
             return record(line, result)
-        if paid is None or _breaks_invariants(claims, paid, premium):
+        if paid is None or _breaks_invariants(claims, paid) or not self._premium_ok(premium):
             return None  # the engine answers: explained, or the region's error
         self.fast += 1
         return kernel_record(
@@ -137,16 +150,12 @@ class Plan:
         )
 
 
-def _breaks_invariants(
-    claims: Sequence[Claim], paid: Sequence[LayerAmounts], premium: Premium
-) -> bool:
-    """Whether a kernel's answer breaks a settlement invariant (:mod:`yibao.invariants`)."""
-    if any(premium_violations(premium)):
-        return True
-    return any(
-        payments_problem(claim.bill, ceiling_of(claim, claim.compliant), payments) is not None
-        for claim, payments in zip(claims, paid, strict=True)
-    )
+def _breaks_invariants(claims: Sequence[Claim], paid: Sequence[LayerAmounts]) -> bool:
+    """Whether a kernel's payments break a settlement invariant (:mod:`yibao.invariants`)."""
+    for claim, payments in zip(claims, paid, strict=True):
+        if payments_problem(claim.bill, ceiling_of(claim, claim.compliant), payments):
+            return True
+    return False
 
 
 def _kernel(stack: Stack) -> SettlementKernel | None:
@@ -238,12 +247,15 @@ class Planner:
         time limit (:mod:`yibao.deadline`)."""
         scheme = scenario.person.scheme
         try:
-            found = within(region, self._lookup, region, scheme)
-            if isinstance(found, Exception):
-                return engine.error_result(region, scheme, scenario.year, found)
-            return within(region, found.evaluate, scenario)
+            return within(region, self._evaluate, scenario, region, scheme)
         except RegionTimeout as exc:
             return engine.error_result(region, scheme, scenario.year, exc)
+
+    def _evaluate(self, scenario: Scenario, region: str, scheme: str) -> RegionResult:
+        found = self._lookup(region, scheme)
+        if isinstance(found, Exception):
+            return engine.error_result(region, scheme, scenario.year, found)
+        return found.evaluate(scenario)
 
     def results(self, scenario: Scenario, regions: Sequence[str]) -> list[RegionResult]:
         """Each region's answer, as :func:`yibao.engine.compare` gives it."""
@@ -258,22 +270,24 @@ class Planner:
         from the engine's answer as :meth:`results` gives it."""
         out = []
         for code, moved, lead in self._relocated(scenario, regions):
-            try:
-                fast = within(code, self._fast, code, moved, line, lead, explain)
+            try:  # one time limit for the region's whole answer (yibao.deadline)
+                out.append(within(code, self._record, code, moved, line, lead, explain))
             except RegionTimeout as exc:
                 result = engine.error_result(code, moved.person.scheme, moved.year, exc)
-                fast = record(line, result, explain=explain)
-            out.append(fast or record(line, self._answer(moved, code, lead), explain=explain))
+                out.append(record(line, result, explain=explain))
         return out
 
-    def _fast(
+    def _record(
         self, code: str, moved: Scenario, line: int, lead: tuple[Notice, ...], explain: bool
-    ) -> Record | None:
-        """The settlement kernel's record for ``moved`` in ``code``, if it gives one."""
+    ) -> Record:
+        """The region's record: its settlement kernel's when it gives one, else the
+        engine's."""
         found = None if explain else self._lookup(code, moved.person.scheme)
-        if not isinstance(found, Plan):
-            return None
-        return found.fast_record(moved, line, notice_codes(lead) if lead else ())
+        if isinstance(found, Plan):
+            fast = found.fast_record(moved, line, notice_codes(lead) if lead else ())
+            if fast is not None:
+                return fast
+        return record(line, self._answer(moved, code, lead), explain=explain)
 
     def _relocated(
         self, scenario: Scenario, regions: Sequence[str]
