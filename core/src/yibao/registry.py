@@ -49,6 +49,7 @@ from yibao.params import (
     load_parameter_file,
 )
 from yibao.results import RegionInfo
+from yibao.textsafe import printable
 
 REGION_GROUP = "yibao.regions"
 OVERLAY_GROUP = "yibao.overlays"
@@ -459,7 +460,7 @@ class Registry:
                         over.error = _error_text(exc)
                         print(
                             f"yibao: overlay {ep.name} from {name} {version} is broken: "
-                            f"{over.error}",
+                            f"{printable(over.error)}",
                             file=sys.stderr,
                         )
                 self._overlays.append(over)

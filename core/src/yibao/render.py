@@ -411,8 +411,9 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     )
     row(_t(lang, "待遇起始日", "benefits from"), lambda r: _start(r, lang))
     claim_ids = [c.claim_id for c in results[0].claims] if results else []
+    by_id = {id(r): {c.claim_id: c for c in r.claims} for r in results}  # linear in claims
     for cid in claim_ids:
-        row(cid, lambda r, cid=cid: _claim_cell(r, cid, lang))
+        row(cid, lambda r, cid=cid: _claim_cell(by_id[id(r)].get(cid), lang))
     row(
         _t(lang, "年度个人负担", "year: patient pays"),
         lambda r: _year_patient(r, lang),
@@ -445,8 +446,7 @@ def _start(r: RegionResult, lang: str) -> str:
     return _t(lang, "未参保", "not enrolled")
 
 
-def _claim_cell(r: RegionResult, cid: str, lang: str) -> str:
-    claim = next((c for c in r.claims if c.claim_id == cid), None)
+def _claim_cell(claim: ClaimResult | None, lang: str) -> str:
     if claim is None:
         return "—"
     if claim.status != "settled":

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from yibao.money import fmt_money
 
-from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection
+from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection, claim_row
 
 STATUS = {
     "settled": ("已结算", "settled"),
@@ -130,7 +130,7 @@ class Table:
 
     def _claim(self, claim_id: str) -> Callable[[RegionColumn], list[str]]:
         def show(col: RegionColumn) -> list[str]:
-            row = next((c for c in col.claims if c.claim_id == claim_id), None)
+            row = claim_row(col, claim_id)
             return ["—"] if row is None else self.claim_lines(row)
 
         return show

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from yibao.money import fmt_money
 
-from yibao_reports.model import ClaimRow, RegionColumn, Text2
+from yibao_reports.model import ClaimRow, RegionColumn, Text2, claim_row
 
 STATUS_PHRASE = {
     "settled": ("已结算", "settled"),
@@ -151,14 +151,14 @@ def _start(ok: Sequence[RegionColumn]) -> list[Text2]:
 
 
 def _claim_ids(ok: Sequence[RegionColumn]) -> list[str]:
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # ordered, and linear in the claims
     for col in ok:
-        ids.extend(c.claim_id for c in col.claims if c.claim_id not in ids)
-    return ids
+        ids.update((c.claim_id, None) for c in col.claims)
+    return list(ids)
 
 
 def _find(col: RegionColumn, claim_id: str) -> ClaimRow | None:
-    return next((c for c in col.claims if c.claim_id == claim_id), None)
+    return claim_row(col, claim_id)
 
 
 def _claims(ok: Sequence[RegionColumn]) -> list[Text2]:

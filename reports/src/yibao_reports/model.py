@@ -148,3 +148,18 @@ class Report(Out, kw_only=True):
     """The payer layers' names, as the regions' results give them."""
     share_charts: tuple[ShareChart, ...] = ()
     premiums: tuple[PremiumBar, ...] = ()
+
+
+_INDEXES: dict[int, tuple[RegionColumn, dict[str, ClaimRow]]] = {}
+"""Each recent column's claims by id (the column held, so its ``id`` is not reused): a
+lookup per claim stays linear in the claims (a scenario may hold 10,000)."""
+
+
+def claim_row(col: RegionColumn, claim_id: str) -> ClaimRow | None:
+    """The column's row for claim ``claim_id``, if it has one."""
+    found = _INDEXES.get(id(col))
+    if found is None or found[0] is not col:
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        found = _INDEXES[id(col)] = (col, {c.claim_id: c for c in col.claims})
+    return found[1].get(claim_id)

@@ -160,8 +160,18 @@ def _enrolment_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
     return out
 
 
+_INDEXES: dict[int, tuple[RegionResult, dict[str, ClaimResult]]] = {}
+"""Each recent result's claims by id (the result held, so its ``id`` is not reused): a
+lookup per claim and row stays linear in the claims (up to 10,000 of them)."""
+
+
 def _claim(r: RegionResult, cid: str) -> ClaimResult | None:
-    return next((c for c in r.claims if c.claim_id == cid), None)
+    found = _INDEXES.get(id(r))
+    if found is None or found[0] is not r:
+        if len(_INDEXES) >= 16:
+            _INDEXES.clear()
+        found = _INDEXES[id(r)] = (r, {c.claim_id: c for c in r.claims})
+    return found[1].get(cid)
 
 
 def _layers(results: Sequence[RegionResult], pick_layers) -> list[tuple[str, str, str]]:
