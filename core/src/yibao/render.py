@@ -78,7 +78,7 @@ def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
         if item.plugin is None:
             status = getattr(item, "status", "broken")
             why = item.error or getattr(item, "disabled", None) or ""
-            style = "red" if status == "broken" else "dim"
+            style = "dim" if status == "disabled" else "red"  # broken, or a conflict
             table.add_row(
                 item.code,
                 Text(status, style=style),
