@@ -14,9 +14,9 @@ from pathlib import Path
 import msgspec
 import pytest
 from yibao.engine import evaluate
-from yibao.model import Scenario
 from yibao.registry import Registry, load_overlays
 from yibao.results import RegionResult
+from yibao.scenario_io import scenario_type
 
 CASES = Path(__file__).parent / "cases"
 FILES = sorted(CASES.rglob("*.toml"))
@@ -31,7 +31,7 @@ def test_worked_case(path: Path, registry: Registry) -> None:
     case = tomllib.loads(path.read_text(encoding="utf-8"))
     assert case.get("cite"), f"{path.name}: every case cites its section"
     assert case.get("working"), f"{path.name}: every case shows its arithmetic"
-    scenario = msgspec.convert(case["scenario"], type=Scenario)
+    scenario = msgspec.convert(case["scenario"], type=scenario_type())
     overlays = load_overlays([path.parent / case["params"]]) if "params" in case else []
     result = evaluate(scenario, case["region"], overlays=overlays, registry=registry)
     assert result.status == "ok", result.error
@@ -70,6 +70,14 @@ def _compare(result: RegionResult, expect: dict) -> list[str]:
         else:
             assert isinstance(want, dt.date)
             check("coverage_start", cover.start if cover else None, want)
+    flagged = {n.key for n in result.notices if n.kind == "carried"}
+    for key in expect.get("carried", ()):
+        if key not in flagged:
+            problems.append(f"carried: {key} is not flagged as carried from an earlier year")
+    missing = {n.key for n in result.notices if n.kind == "not_published"}
+    for key in expect.get("not_published", ()):
+        if key not in missing:
+            problems.append(f"not_published: {key} is not reported as not published")
     claims = {c.claim_id: c for c in result.claims}
     for claim_id, want in expect.get("claims", {}).items():
         got = claims.get(claim_id)

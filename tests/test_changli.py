@@ -18,6 +18,7 @@ from yibao.case import Case
 from yibao.engine import evaluate
 from yibao.model import Scenario
 from yibao.registry import Registry, load_overlays
+from yibao.scenario_io import scenario_type
 
 ROOT = Path(__file__).resolve().parents[1]
 FICTIONAL = ROOT / "plugins/changli/overlays/fictional-benefits.toml"  # cap 300000 (made up)
@@ -41,7 +42,7 @@ def _scenario(year: int, history: list[dict], **person) -> Scenario:
         "person": {"birth_date": dt.date(1980, 1, 1), "hukou": "changli", **person},
         "enrollment": [{"region": "changli", **h} for h in history],
     }
-    return msgspec.convert(raw, type=Scenario)
+    return msgspec.convert(raw, type=scenario_type())
 
 
 def _cap(registry: Registry, scenario: Scenario, overlays=()):
@@ -147,7 +148,7 @@ def _evaluate(registry, year=2025, history=(), claims=(), events=(), **person):
         "claims": list(claims),
         "events": list(events),
     }
-    return evaluate(msgspec.convert(raw, type=Scenario), "changli", registry=registry)
+    return evaluate(msgspec.convert(raw, type=scenario_type()), "changli", registry=registry)
 
 
 PAID_2024 = {"year": 2024, "region": "changli", "paid_on": dt.date(2023, 11, 20)}

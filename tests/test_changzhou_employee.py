@@ -15,6 +15,7 @@ from yibao.engine import evaluate
 from yibao.model import Scenario
 from yibao.params import parse_parameter_text
 from yibao.registry import Registry
+from yibao.scenario_io import scenario_type
 
 SRC = "changzhou-employee-2024"
 
@@ -31,7 +32,7 @@ def _scenario(person: dict, claims: list | None = None, year: int = 2024, **extr
             "claims": claims or [],
             **extra,
         },
-        type=Scenario,
+        type=scenario_type(),
         strict=False,
     )
 

@@ -19,6 +19,7 @@ import pytest
 from yibao.case import Case
 from yibao.model import Scenario
 from yibao.registry import Registry
+from yibao.scenario_io import scenario_type
 
 CASES = sorted((Path(__file__).parent / "cap_cases").glob("*.toml"))
 
@@ -33,7 +34,7 @@ def cap_for(scenario: Scenario, on: dt.date, registry: Registry) -> Decimal | No
 def test_cap_over_years(path: Path, registry: Registry) -> None:
     """jiangsu-enrollment-incentives-2025 二.3: 500,000 ± incentives and gap reductions."""
     case = tomllib.loads(path.read_text(encoding="utf-8"))
-    scenario = msgspec.convert(case["scenario"], type=Scenario)
+    scenario = msgspec.convert(case["scenario"], type=scenario_type())
     claim = scenario.claims[0]
     want = Decimal(case["expect"]["claims"][claim.id]["critical_illness"])
     assert cap_for(scenario, claim.date, registry) == want, case["working"]
@@ -42,7 +43,7 @@ def test_cap_over_years(path: Path, registry: Registry) -> None:
 def test_no_cap_before_july_2025(registry: Registry) -> None:
     """二.3: the 500,000 cap runs from 2025-07-01; before it no cap is published."""
     scenario = msgspec.convert(
-        {"year": 2025, "person": {"birth_date": "1980-01-01"}}, type=Scenario
+        {"year": 2025, "person": {"birth_date": "1980-01-01"}}, type=scenario_type()
     )
     assert cap_for(scenario, dt.date(2025, 6, 30), registry) is None
     assert cap_for(scenario, dt.date(2025, 7, 1), registry) == Decimal("500000.00")

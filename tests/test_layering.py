@@ -1,7 +1,8 @@
 """Hook layering: a city answer overrides its province, a wrapper adjusts, regions stay apart.
 
 The regions here are FICTIONAL test stacks built in-process; they exist only to
-exercise the plugin mechanics and carry no real policy.
+exercise the plugin mechanics and carry no real policy. The last test reads the
+installed regions' own years.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import msgspec
-from yibao import hookimpl
+import pytest
+from yibao import dates, hookimpl
 from yibao.engine import compare, evaluate
 from yibao.model import Scenario
 from yibao.registry import OverlayPlugin, RegionPlugin, Registry
@@ -114,8 +116,47 @@ def test_unknown_region_is_an_error_naming_the_installed_ones() -> None:
     assert "unknown region 'nowhere'; installed regions: a" in result.error
 
 
-def test_year_outside_the_sources_is_that_regions_error() -> None:
-    later = msgspec.structs.replace(SCENARIO, year=2031)
+def test_year_outside_the_answered_years_is_that_regions_error() -> None:
+    """A region answers from its first source year through next year; outside that,
+    that region's own error names the years it answers."""
+    next_year = dates.today().year + 1
+    later = msgspec.structs.replace(SCENARIO, year=next_year + 1)
     result = evaluate(later, "a", registry=_registry(a=(province,)))
     assert result.status == "error"
-    assert "covers the years 2025; the scenario is for 2031" in result.error
+    assert f"cannot answer {next_year + 1}: it answers 2025–{next_year}" in result.error
+    earlier = msgspec.structs.replace(SCENARIO, year=2024)
+    result = evaluate(earlier, "a", registry=_registry(a=(province,)))
+    assert f"its sources begin with 2025: it answers 2025–{next_year}" in result.error
+
+
+# --- the installed regions' years (issue #17) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "scheme", "first"),
+    [
+        ("changzhou", "resident", 2025),
+        ("changzhou", "employee", 2024),
+        ("changli", "resident", 2025),
+    ],
+)
+def test_installed_region_refuses_the_year_before_its_first_source(
+    registry: Registry, region: str, scheme: str, first: int
+) -> None:
+    """Each installed scheme's earliest source is its first year — changzhou-resident-2025
+    (2025年度), changzhou-employee-2024 (2024年度), changli-resident-2025 (2025年度); 徐州's
+    is in tests/test_xuzhou.py. The year before is refused, naming the years the scheme
+    answers (first source year through next year, in English and Chinese); next year
+    itself is answered."""
+    next_year = dates.today().year + 1
+    person = {"birth_date": "1980-01-01", "scheme": scheme, "hukou": region}
+    before = msgspec.convert({"year": first - 1, "person": person}, type=Scenario)
+    result = evaluate(before, region, registry=registry)
+    assert result.status == "error"
+    assert (
+        f"{region} ({scheme}) cannot answer {first - 1}: its sources begin with {first}: "
+        f"it answers {first}–{next_year}"
+    ) in (result.error or "")
+    assert f"无法计算{first - 1}年度：可计算{first}–{next_year}年度" in (result.error or "")
+    latest = msgspec.structs.replace(before, year=next_year)
+    assert evaluate(latest, region, registry=registry).status == "ok"

@@ -19,6 +19,7 @@ from yibao.model import Scenario
 from yibao.params import check_overlay
 from yibao.registry import Registry, load_overlays
 from yibao.results import RegionResult
+from yibao.scenario_io import scenario_type
 
 ROOT = Path(__file__).parent.parent
 FICTIONAL = Path(__file__).parent / "overlays" / "xuzhou-fictional.toml"
@@ -37,7 +38,7 @@ def _scenario(year: int = 2025, claims: list | None = None, **person) -> Scenari
             ],
             "claims": claims or [],
         },
-        type=Scenario,
+        type=scenario_type(),
         strict=False,
     )
 
@@ -290,16 +291,18 @@ def test_unknown_district_is_refused_第八条_一(registry: Registry) -> None:
         assert _run(registry, _scenario(district=code)).eligibility.eligible
 
 
-def test_year_outside_the_supported_years(registry: Registry) -> None:
+def test_year_before_the_first_source_year_is_refused(registry: Registry) -> None:
+    """徐州's first scheme year under the 2023 measures is 2024 (docs/interpretations.md)."""
     result = evaluate(_scenario(year=2023), "xuzhou", registry=registry)
-    assert result.status == "error" and "2024, 2025" in (result.error or "")
+    assert result.status == "error"
+    assert "its sources begin with 2024" in (result.error or "")
 
 
 def test_no_payment_leaves_cover_unknown_第十条_一(registry: Registry) -> None:
     """第十条(一): 先缴费后享受待遇 — without a payment record there is no start."""
     scenario = msgspec.convert(
         {"year": 2025, "person": {"birth_date": "1985-01-01", "hukou": "xuzhou"}},
-        type=Scenario,
+        type=scenario_type(),
     )
     result = _run(registry, scenario)
     assert result.coverage is not None and result.coverage.start is None
@@ -309,7 +312,9 @@ def test_examples_evaluate(registry: Registry) -> None:
     examples = sorted((ROOT / "plugins/xuzhou/src/yibao_xuzhou/resident/examples").glob("*.toml"))
     assert len(examples) == 2
     for path in examples:
-        scenario = msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), type=Scenario)
+        scenario = msgspec.convert(
+            tomllib.loads(path.read_text(encoding="utf-8")), type=scenario_type()
+        )
         assert _run(registry, scenario).eligibility.eligible
 
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pluggy
 import pytest
 from yibao import hookimpl, hookspecs
-from yibao.dispatch import FastRelay, compile_hook, relay
+from yibao.dispatch import FastRelay, compile_hook, monitor, relay
 
 
 def _pm(*plugins: object) -> pluggy.PluginManager:
@@ -105,8 +105,10 @@ def test_old_style_hookwrappers_and_monitoring_keep_pluggy() -> None:
     pm = _pm(SimpleNamespace(yibao_premium=hookimpl(hookwrapper=True)(old)))
     assert compile_hook(pm.hook.yibao_premium) is None
     assert isinstance(relay(pm), FastRelay)
-    pm.add_hookcall_monitoring(lambda *a: None, lambda *a: None)
-    assert relay(pm) is pm.hook
+    stop = monitor(pm, lambda *a: None, lambda *a: None)
+    assert relay(pm) is pm.hook  # every call seen by the monitor
+    stop()
+    assert isinstance(relay(pm), FastRelay)
 
 
 def test_relay_is_rebuilt_when_a_plugin_is_added() -> None:
@@ -116,3 +118,22 @@ def test_relay_is_rebuilt_when_a_plugin_is_added() -> None:
     pm.register(SimpleNamespace(yibao_category=_answer(("b", "", ""))), name="later")
     assert relay(pm) is not first
     assert relay(pm).yibao_category(case=None) == ("b", "", "")
+
+
+def test_the_fast_relay_matches_the_oldest_supported_pluggy() -> None:
+    """core pins pluggy>=1.5,<2: the same tests pass on 1.5.0 as on the installed one."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    root = Path(__file__).parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    run = [uv, "run", "--isolated", "--with", "pluggy==1.5.0", "python", "-m", "pytest",
+           "-q", "-p", "no:cacheprovider", "tests/batch/test_dispatch.py",
+           "-k", "not oldest_supported"]  # fmt: skip
+    out = subprocess.run(run, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr

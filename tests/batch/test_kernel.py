@@ -116,10 +116,14 @@ def test_kernel_records_are_the_engines_byte_for_byte(
 
 
 def test_the_kernel_answers_the_inpatient_one_workload(inpatient_file: Path) -> None:
-    """Every inpatient-one case is the kernel's shape: none falls back to the engine."""
-    lines = len(inpatient_file.read_bytes().splitlines())
-    _, planner = _records(inpatient_file, kernel=True, relocate=False)
-    assert planner.plan("changzhou", "resident").fast == lines
+    """Every inpatient-one case is the kernel's shape: only those that use up a yearly
+    limit fall back to the engine, whose record names the limit."""
+    out, planner = _records(inpatient_file, kernel=True, relocate=False)
+    records = [msgspec.json.decode(line) for line in out.splitlines()]
+    records = [r for r in records if r["region"] == "changzhou"]
+    used_up = sum(1 for r in records if r.get("limits"))
+    assert 0 < used_up < len(records) / 20
+    assert planner.plan("changzhou", "resident").fast == len(records) - used_up
 
 
 def test_batch_run_output_is_identical_with_and_without_kernels(
@@ -137,12 +141,20 @@ def test_batch_run_output_is_identical_with_and_without_kernels(
 # --- amounts worked out by hand, through the kernel ------------------------------------
 
 
-def _settled(line: str) -> list[dict]:
+def _settled(line: str, *, by_kernel: bool = True) -> list[dict]:
+    """The claims of ``line``'s record; ``by_kernel``: whether the kernel (not the
+    engine) must have answered."""
     planner = Planner(default_registry(), relocate=False, kernel=True)
     scenario = msgspec.json.decode(line, type=Scenario)
     (found,) = planner.records(scenario, ["changzhou"], 1)
-    assert planner.plan("changzhou", "resident").fast == 1, "expected the kernel to answer"
+    assert planner.plan("changzhou", "resident").fast == int(by_kernel)
     return [msgspec.to_builtins(c) for c in found.claims]
+
+
+def _limits(line: str) -> tuple[str, ...]:
+    planner = Planner(default_registry(), relocate=False, kernel=True)
+    (found,) = planner.records(msgspec.json.decode(line, type=Scenario), ["changzhou"], 1)
+    return found.limits
 
 
 def test_deductible_and_ratio_changzhou_resident_2025_s3_1() -> None:
@@ -167,11 +179,12 @@ def test_limit_and_critical_illness_cap_jiangsu_2025_s2_3() -> None:
     Admission 1 (1,000,000 on 2025-08-01): fund (350,000 − 1,000) × 70% = 244,300.00;
     the patient's 755,700 gives 80,000 × 60% + 655,700 × 70% = 506,990.00, capped at
     500,000.00; the patient pays 255,700.00. Admission 2: the limit is used up and so is
-    the cap: the patient pays all 1,000,000.00.
+    the cap: the patient pays all 1,000,000.00. Both are used up, so the kernel declines
+    and the engine's record names them.
     """
-    first, second, _ = _settled(
-        _line([_inpatient("2025-08-01", "1000000.00", n) for n in range(3)])
-    )
+    line = _line([_inpatient("2025-08-01", "1000000.00", n) for n in range(3)])
+    first, second, _ = _settled(line, by_kernel=False)
+    assert _limits(line) == ("inpatient_special", "critical_illness.paid")
     assert first["layers"] == {"basic_fund": "244300.00", "critical_illness": "500000.00"}
     assert first["patient"] == "255700.00"
     assert second["layers"] == {"basic_fund": "0.00", "critical_illness": "0.00"}
@@ -180,8 +193,11 @@ def test_limit_and_critical_illness_cap_jiangsu_2025_s2_3() -> None:
 
 def test_no_provincial_cap_before_july_jiangsu_2025_s2_3() -> None:
     """Before 2025-07-01 no loaded source gives a cap: the same admission's 506,990.00
-    is paid in full and the patient pays 1,000,000 − 244,300 − 506,990 = 248,710.00."""
-    (claim,) = _settled(_line([_inpatient("2025-03-01", "1000000.00")]))
+    is paid in full and the patient pays 1,000,000 − 244,300 − 506,990 = 248,710.00.
+    The 350,000 limit is used up (the engine answers and names it)."""
+    line = _line([_inpatient("2025-03-01", "1000000.00")])
+    (claim,) = _settled(line, by_kernel=False)
+    assert _limits(line) == ("inpatient_special",)
     assert claim["layers"] == {"basic_fund": "244300.00", "critical_illness": "506990.00"}
     assert claim["patient"] == "248710.00"
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from yibao.batch import synth
 from yibao.cli import main
 from yibao.model import Scenario
+from yibao_changzhou import profiles
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_general_lines_are_valid_scenarios_of_every_kind() -> None:
     decoder = msgspec.json.Decoder(Scenario)
     scenarios = [decoder.decode(line) for line in synth.generate("general", 600, seed=2)]
     kinds = Counter(c.kind for s in scenarios for c in s.claims)
-    assert set(kinds) == set(synth.KINDS)
+    assert set(kinds) == set(profiles.KINDS)
     assert sum(kinds.values()) > 2 * len(scenarios)  # several claims per case
     assert {s.person.scheme for s in scenarios} == {"resident", "employee"}
 
@@ -69,8 +70,8 @@ def _group(scenario: Scenario) -> str:
     if person.category == "elderly":
         return "elderly"
     if person.category == "non_working":
-        assert person.district in synth.CORE + synth.OUTER
-        return "core" if person.district in synth.CORE else "outer"
+        assert person.district in profiles.CORE + profiles.OUTER
+        return "core" if person.district in profiles.CORE else "outer"
     if person.student == "university":
         return "university"
     assert person.age_on(scenario.claims[0].date.replace(month=1, day=1)) < 18

@@ -6,13 +6,12 @@ kit fails it with a precise finding; none carries real policy.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from plugin_kit_helpers import write
-from yibao import hookimpl
+from yibao import dates, hookimpl
 from yibao.money import ZERO, apply_rate
 from yibao.registry import RegionPlugin, Registry
 from yibao.results import (
@@ -179,14 +178,14 @@ def test_the_kit_requires_examples(tmp_path: Path) -> None:
     assert result.status == "fail" and "ship at least one" in result.findings[0]
 
 
-def test_personas_are_skipped_with_a_reason_without_yibao_reports(
+def test_personas_are_skipped_with_a_reason_when_none_are_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import yibao.testing.kit
 
-    monkeypatch.setattr(yibao.testing.kit, "PERSONAS_MODULE", "yibao_reports_absent.personas")
+    monkeypatch.setattr(yibao.testing.kit, "PERSONA_GROUP", "yibao.personas-absent")
     result = kit_for(make_layer(tmp_path)).run("personas")
-    assert result.status == "skip" and "is not installed" in result.summary
+    assert result.status == "skip" and "no personas installed" in result.summary
 
 
 def test_the_kit_never_crashes_on_an_unknown_region() -> None:
@@ -210,5 +209,10 @@ def test_plugin_check_prints_a_verdict_and_exits_1_on_failure() -> None:
 
 def test_dates_of_generated_claims_stay_in_the_year(tmp_path: Path) -> None:
     kit = kit_for(make_layer(tmp_path))
+    years = set()
     for e in kit.generated():
-        assert all(c.date.year == 2025 and c.date >= dt.date(2025, 1, 1) for c in e.scenario.claims)
+        year = e.scenario.year
+        years.add(year)
+        assert all(c.date.year == year for c in e.scenario.claims)
+    # the source year and the last year answered (next year), where values are carried
+    assert {2025, dates.today().year + 1} <= years

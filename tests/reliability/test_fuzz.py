@@ -41,8 +41,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yibao import model
 from yibao.invariants import payments_problem, violations
-from yibao.model import Scenario
 from yibao.results import RegionResult
+from yibao.scenario_io import json_decoder, scenario_type
 
 ROOT = Path(__file__).parents[2]
 LONG = int(os.environ.get("YIBAO_FUZZ_EXAMPLES", "0"))
@@ -391,13 +391,11 @@ def _fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-_decode_scenario = msgspec.json.Decoder(Scenario)
-_decode_result = msgspec.json.Decoder(RegionResult)
 
 
 def check_answers(stats: Stats, doc: dict[str, Any], results: list[Any], *, bundled: bool) -> None:
     """No answer breaks an invariant; with the bundled parameters none is withheld."""
-    scenario = _decode_scenario.decode(json.dumps(doc).encode())
+    scenario = json_decoder(scenario_type()).decode(json.dumps(doc).encode())
     for raw in results:
         result = msgspec.convert(raw, type=RegionResult)
         if result.status == "error":

@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input, Select, Static, TabbedContent
 from tui_paths import EXAMPLE
 from yibao import hookimpl
+from yibao.dates import today
 from yibao.engine import compare
 from yibao.model import Elsewhere
 from yibao.registry import RegionPlugin, Registry
@@ -63,6 +64,8 @@ async def test_fill_a_case_then_switch_and_compare(reg: Registry, private_state:
     async with app.run_test(size=SIZE) as pilot:
         assert app.problems.case == {"birth_date": "必填"}
         assert app.result is None
+        assert app.main.query_one("#f-year").value == str(today().year)  # a new case: this year
+        await type_into(pilot, "#f-year", "2025")  # the year 常州's resident source covers
         await type_into(pilot, "#f-birth_date", "1952-03-02")
         app.main.query_one("#f-hukou", Select).value = "changzhou"
         app.main.query_one("#f-district", Select).value = "wujin"

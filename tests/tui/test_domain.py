@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 from tui_paths import EXAMPLE, EXAMPLES, PERSONAS
 from yibao.engine import compare
-from yibao.model import Elsewhere
+from yibao.model import Elsewhere, Scenario
 from yibao.registry import Registry
 from yibao.scenario_io import load_scenario, parse_scenario
 from yibao_tui.domain import autosave, view
@@ -27,6 +29,8 @@ from yibao_tui.domain.form import (
 )
 from yibao_tui.domain.toml_out import to_toml
 
+CASES = Path(__file__).parents[1] / "cases"
+
 
 @pytest.fixture(scope="module")
 def reg() -> Registry:
@@ -36,10 +40,31 @@ def reg() -> Registry:
 @pytest.mark.parametrize("path", EXAMPLES + PERSONAS, ids=lambda p: p.stem)
 def test_every_example_survives_the_form_and_a_saved_file(path: Path, reg: Registry) -> None:
     scenario = load_scenario(path)
-    back, problems = to_scenario(from_scenario(scenario), choices_of(reg), "zh")
+    back, problems = to_scenario(from_scenario(scenario, choices_of(reg)), choices_of(reg), "zh")
     assert problems.count() == 0, problems
     assert back == scenario
     assert parse_scenario(to_toml(scenario), name="saved.toml") == scenario
+
+
+def test_contribution_breaks_round_trip_through_the_form_and_a_saved_file(reg) -> None:
+    """The enrolment row types breaks as ``5-6@2026-07-20, 11`` (常州职工 §三(二))."""
+    path = CASES / "changzhou-employee/months-employer-arrears-paid-within-three-months-2026.toml"
+    scenario = msgspec.convert(tomllib.loads(path.read_text("utf-8"))["scenario"], Scenario)
+    form = from_scenario(scenario)
+    assert form.enrollment[1]["breaks"] == "5-6@2026-07-20"
+    form.enrollment[1]["breaks"] = "5-6@2026-07-20, 11"
+    back, problems = to_scenario(form, choices_of(reg), "zh")
+    assert problems.count() == 0, problems
+    assert [(b.first_month, b.last_month) for b in back.enrollment[1].breaks] == [
+        (5, 6),
+        (11, None),
+    ]
+    assert parse_scenario(to_toml(back), name="saved.toml") == back
+    form.enrollment[1]["breaks"] = "13"
+    assert to_scenario(form, choices_of(reg), "zh")[1].enrollment[1]["breaks"].startswith("格式如")
+    form.enrollment[1]["breaks"] = "6, 5"  # out of order: the model's own check, named
+    scenario_back, problems = to_scenario(form, choices_of(reg), "en")
+    assert scenario_back is None and "breaks[1]" in (problems.whole or "")
 
 
 def test_toml_strings_are_escaped() -> None:

@@ -69,9 +69,19 @@ def step(
         shown = str(value.quantize(FEN, ROUND_HALF_UP))  # type: ignore[attr-defined]
     else:
         shown = str(value)
+    carried = None
     if cite.__class__ is not str and isinstance(cite, Param):
+        if cite.carried_into is not None:
+            carried = cite.source_year
         cite = cite.source_label
-    return Step(label_zh=label_zh, label_en=label_en, value=shown, amount=amount, cite=cite)
+    return Step(
+        label_zh=label_zh,
+        label_en=label_en,
+        value=shown,
+        amount=amount,
+        cite=cite,  # type: ignore[arg-type]
+        carried_from=carried,
+    )
 
 
 class Ledger:
@@ -83,8 +93,10 @@ class Ledger:
 
     def __init__(self) -> None:
         self._amounts: dict[str, Decimal] = {}
-        self._limits: dict[str, tuple[str, str, Decimal, Literal["cost", "payment"], str]] = {}
-        """Declared limits: ``key → (label_zh, label_en, cap, basis, cite)``."""
+        self._limits: dict[
+            str, tuple[str, str, Decimal, Literal["cost", "payment"], str, tuple[Step, ...]]
+        ] = {}
+        """Declared limits: ``key → (label_zh, label_en, cap, basis, cite, steps)``."""
 
     def used(self, key: str) -> Decimal:
         """The running total under ``key`` (0 when nothing was recorded)."""
@@ -110,15 +122,17 @@ class Ledger:
         label_en: str,
         basis: Literal["cost", "payment"],
         cite: str = "",
+        steps: tuple[Step, ...] = (),
     ) -> Decimal:
-        """Declare the yearly limit tracked under ``key`` and return what remains of it."""
-        self._limits[key] = (label_zh, label_en, cap, basis, cite)
+        """Declare the yearly limit tracked under ``key`` and return what remains of it;
+        ``steps`` explain how the limit was worked out."""
+        self._limits[key] = (label_zh, label_en, cap, basis, cite, steps)
         return max(cap - self._amounts.get(key, ZERO), ZERO)
 
     def limits(self) -> tuple[LimitState, ...]:
         """Every limit declared this year, with the amount used and remaining."""
         out = []
-        for key, (label_zh, label_en, cap, basis, cite) in self._limits.items():
+        for key, (label_zh, label_en, cap, basis, cite, steps) in self._limits.items():
             used = self._amounts.get(key, ZERO)
             out.append(
                 LimitState(
@@ -130,6 +144,7 @@ class Ledger:
                     remaining=max(cap - used, ZERO),
                     basis=basis,
                     cite=cite,
+                    steps=steps,
                 )
             )
         return tuple(out)
@@ -139,6 +154,19 @@ class Ledger:
 
     def restore(self, snapshot: dict[str, Decimal]) -> None:
         self._amounts = dict(snapshot)
+
+
+def carried_notice(param: Param) -> Notice:
+    """The notice an answer carries for a value it took from an earlier period."""
+    year, into = param.source_year, param.carried_into
+    return Notice(
+        kind="carried",
+        key=param.key,
+        cite=param.source_label,
+        source_year=year,
+        text_en=f"{param.key}: the {year} value is carried into {into}; no later notice is bundled",
+        text_zh=f"{param.key}：沿用{year}年度数值至{into}年度（未附更新的政策通知）",
+    )
 
 
 class Case:
@@ -176,14 +204,22 @@ class Case:
     def param(self, key: str, on: dt.date | None = None) -> Param:
         """The parameter ``key`` in force on ``on`` (default: 1 January of the year).
 
-        Raises :class:`NotPublished` when no loaded source gives it.
+        Raises :class:`NotPublished` when no loaded source gives it. A value carried from
+        an earlier period (:attr:`Param.carried_into`) is recorded as a notice.
         """
         found = self._found.get((key, on or self._year_start))
-        return found if found is not None else self.params.get(key, on or self._year_start)
+        if found is None:
+            found = self.params.get(key, on or self._year_start)
+        if found.carried_into is not None:
+            self.notice(carried_notice(found))
+        return found
 
     def find_param(self, key: str, on: dt.date | None = None) -> Param | None:
         """Like :meth:`param` but ``None`` instead of raising."""
-        return self.params.find(key, on or self._year_start)
+        found = self.params.find(key, on or self._year_start)
+        if found is not None and found.carried_into is not None:
+            self.notice(carried_notice(found))
+        return found
 
     def notice(self, notice: Notice) -> None:
         """Record a notice for the whole result (each text once)."""
@@ -195,7 +231,8 @@ class Case:
         notice = Notice(
             kind="not_published",
             text_en=str(exc),
-            text_zh=f"已加载的政策来源未公布：{exc.key}（{exc.on}）",
+            text_zh=f"已加载的政策来源未公布：{exc.key}（{exc.on}）"
+            + (f"：{exc.reason_zh}" if exc.reason_zh else ""),
             key=exc.key,
             cite=exc.cite,
         )

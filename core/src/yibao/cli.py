@@ -157,7 +157,7 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
     """List installed regions and overlays (or show one): schemes, years, layers, sources,
     distributions and versions; broken and disabled plugins say why."""
     from yibao.registry import default_registry
-    from yibao.render import print_json, print_layer_maps, print_regions
+    from yibao.render import print_json, print_layer_maps, print_regions, print_years
 
     registry = default_registry()
     installed = registry.installed()
@@ -202,6 +202,75 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
         )
         return
     print_regions(list(installed.values()), overlays)
+    if code is not None:
+        print_years(code, _year_outlooks(registry, code))
+
+
+def _year_outlooks(registry: Any, code: str) -> list[tuple[str, Any, Any, list]]:
+    """Per scheme: the years answered, the source years, and for each year after the
+    sources the keys carried into it and the keys not published in it."""
+    from yibao.params import year_outlook
+
+    out = []
+    for info in registry.region(code).info.schemes:
+        params = registry.stack(code, info.scheme).params
+        later = [y for y in info.years if y > max(info.source_years or info.years)]
+        by_year = [(y, *year_outlook(params, y)) for y in later]
+        out.append((info.scheme, info.years, info.source_years or info.years, by_year))
+    return out
+
+
+@main.command()
+@click.argument("region")
+@click.argument("prefix", required=False, default="")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date to look the values up on (default: today).",
+)
+@click.option("--scheme", help="Only this scheme (default: every scheme of the region).")
+@params_option
+@json_option
+@lang_option
+@_guard
+def params(
+    region: str,
+    prefix: str,
+    on: Any,
+    scheme: str | None,
+    params: Sequence[Path],
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Look up REGION's parameter values in force on a date: each value with its citation
+    and validity, whether it is carried from an earlier year's source or comes from an
+    overlay, and the values not published with the reason. PREFIX narrows the keys
+    (e.g. inpatient.deductible)."""
+    from yibao.dates import today
+    from yibao.params import view
+    from yibao.registry import default_registry, load_overlays
+    from yibao.render import print_json, print_params
+
+    registry = default_registry()
+    plugin = registry.region(region)
+    day = on.date() if on is not None else today()
+    overlays = load_overlays(params)
+    schemes = [scheme] if scheme else list(plugin.layers)
+    out = []
+    for name in schemes:
+        stack = registry.with_overlays(registry.stack(region, name), overlays)
+        out.append((name, view(stack.params, day, prefix)))
+    if as_json:
+        print_json(
+            {
+                "region": region,
+                "on": day,
+                "schemes": [{"scheme": n, "parameters": v} for n, v in out],
+            }
+        )
+        return
+    print_params(region, day, out, lang=lang)
 
 
 @main.command()
@@ -307,6 +376,31 @@ def demo(lang: str, as_json: bool) -> None:
     for path, comparison in zip(examples, comparisons, strict=True):
         click.echo()
         print_comparison(comparison, lang=lang, source=path.name)
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the schema here instead of standard output.",
+)
+@_guard
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of the scenario format: core's fields and the facts the
+    installed regions declare (for editor completion and validation)."""
+    import json
+
+    import msgspec
+
+    from yibao.registry import default_registry
+
+    kind = default_registry().scenario_type()
+    text = json.dumps(msgspec.json.schema(kind), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 main.add_command(plugin)

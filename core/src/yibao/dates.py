@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
+
+TODAY_ENV = "YIBAO_TODAY"
+"""Set to an ISO date to run as if it were that day (reproducible reports and tests)."""
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -22,3 +26,26 @@ def days_between(earlier: dt.date, later: dt.date) -> int:
 
 
 ONE_DAY = dt.timedelta(days=1)
+
+
+def today() -> dt.date:
+    """Today's date, or the date ``YIBAO_TODAY`` names (an ISO date such as 2026-11-27)."""
+    stated = os.environ.get(TODAY_ENV)
+    if stated:
+        try:
+            return dt.date.fromisoformat(stated.strip())
+        except ValueError:
+            raise ValueError(
+                f"{TODAY_ENV}={stated!r}: expected an ISO date such as 2026-11-27"
+            ) from None
+    return dt.date.today()
+
+
+def answer_years(source_years: tuple[int, ...] | list[int]) -> tuple[int, ...]:
+    """The scheme years a region answers: from the first year its sources cover through
+    next year (a counter takes next year's enrolments in this year's fourth quarter), or
+    through the last source year when that is later."""
+    if not source_years:
+        return ()
+    last = max(today().year + 1, max(source_years))
+    return tuple(range(min(source_years), last + 1))

@@ -5,8 +5,11 @@ and runs a general loop on every call. For a region stack that never changes aft
 is built, :class:`FastRelay` resolves each hook once into a plain function with the
 same semantics (call order, *firstresult*, new-style wrappers), and the engine puts it
 on the :class:`~yibao.case.Case` as ``case.hook``. Plugins call it exactly as they call
-pluggy's relay, so they need no change. Tracing (``YIBAO_TRACE``) and any hook-call
-monitoring keep pluggy's own relay, so every call is still seen.
+pluggy's relay, so they need no change. A stack whose calls are monitored — tracing
+(``YIBAO_TRACE``), or any monitor installed through :func:`monitor` — keeps pluggy's own
+relay, so every call is still seen. Only pluggy's public API is used; the supported
+pluggy versions are pinned in core's pyproject and tests/test_dispatch.py holds the
+fast relay to pluggy's own answers.
 """
 
 from __future__ import annotations
@@ -17,11 +20,6 @@ from operator import itemgetter
 from typing import Any
 
 import pluggy
-
-try:  # pluggy's own call loop, to tell whether a monitor replaced it (private name)
-    from pluggy._callers import _multicall as _PLUGGY_LOOP
-except ImportError:  # pragma: no cover - another pluggy: always defer to it
-    _PLUGGY_LOOP = None
 
 Call = tuple[Callable[..., Any], tuple[str, ...], tuple[str, ...]]
 """An implementation as the plan calls it: function, positional names, keyword names."""
@@ -227,9 +225,8 @@ _relays: weakref.WeakKeyDictionary[pluggy.PluginManager, tuple[int, Any]] = (
 
 def relay(pm: pluggy.PluginManager) -> Any:
     """The fast relay for ``pm`` (built once, rebuilt if plugins were added or removed),
-    or pluggy's own relay while hook calls are traced (``YIBAO_TRACE`` installs a
-    monitor when the stack is built) or otherwise monitored."""
-    if _monitored(pm):
+    or pluggy's own relay while its hook calls are monitored (:func:`monitor`)."""
+    if pm in _monitored:
         return pm.hook
     count = len(pm.list_name_plugin())
     known = _relays.get(pm)
@@ -238,7 +235,21 @@ def relay(pm: pluggy.PluginManager) -> Any:
     return known[1]
 
 
-def _monitored(pm: pluggy.PluginManager) -> bool:
-    """Whether ``add_hookcall_monitoring`` (or tracing) replaced pluggy's call loop;
-    when that cannot be told (another pluggy), the answer is yes, so pluggy is used."""
-    return _PLUGGY_LOOP is None or getattr(pm, "_inner_hookexec", None) is not _PLUGGY_LOOP
+_monitored: weakref.WeakSet[pluggy.PluginManager] = weakref.WeakSet()
+
+
+def monitor(
+    pm: pluggy.PluginManager,
+    before: Callable[[str, list[Any], dict[str, Any]], None],
+    after: Callable[[Any, str, list[Any], dict[str, Any]], None],
+) -> Callable[[], None]:
+    """Watch every hook call of ``pm`` (pluggy's ``add_hookcall_monitoring``): the fast
+    relay then steps aside, so no call escapes the monitor. Returns the undo function."""
+    undo = pm.add_hookcall_monitoring(before, after)
+    _monitored.add(pm)
+
+    def stop() -> None:
+        undo()
+        _monitored.discard(pm)
+
+    return stop

@@ -8,6 +8,7 @@ cover) is that region's error and never another's.
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 import weakref
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from yibao.results import (
     Premium,
     RegionResult,
     Step,
+    Suspension,
     Totals,
 )
 
@@ -188,11 +190,19 @@ def check_scope(stack: Stack, scenario: Scenario) -> None:
     """Raise :class:`YibaoError` for a year the stack does not cover or an unknown district."""
     info = stack.info
     scheme_info = next(s for s in info.schemes if s.scheme == stack.scheme)
-    if scenario.year not in scheme_info.years:
-        covered = ", ".join(str(y) for y in scheme_info.years)
+    years = scheme_info.years
+    if scenario.year not in years:
+        first, last = (min(years), max(years)) if years else (None, None)
+        if first is not None and scenario.year < first:
+            why = f"its sources begin with {first}: it answers {first}–{last}"
+        elif first is not None:
+            why = f"it answers {first}–{last} (through next year)"
+        else:
+            why = "it declares no years"
         raise YibaoError(
-            f"{info.code} ({stack.scheme}) covers the years {covered}; the scenario is for "
-            f"{scenario.year}"
+            f"{info.code} ({stack.scheme}) cannot answer {scenario.year}: {why}; "
+            f"{info.code}（{stack.scheme}）无法计算{scenario.year}年度：可计算"
+            f"{first}–{last}年度"
         )
     district = scenario.person.district
     if district is not None and info.districts and district not in info.districts:
@@ -298,7 +308,55 @@ def cover_status(coverage: Coverage | None, claim: Claim) -> tuple[str, Step] | 
             "care may fall in a waiting period whose length is not published",
             f"{coverage.earliest} – {coverage.latest or '?'}",
         )
+    suspension = suspended_on(coverage, claim.date)
+    if suspension is not None and suspension.liable is None:
+        return "not_covered", step(
+            "就诊日在待遇暂停期间", "care while benefits are suspended", _span(suspension)
+        )
     return None
+
+
+def suspended_on(coverage: Coverage | None, day: dt.date) -> Suspension | None:
+    """The suspension of benefits in force on ``day``, if any."""
+    if coverage is None:
+        return None
+    for suspension in coverage.suspended:
+        if suspension.holds(day):
+            return suspension
+    return None
+
+
+def _span(suspension: Suspension) -> str:
+    return f"{suspension.start} – {suspension.end or ''}"
+
+
+def _liable_instead(suspension: Suspension, layers: list[LayerPayment]) -> list[LayerPayment]:
+    """The payments of the layers a liable party takes over during a suspension, made
+    by that party instead (a claim while an employer is in arrears, say)."""
+    out = []
+    for p in layers:
+        if p.layer in suspension.layers:
+            p = LayerPayment(
+                layer=suspension.liable or p.layer,
+                label_zh=f"{suspension.liable_zh}承担（代{p.label_zh}）",
+                label_en=f"{suspension.liable_en} pays (instead of {p.label_en})",
+                amount=p.amount,
+                steps=p.steps,
+            )
+        out.append(p)
+    return out
+
+
+def _suspension_steps(suspension: Suspension) -> tuple[Step, ...]:
+    """Why a claim's insurance layers are paid by someone else."""
+    return (
+        *suspension.steps,
+        step(
+            f"待遇暂停期间：由{suspension.liable_zh}承担",
+            f"benefits suspended: paid by the {suspension.liable_en} instead",
+            _span(suspension),
+        ),
+    )
 
 
 def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
@@ -368,6 +426,10 @@ def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
             ),
             notices=(notice,),
         )
+    suspension = suspended_on(case.coverage, claim.date)
+    if suspension is not None:
+        layers = _liable_instead(suspension, layers)
+        steps = [*steps, *_suspension_steps(suspension)]
     return ClaimResult(
         **head,
         status="settled",

@@ -35,10 +35,14 @@ class UnknownRegion(YibaoError):
 class NotPublished(YibaoError):
     """A rule needs a value that no loaded source publishes for that date."""
 
-    def __init__(self, *, key: str, on: dt.date, reason: str, cite: str = "") -> None:
+    def __init__(
+        self, *, key: str, on: dt.date, reason: str, cite: str = "", reason_zh: str = ""
+    ) -> None:
         self.key = key
         self.on = on
         self.reason = reason
+        self.reason_zh = reason_zh
+        """The reason in Chinese, where the rule gives one."""
         self.cite = cite
         super().__init__(
             f"not published in the loaded sources: {key} on {on} ({reason})"
@@ -57,3 +61,18 @@ class OutputError(YibaoError):
 
     def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
         return OutputError, (self.where, self.problem)
+
+
+class UnknownParameter(LookupError):
+    """A rule read a parameter key that no parameter file defines and no
+    ``[[unpublished]]`` entry declares: a misspelt key in the rule's code, not a gap in
+    the sources. Not a :class:`YibaoError`: the engine reports it as a plugin error
+    naming the layer and distribution, and it fails any test that reaches it."""
+
+    def __init__(self, key: str, known: list[str]) -> None:
+        self.key = key
+        hint = f"; did you mean {', '.join(known)}?" if known else ""
+        super().__init__(
+            f"parameter key {key!r} is defined by no parameter file and declared unpublished "
+            f"by none{hint}"
+        )

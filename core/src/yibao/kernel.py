@@ -57,7 +57,9 @@ class SettlementKernel(Protocol):
         answer for its key); ``claims`` are in settlement order (by date) and the
         engine has checked that each falls within cover. Return ``None`` to decline the
         whole case (any claim of a kind or shape the kernel does not settle, a value no
-        source publishes, a gate that refuses): the engine then settles it, explained.
+        source publishes, a gate that refuses, a yearly limit or cap used up — the
+        engine's record lists those, a kernel's cannot): the engine then settles it,
+        explained.
         """
 
 

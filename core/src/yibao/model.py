@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -54,10 +54,11 @@ Assistance = Literal[
     "low_income_margin",  # 低保边缘家庭成员
     "expenditure_hardship_major_illness",  # 支出型困难家庭中的重特大疾病患者
     "other_designated",  # 市政府规定的其他特殊人员
-    "poverty_alleviated",  # 脱贫人口 (建档立卡)
-    "rural_family_planning",  # 农村计划生育家庭奖励、扶助对象
 ]
-"""Assistance and hardship statuses (医疗救助对象 and other subsidised groups)."""
+"""Assistance and hardship statuses (医疗救助对象 and other subsidised groups) that every
+region's scenario may state; a region adds its own words (:class:`yibao.facts.Words`)."""
+
+ASSISTANCE: tuple[str, ...] = get_args(Assistance)
 
 EventKind = Literal[
     "army_discharge",  # 退役 (veterans, and their accompanying unemployed family)
@@ -102,6 +103,7 @@ Exclusion = Literal[
 """Costs a basic fund never pays (work injury, third-party liability, …)."""
 
 Year = Annotated[int, msgspec.Meta(ge=1949, le=2100)]
+Month = Annotated[int, msgspec.Meta(ge=1, le=12)]
 Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=366)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -137,8 +139,6 @@ class Person(Base, kw_only=True):
     study_region: str | None = None
     """Region code where a student studies."""
     student: Student = "none"
-    student_certified: bool = False
-    """An over-18 school student who certified their status (在校生身份认证)."""
     employment: Employment = "none"
     assistance: tuple[Assistance, ...] = ()
     disability_grade: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
@@ -169,6 +169,19 @@ class Person(Base, kw_only=True):
         return years
 
 
+class ContributionBreak(Base, kw_only=True):
+    """Months of an enrolment year whose contributions did not arrive (中断缴费、欠费):
+    an employer's arrears for an employee, a flexible worker's own break."""
+
+    first_month: Month
+    """The first month left unpaid (开始欠费中断的月份)."""
+    last_month: Month | None = None
+    """The last month left unpaid, when contributions resumed later in the year; absent:
+    unpaid until the back-payment (or the year's end)."""
+    paid_on: dt.date | None = None
+    """When the arrears for the break arrived (补缴到账); absent: not paid back."""
+
+
 class Enrollment(Base, kw_only=True):
     """One year of enrolment in a scheme somewhere (参保记录)."""
 
@@ -184,6 +197,45 @@ class Enrollment(Base, kw_only=True):
     other_province: bool = False
     """Enrolment in another province's resident scheme (counts for continuity when
     transferring in)."""
+    first_month: Month | None = None
+    """Employee scheme: the first month of the year contributions are for (joining in the
+    year); absent: January, or the month of ``paid_on`` for a flexible worker's first
+    enrolment."""
+    breaks: tuple[ContributionBreak, ...] = ()
+    """Employee scheme: months of the year whose contributions broke off, in order."""
+
+    def __post_init__(self) -> None:
+        if self.breaks or self.first_month is not None:
+            check_months(self)
+
+    def month_start(self, month: int) -> dt.date:
+        """The first day of ``month`` of this record's year."""
+        return dt.date(self.year, month, 1)
+
+
+def check_months(record: Enrollment) -> None:
+    """Raise ``ValueError`` for breaks that overlap, run backwards, fall before the year's
+    first contribution month, or are paid back before they begin."""
+    first = record.first_month or 1
+    previous_end = first - 1
+    for i, b in enumerate(record.breaks):
+        where = f"breaks[{i}]"
+        end = b.last_month if b.last_month is not None else 12
+        if end < b.first_month:
+            raise ValueError(
+                f"`{where}`: last_month {b.last_month} is before first_month {b.first_month}"
+            )
+        if b.first_month <= previous_end:
+            raise ValueError(
+                f"`{where}`: month {b.first_month} overlaps an earlier break or comes before "
+                f"the first contribution month {first}; give breaks in order, each once"
+            )
+        if b.paid_on is not None and b.paid_on < record.month_start(b.first_month):
+            raise ValueError(
+                f"`{where}`: paid_on {b.paid_on} is before the break begins "
+                f"({record.month_start(b.first_month)})"
+            )
+        previous_end = end
 
 
 class LifeEvent(Base, kw_only=True):
@@ -216,11 +268,6 @@ class Claim(Base, kw_only=True):
     excluded: Exclusion | None = None
     injury: bool = False
     """An injury or poisoning (外伤、中毒) that some regions review before paying."""
-    emergency_filed_after_days: Annotated[int, msgspec.Meta(ge=0, le=366)] | None = None
-    """Out-of-area emergency admission: days after admission the filing was made."""
-    filed_before_admission: bool = False
-    """Out-of-area care filed (备案) before admission."""
-    months_since_transplant: Annotated[int, msgspec.Meta(ge=0, le=1200)] | None = None
 
     def __post_init__(self) -> None:
         if self.total is None and self.blood is None:  # the common case, checked quickly
@@ -279,6 +326,14 @@ class Scenario(Base, kw_only=True):
             years = [e.year for e in self.enrollment]
             if len(set(years)) != len(years):
                 raise ValueError("`enrollment` lists a year twice")
+        born = self.person.birth_date
+        for i, record in enumerate(self.enrollment):
+            for j, b in enumerate(record.breaks):
+                if dt.date(record.year, b.last_month or b.first_month, 28) < born.replace(day=1):
+                    raise ValueError(
+                        f"enrollment[{i}].breaks[{j}]: months of {record.year} before the "
+                        f"birth date {born}"
+                    )
         for i, claim in enumerate(self.claims):
             if claim.date.year != self.year:
                 raise ValueError(

@@ -12,6 +12,7 @@ A parameter file looks like::
     value = "730.00"
     valid_from = 2025-01-01
     valid_to = 2025-12-31                      # optional: open-ended when absent
+    carry = false                              # with valid_to: does the value hold on?
     cite = "changzhou-resident-2025 §一(三)"
     note = "含长期护理险 30 元"                  # optional
 
@@ -25,11 +26,25 @@ Layers stack: a region's parameters are its provincial layer's, then its city's,
 any overlays (installed or given with ``--params``). For a key on a date, the topmost
 layer with an entry covering that date answers. Within one file, two entries for the
 same key may not overlap in time.
+
+Time. ``valid_to`` is the end of the period the source itself states (a yearly notice's
+year). What happens after it, when no later entry is loaded, is the entry's ``carry``:
+
+- ``carry = true``: the value keeps applying, the way a dated parameter holds until a
+  later one supersedes it, and every answer that rests on it says so (a *carried* value:
+  "2025 value; no later notice is bundled");
+- ``carry = false`` (the default): the source ties the value to its own period (a year's
+  premium, a year's central enrolment period), so after ``valid_to`` it is not published
+  until a later source or an overlay gives it.
+
+An entry in force on the date by its own dates always wins over a carried one, whatever
+the layer: a province's standing rule beats a city's value presumed to hold on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -39,9 +54,9 @@ from typing import Any, Literal
 
 import msgspec
 
-from yibao.errors import InputError, NotPublished
+from yibao.errors import InputError, NotPublished, UnknownParameter
 from yibao.inputs import read_input, toml_document, utf8_text
-from yibao.money import parse_money, parse_rate
+from yibao.money import fmt_money, fmt_rate, parse_money, parse_rate
 
 Kind = Literal["money", "rate", "integer", "flag", "text", "date", "bands", "list"]
 
@@ -60,6 +75,8 @@ class _Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     value: Any  # checked against `kind` by _typed_value
     valid_from: dt.date
     valid_to: dt.date | None = None
+    carry: bool | None = None
+    """After ``valid_to``: keep applying (flagged as carried) or lapse; see the module."""
     cite: str
     note: str | None = None
 
@@ -92,9 +109,19 @@ class Param(msgspec.Struct, frozen=True, kw_only=True):
     origin: str
     """``"bundled"`` for values shipped with a plugin, else the overlay file's path."""
     note: str | None = None
+    carry: bool = False
+    """Whether the value holds on after ``valid_to`` until a later one supersedes it."""
+    carried_into: int | None = None
+    """Set on a value looked up after its ``valid_to`` (``carry``): the year it is carried
+    into. Every answer resting on such a value says so."""
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def source_year(self) -> int:
+        """The year of the source period the value belongs to (its last year)."""
+        return (self.valid_to or self.valid_from).year
 
     @property
     def money(self) -> Decimal:
@@ -256,6 +283,8 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
             raise InputError(where, "`cite` must name the source document and section")
         if entry.valid_to is not None and entry.valid_to < entry.valid_from:
             raise InputError(where, "`valid_to` is before `valid_from`")
+        if entry.carry is not None and entry.valid_to is None:
+            raise InputError(where, "`carry` needs `valid_to`: an open-ended value never ends")
         value = _typed_value(entry.kind, entry.value, f"{where}.value")
         _check_domain(entry.key, entry.kind, value, f"{where}.value")
         params.append(
@@ -269,6 +298,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
                 layer=decoded.layer,
                 origin=origin,
                 note=entry.note,
+                carry=bool(entry.carry),
             )
         )
     _reject_overlaps(params, name)
@@ -330,16 +360,26 @@ class ParameterSet:
         """Answers already looked up: the set never changes once built."""
 
     def find(self, key: str, on: dt.date) -> Param | None:
-        """The value of ``key`` in force on ``on``, or ``None`` when none is loaded."""
+        """The value of ``key`` in force on ``on``, or ``None`` when none is loaded.
+
+        An entry covering ``on`` answers (topmost layer first); failing that, the latest
+        entry that ended before ``on`` answers if it carries on (``carry``), marked with
+        the year it is carried into.
+        """
         try:
             return self._found[key, on]
         except KeyError:
             pass
+        entries = self._by_key.get(key, ())
         found = None
-        for p in self._by_key.get(key, ()):
+        for p in entries:
             if p.covers(on):
                 found = p
                 break
+        else:
+            ended = _latest_ended(entries, on)
+            if ended is not None and ended.carry:
+                found = msgspec.structs.replace(ended, carried_into=on.year)
         if len(self._found) >= _FOUND_SIZE:
             self._found.clear()
         self._found[key, on] = found
@@ -349,15 +389,42 @@ class ParameterSet:
         """Like :meth:`find` but raise :class:`NotPublished` (with the reason) if absent."""
         p = self._found.get((key, on)) or self.find(key, on)
         if p is None:
-            gap = self._gaps.get(key)
-            reason = gap.reason if gap else "no loaded source publishes it"
-            cite = gap.cite if gap else ""
-            raise NotPublished(key=key, on=on, reason=reason, cite=cite)
+            raise self.not_published(key, on)
         return p
+
+    def not_published(self, key: str, on: dt.date) -> NotPublished:
+        """Why ``key`` has no value on ``on``: a gap a source declares, a value tied to an
+        earlier period that lapsed, or no loaded source at all."""
+        gap = self._gaps.get(key)
+        lapsed = _latest_ended(self._by_key.get(key, ()), on)
+        if lapsed is None:
+            if gap is not None:
+                return NotPublished(key=key, on=on, reason=gap.reason, cite=gap.cite)
+            if key not in self._kinds:
+                raise UnknownParameter(key, difflib.get_close_matches(key, self._kinds, n=3))
+            return NotPublished(key=key, on=on, reason="no loaded source publishes it")
+        period = _period(lapsed)
+        ended = f"the source ties its value to {period} and no later notice is bundled"
+        ended_zh = f"来源仅规定{period}的数值，未附此后的政策通知"
+        if gap is not None:
+            return NotPublished(
+                key=key, on=on, reason=f"{ended}: {gap.reason}", reason_zh=ended_zh, cite=gap.cite
+            )
+        return NotPublished(
+            key=key,
+            on=on,
+            reason=f"{ended}; give the value for this date with --params",
+            reason_zh=f"{ended_zh}；可用 --params 提供该日期的数值",
+            cite=lapsed.source_label,
+        )
 
     def known_keys(self) -> set[str]:
         """Every key the region knows: with a value, or declared as unpublished."""
         return set(self._kinds)
+
+    def entries(self, key: str) -> tuple[Param, ...]:
+        """Every loaded entry for ``key``, topmost layer first."""
+        return tuple(self._by_key.get(key, ()))
 
     def kind_of(self, key: str) -> Kind | None:
         return self._kinds.get(key)
@@ -372,6 +439,30 @@ class ParameterSet:
 
     def overlay_params(self) -> tuple[Param, ...]:
         return tuple(p for f in self.files if f.origin != "bundled" for p in f.params)
+
+
+def _latest_ended(entries: Iterable[Param], on: dt.date) -> Param | None:
+    """The entry that ended most recently before ``on`` (topmost layer on a tie)."""
+    latest = None
+    for p in entries:  # topmost layer first, so a tie keeps the higher layer
+        ended = p.valid_to is not None and p.valid_to < on
+        if ended and (latest is None or p.valid_to > latest.valid_to):  # type: ignore[operator]
+            latest = p
+    return latest
+
+
+def _period(p: Param) -> str:
+    """``2025`` for a calendar year's value, else ``2023-06-21…2028-06-20``."""
+    assert p.valid_to is not None
+    whole_year = (p.valid_from.month, p.valid_from.day, p.valid_to.month, p.valid_to.day) == (
+        1,
+        1,
+        12,
+        31,
+    )
+    if whole_year and p.valid_from.year == p.valid_to.year:
+        return str(p.valid_to.year)
+    return f"{p.valid_from}…{p.valid_to}"
 
 
 def check_overlay(overlay: ParameterFile, base: ParameterSet) -> None:
@@ -396,3 +487,110 @@ def check_overlay(overlay: ParameterFile, base: ParameterSet) -> None:
                 f"{overlay.path}: parameter {p.key}",
                 f"kind is {p.kind!r} but the region reads it as {kind!r}",
             )
+
+
+# -------------------------------------------------------------------------------------
+# Looking values up for people: what is in force on a date, carried, or not published
+# -------------------------------------------------------------------------------------
+
+ValueStatus = Literal["in_force", "carried", "not_published"]
+
+
+class ParamView(msgspec.Struct, frozen=True, kw_only=True):
+    """One parameter as it stands on one date (``yibao params``).
+
+    ``status``: ``in_force`` (a source or overlay gives it for the date), ``carried``
+    (the latest source's value, carried past its period: ``carried_from`` is that
+    source's year) or ``not_published`` (``reason`` says why: a declared gap, or a value
+    its source ties to an earlier period).
+    """
+
+    key: str
+    kind: Kind
+    status: ValueStatus
+    value: object | None
+    shown: str
+    """The value as people read it: ``730.00``, ``70%``, ``200–1500 50%; …``."""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    carry: bool = False
+    carried_from: int | None = None
+    cite: str = ""
+    layer: str | None = None
+    origin: str | None = None
+    """``bundled``, or the overlay file that gave the value."""
+    reason: str | None = None
+
+
+def show_value(kind: Kind, value: object) -> str:
+    """A parameter value as people read it."""
+    if kind == "money":
+        return fmt_money(value)  # type: ignore[arg-type]
+    if kind == "rate":
+        return fmt_rate(value)  # type: ignore[arg-type]
+    if kind == "bands":
+        return "; ".join(
+            f"{fmt_money(b.above)}–{fmt_money(b.upto) if b.upto is not None else '∞'} "
+            f"{fmt_rate(b.rate)}"
+            for b in value  # type: ignore[attr-defined]
+        )
+    if kind == "list":
+        return ", ".join(value)  # type: ignore[arg-type]
+    if kind == "flag":
+        return "true" if value else "false"
+    return str(value)
+
+
+def view(params: ParameterSet, on: dt.date, prefix: str = "") -> list[ParamView]:
+    """Every key ``params`` knows that starts with ``prefix``, as it stands on ``on``."""
+    out = []
+    for key in sorted(params.known_keys()):
+        if not key.startswith(prefix):
+            continue
+        p = params.find(key, on)
+        if p is None:
+            why = params.not_published(key, on)
+            out.append(
+                ParamView(
+                    key=key,
+                    kind=params.kind_of(key) or "text",
+                    status="not_published",
+                    value=None,
+                    shown="—",
+                    cite=why.cite,
+                    reason=why.reason,
+                )
+            )
+            continue
+        out.append(
+            ParamView(
+                key=key,
+                kind=p.kind,
+                status="carried" if p.carried_into is not None else "in_force",
+                value=p.value,
+                shown=show_value(p.kind, p.value),
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+                carry=p.carry,
+                carried_from=p.source_year if p.carried_into is not None else None,
+                cite=p.cite,
+                layer=p.layer,
+                origin=p.origin,
+            )
+        )
+    return out
+
+
+def year_outlook(params: ParameterSet, year: int) -> tuple[list[str], list[str]]:
+    """The keys whose value in ``year`` is carried from an earlier source, and the keys
+    an earlier source gave that are not published in ``year`` (checked on its first and
+    last day)."""
+    carried: set[str] = set()
+    lapsed: set[str] = set()
+    for day in (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        for v in view(params, day):
+            if v.status == "carried":
+                carried.add(v.key)
+            elif v.status == "not_published" and params.entries(v.key):
+                lapsed.add(v.key)
+    return sorted(carried), sorted(lapsed - carried)

@@ -21,6 +21,7 @@ from being built. See docs/plugins.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -38,8 +39,12 @@ import msgspec
 import pluggy
 
 from yibao import hookimpl, hookspecs
+from yibao.dates import answer_years
 from yibao.deadline import within
+from yibao.dispatch import monitor
 from yibao.errors import InputError, UnknownRegion, YibaoError
+from yibao.facts import Fact, Words, merged, scenario_type
+from yibao.model import Scenario
 from yibao.params import (
     Gap,
     Param,
@@ -48,7 +53,7 @@ from yibao.params import (
     check_overlay,
     load_parameter_file,
 )
-from yibao.results import RegionInfo
+from yibao.results import RegionInfo, SchemeInfo
 from yibao.textsafe import printable
 
 REGION_GROUP = "yibao.regions"
@@ -408,7 +413,12 @@ class Registry:
         embedding): ``{code: RegionPlugin}``."""
         registry = cls()
         registry._installed = {
-            code: Installed(code=code, distribution="(in process)", version="-", plugin=plugin)
+            code: Installed(
+                code=code,
+                distribution="(in process)",
+                version="-",
+                plugin=with_answer_years(plugin),
+            )
             for code, plugin in plugins.items()
         }
         registry._overlays = [
@@ -440,7 +450,7 @@ class Registry:
                         plugin = within(f"loading region {ep.name} from {name}", ep.load)
                         if not isinstance(plugin, RegionPlugin):
                             raise TypeError(f"{ep.value} is not a yibao.registry.RegionPlugin")
-                        item.plugin = plugin
+                        item.plugin = with_answer_years(plugin)
                     except Exception as exc:  # a broken plugin is reported, never fatal
                         item.error = _error_text(exc)
                 self._installed[ep.name] = item
@@ -500,6 +510,24 @@ class Registry:
             )
             if problem is not None:
                 raise InputError(overlay.path, problem)
+
+    def declared_facts(self) -> list[tuple[str, Fact]]:
+        """``(region code, fact)`` for every fact the loaded regions declare."""
+        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
+        return [(code, f) for code, p in plugins for f in p.info.facts]
+
+    def declared_words(self) -> list[tuple[str, Words]]:
+        """``(region code, words)`` for every shared choice a loaded region adds to."""
+        plugins = [(c, i.plugin) for c, i in self.installed().items() if i.plugin is not None]
+        return [(code, w) for code, p in plugins for w in p.info.words]
+
+    def scenario_type(self) -> type[Scenario]:
+        """The scenario type with the facts and words the loaded regions declare
+        (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
+        declare one fact differently."""
+        declared = merged(self.declared_facts())
+        words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
+        return scenario_type(declared, tuple(words.values()))
 
     def overlays(self) -> list[InstalledOverlay]:
         """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""
@@ -688,15 +716,23 @@ def _has_rules(pm: pluggy.PluginManager, plugin: object) -> bool:
     )
 
 
+def with_answer_years(plugin: RegionPlugin) -> RegionPlugin:
+    """``plugin`` with each scheme's years extended to the years yibao answers (from the
+    first source year through next year), the declared ones kept as ``source_years``."""
+    schemes = tuple(_answer_years(s, ()) for s in plugin.info.schemes)
+    return dataclasses.replace(plugin, info=msgspec.structs.replace(plugin.info, schemes=schemes))
+
+
+def _answer_years(info: SchemeInfo, added: Sequence[int]) -> SchemeInfo:
+    sources = tuple(sorted({*(info.source_years or info.years), *added}))
+    return msgspec.structs.replace(info, years=answer_years(sources), source_years=sources)
+
+
 def _with_years(info: RegionInfo, scheme: str, years: Sequence[int]) -> RegionInfo:
+    """``info`` with the years installed overlays add to ``scheme``."""
     if not years:
         return info
-    schemes = tuple(
-        msgspec.structs.replace(s, years=tuple(sorted({*s.years, *years})))
-        if s.scheme == scheme
-        else s
-        for s in info.schemes
-    )
+    schemes = tuple(_answer_years(s, years) if s.scheme == scheme else s for s in info.schemes)
     return msgspec.structs.replace(info, schemes=schemes)
 
 
@@ -793,7 +829,7 @@ def _trace(pm: pluggy.PluginManager, code: str, scheme: str) -> None:
             return
         print(f"[yibao {code}/{scheme}] {hook_name} -> {outcome.get_result()!r}", file=sys.stderr)
 
-    pm.add_hookcall_monitoring(before, after)
+    monitor(pm, before, after)
 
 
 # -------------------------------------------------------------------------------------

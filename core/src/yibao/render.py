@@ -18,22 +18,10 @@ from rich.text import Text
 from yibao.money import fmt_money
 from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
 from yibao.textsafe import printable
+from yibao.vocabulary import WORDS, notice_lines, step_cite
 
-LAYERS = (
-    ("basic_fund", "统筹基金", "basic fund"),
-    ("large_amount_subsidy", "大额补助", "large-amount subsidy"),
-    ("critical_illness", "大病保险", "critical illness"),
-    ("medical_assistance", "医疗救助", "assistance"),
-    ("tilted_assistance", "倾斜救助", "tilted assistance"),
-)
-STATUS = {
-    "settled": ("已结算", "settled"),
-    "not_covered": ("不在待遇期", "not covered"),
-    "undetermined": ("待遇期未定", "cover undetermined"),
-    "not_published": ("参数未公布", "not published"),
-    "pending_review": ("待稽核", "pending review"),
-    "refused": ("不予支付", "refused"),
-}
+LAYERS = WORDS["layer"]
+STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
 
 
 class _DataConsole(Console):
@@ -103,6 +91,66 @@ def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
     console().print(table)
     if overlays:
         print_overlays(overlays)
+
+
+def print_years(code: str, outlooks: Sequence[Any]) -> None:
+    """For each scheme of region ``code``: the years it answers and, for each year after
+    its sources, which values are carried into it and which are not published."""
+    out = console()
+    for scheme, years, sources, by_year in outlooks:
+        out.print(
+            Text.assemble(
+                (f"{code} · {scheme}", "bold"),
+                f": answers 可计算 {years[0]}–{years[-1]}; "
+                f"sources cover 来源年度 {', '.join(map(str, sources))}",
+            )
+        )
+        for year, carried, lapsed in by_year:
+            out.print(f"  {year}: {len(carried)} carried 沿用 · {len(lapsed)} not published 未公布")
+            if carried:
+                out.print(Text("    carried 沿用: " + ", ".join(carried), style="yellow"))
+            if lapsed:
+                out.print(Text("    not published 未公布: " + ", ".join(lapsed), style="magenta"))
+
+
+def print_params(region: str, on: Any, schemes: Sequence[Any], *, lang: str) -> None:
+    """Parameter values in force on ``on`` (:func:`yibao.params.view`), per scheme."""
+    out = console()
+    for scheme, views in schemes:
+        table = Table(title=f"{region} · {scheme} · {on}", title_justify="left", show_lines=False)
+        table.add_column(_t(lang, "参数", "key"), overflow="fold")
+        table.add_column(_t(lang, "数值", "value"), overflow="fold")
+        table.add_column(_t(lang, "状态", "status"))
+        table.add_column(_t(lang, "出处 · 有效期", "source · validity"), overflow="fold")
+        for v in views:
+            table.add_row(v.key, v.shown, _param_status(v, lang), _param_source(v, lang))
+        out.print(table)
+
+
+def _param_status(v: Any, lang: str) -> Text:
+    if v.status == "carried":
+        return Text(_t(lang, f"沿用{v.carried_from}年度", f"carried from {v.carried_from}"),
+                    style="yellow")  # fmt: skip
+    if v.status == "not_published":
+        return Text(_t(lang, "未公布", "not published"), style="magenta")
+    if v.origin and v.origin != "bundled":
+        return Text(_t(lang, "覆盖文件", "overlay"), style="cyan")
+    return Text(_t(lang, "有效", "in force"), style="green")
+
+
+def _param_source(v: Any, lang: str) -> str:
+    if v.status == "not_published":
+        return f"{v.cite}\n{v.reason}" if v.cite else (v.reason or "")
+    span = f"{v.valid_from}…{v.valid_to or ''}"
+    carry = ""
+    if v.valid_to is not None:
+        carry = (
+            _t(lang, "（期满后沿用）", " (carried on)")
+            if v.carry
+            else _t(lang, "（期满失效）", " (lapses)")
+        )
+    origin = "" if v.origin in (None, "bundled") else f"\n{v.origin}"
+    return f"{v.cite}\n{span}{carry}{origin}"
 
 
 def print_overlays(overlays: Sequence[Any]) -> None:
@@ -227,7 +275,7 @@ def _steps_table(steps: Sequence[Step], lang: str) -> Table:
     table.add_column(justify="right")
     table.add_column(style="cyan")
     for s in steps:
-        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, s.cite)
+        table.add_row(_t(lang, s.label_zh, s.label_en), s.value, step_cite(s, lang))
     return table
 
 
@@ -260,6 +308,10 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         )
         if explain:
             out.print(_steps_table(result.premium.steps, lang))
+    elif elig is not None and elig.eligible:
+        missing = _t(lang, "未公布（见下方说明）", "not published (see the notices below)")
+        label = _t(lang, "个人缴费", "Premium")
+        out.print(Text.assemble((label, "bold"), ": ", (missing, "yellow")))
     cover = result.coverage
     if cover is not None:
         start = (
@@ -279,7 +331,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         if explain:
             for claim in result.claims:
                 _print_claim_steps(out, claim, lang)
-    if result.totals is not None:
+    if result.totals is not None and result.claims:
         t = result.totals
         layers = ", ".join(f"{_layer_label(k, lang)} {fmt_money(v)}" for k, v in t.layers.items())
         flag = (
@@ -310,7 +362,12 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
                 fmt_money(lim.remaining),
             )
         out.print(limits)
-    _print_notices(out, result.notices, lang)
+        if explain:
+            for lim in result.limits:
+                if lim.steps:
+                    out.print(Text(printable(_t(lang, lim.label_zh, lim.label_en)), style="bold"))
+                    out.print(_steps_table(lim.steps, lang))
+    _print_notices(out, result.notices, result.year, lang)
     if result.overlays:
         label = _t(lang, "参数覆盖文件", "parameter overlays")
         out.print(Text(printable(f"{label}: {', '.join(result.overlays)}"), style="yellow"))
@@ -360,12 +417,10 @@ def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
         out.print(_steps_table(layer.steps, lang))
 
 
-def _print_notices(out: Console, notices: Sequence[Notice], lang: str) -> None:
-    for n in notices:
-        style = "yellow" if n.kind == "not_published" else "dim"
-        text = _t(lang, n.text_zh or n.text_en, n.text_en)
-        cite = f" [{n.cite}]" if n.cite and n.cite not in text else ""
-        out.print(Text(printable(f"! {text}{cite}"), style=style))
+def _print_notices(out: Console, notices: Sequence[Notice], year: int, lang: str) -> None:
+    for kind, line in notice_lines(notices, year, lang):
+        style = "yellow" if kind in ("not_published", "carried") else "dim"
+        out.print(Text(printable(f"! {line}"), style=style))
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
@@ -422,7 +477,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     for r in results:
         if r.notices:
             out.print(Text(printable(f"{r.name_zh or r.region}:"), style="dim"))
-            _print_notices(out, r.notices, lang)
+            _print_notices(out, r.notices, r.year, lang)
 
 
 def _year_patient(r: RegionResult, lang: str) -> str:

@@ -14,6 +14,8 @@ from typing import Literal
 
 import msgspec
 
+from yibao.facts import Fact, Words
+
 
 class Out(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
     """Base of every result Struct (frozen: results are values)."""
@@ -29,9 +31,13 @@ class Step(Out, kw_only=True):
     amount: Decimal | None = None
     cite: str = ""
     """Source document and section, e.g. ``changzhou-resident-2025 §三(一)``."""
+    carried_from: int | None = None
+    """The year of the source value this step rests on, when that value is carried into a
+    later year because no later notice is bundled (``None``: in force by its own dates)."""
 
 
-NoticeKind = Literal["not_published", "stated", "interpretation", "warning", "checklist"]
+NoticeKind = Literal["not_published", "carried", "stated", "interpretation", "warning", "checklist"]
+"""``carried``: the answer rests on a value carried from an earlier year's source."""
 
 
 class Notice(Out, kw_only=True):
@@ -42,6 +48,8 @@ class Notice(Out, kw_only=True):
     text_zh: str = ""
     key: str | None = None
     cite: str = ""
+    source_year: int | None = None
+    """``carried`` notices: the year of the source value carried into the answer's year."""
 
 
 class SourceDoc(Out, kw_only=True):
@@ -69,7 +77,12 @@ def categories(names: Mapping[str, tuple[str, str]]) -> tuple[Category, ...]:
 class SchemeInfo(Out, kw_only=True):
     scheme: str
     years: tuple[int, ...]
-    """The scheme years the loaded sources cover."""
+    """The scheme years yibao answers. A plugin declares the years its sources cover;
+    once loaded, the registry extends them through next year
+    (:func:`yibao.dates.answer_years`), each answer flagging the values it carries from
+    the latest source, and keeps the declared years in :attr:`source_years`."""
+    source_years: tuple[int, ...] = ()
+    """The years the region's own sources (and installed overlays) cover."""
     layers: tuple[str, ...]
     """Layer names, lowest first (e.g. ``("jiangsu", "changzhou-resident")``)."""
     categories: tuple[Category, ...] = ()
@@ -93,6 +106,12 @@ class RegionInfo(Out, kw_only=True):
     sources: tuple[SourceDoc, ...] = ()
     districts: tuple[str, ...] = ()
     """Known district codes; a scenario naming another district is refused."""
+    facts: tuple[Fact, ...] = ()
+    """Facts this region's rules read that core's model does not know
+    (:mod:`yibao.facts`): a scenario may state them on the person, an enrolment record,
+    a life event or a claim."""
+    words: tuple[Words, ...] = ()
+    """Words this region adds to a choice every region shares (assistance statuses)."""
 
 
 class Eligibility(Out, kw_only=True):
@@ -122,6 +141,27 @@ class Premium(Out, kw_only=True):
     steps: tuple[Step, ...] = ()
 
 
+class Suspension(Out, kw_only=True):
+    """Days inside cover when benefits are suspended (待遇暂停), e.g. for contributions
+    that broke off. A liable party (an employer in arrears) may owe what the insurance
+    layers would have paid on claims in those days."""
+
+    start: dt.date
+    end: dt.date | None = None
+    """The last day suspended; ``None``: to the end of cover."""
+    liable: str | None = None
+    """The payer who owes the insurance layers' payments instead (``"employer"``); ``None``:
+    nobody, the claims are not covered."""
+    liable_zh: str = ""
+    liable_en: str = ""
+    layers: tuple[str, ...] = ()
+    """The layers whose payments the liable party makes instead of the funds."""
+    steps: tuple[Step, ...] = ()
+
+    def holds(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
 class Coverage(Out, kw_only=True):
     """From when benefits are paid.
 
@@ -135,6 +175,8 @@ class Coverage(Out, kw_only=True):
     latest: dt.date | None = None
     end: dt.date | None = None
     steps: tuple[Step, ...] = ()
+    suspended: tuple[Suspension, ...] = ()
+    """Stretches inside cover when benefits are suspended, in date order."""
 
 
 class LayerPayment(Out, kw_only=True):
@@ -185,6 +227,9 @@ class LimitState(Out, kw_only=True):
     remaining: Decimal
     basis: Literal["cost", "payment"]
     cite: str = ""
+    steps: tuple[Step, ...] = ()
+    """How the limit itself was worked out, where a rule builds it (e.g. a cap raised by
+    incentives earned over the enrolment history)."""
 
 
 class Totals(Out, kw_only=True):

@@ -1,5 +1,9 @@
 """Reading scenario files (TOML or JSON) with errors that name the file and field.
 
+The scenario type depends on the regions installed: each may declare facts of its own
+(:mod:`yibao.facts`), which become fields a scenario may state. Reading uses the type of
+the given registry (default: the process-wide one).
+
 Files are read through :mod:`yibao.inputs` (bounded, regular files or ``-``, UTF-8 with
 an optional byte-order mark); JSON is refused with a repeated key, as TOML is; money is
 written in ASCII digits (:data:`yibao.money.MONEY_TEXT`). ``yibao batch`` decodes each
@@ -9,8 +13,9 @@ line with :func:`decode_json` too, so a line and a file are held to the same rul
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -18,7 +23,21 @@ from yibao.errors import InputError
 from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
 from yibao.model import Claim, Person, Scenario
 
-_json_decoder = msgspec.json.Decoder(Scenario)
+if TYPE_CHECKING:
+    from yibao.registry import Registry
+
+
+def scenario_type(registry: Registry | None = None) -> type[Scenario]:
+    """The scenario type of ``registry``'s regions (their declared facts included)."""
+    from yibao.registry import default_registry
+
+    return (registry or default_registry()).scenario_type()
+
+
+@cache
+def json_decoder(kind: type[Scenario]) -> msgspec.json.Decoder:
+    """A JSON decoder for scenarios of type ``kind``, built once."""
+    return msgspec.json.Decoder(kind)
 
 
 def _money_fields(struct: type[msgspec.Struct]) -> frozenset[str]:
@@ -39,31 +58,36 @@ message; anything else is not how an amount is written."""
 exact answer, with the field's path, comes from :func:`money_problem`)."""
 
 
-def parse_scenario(data: bytes | str, *, name: str, fmt: str | None = None) -> Scenario:
+def parse_scenario(
+    data: bytes | str, *, name: str, fmt: str | None = None, registry: Registry | None = None
+) -> Scenario:
     """Decode a scenario from TOML or JSON text.
 
     ``fmt`` is ``"toml"`` or ``"json"``; when ``None`` it is guessed from ``name``'s
     suffix (JSON for ``.json``, TOML otherwise). Raises :class:`InputError` naming
-    ``name``, the field path (``$.claims[0].compliant``) and what was expected.
+    ``name``, the field path (``$.claims[0].compliant``) and what was expected. The
+    facts ``registry``'s regions declare are fields too (:mod:`yibao.facts`).
     """
+    kind = scenario_type(registry)
     if fmt is None:
         fmt = "json" if name.lower().endswith(".json") else "toml"
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if fmt == "json":
-        return decode_json(raw.removeprefix(BOM), name)
+        return decode_json(raw.removeprefix(BOM), name, kind)
     obj = toml_document(utf8_text(raw, name), name)
     found = money_problem(obj)
     if found is not None:
         raise InputError(name, found)
     try:
-        return msgspec.convert(obj, type=Scenario)
+        return msgspec.convert(obj, type=kind)
     except msgspec.ValidationError as exc:
         raise InputError(name, _explain(str(exc))) from None
 
 
-def decode_json(raw: bytes, name: str) -> Scenario:
-    """Decode one JSON scenario (a file's bytes, or one batch line); raise
-    :class:`InputError` naming ``name`` and the field."""
+def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Scenario:
+    """Decode one JSON scenario of type ``kind`` (default: the process-wide registry's)
+    from a file's bytes or one batch line; raise :class:`InputError` naming ``name`` and
+    the field."""
     if _SUSPECT_MONEY.search(raw) is not None:  # before the model's own, coarser check
         try:
             problem = money_problem(msgspec.json.decode(raw))
@@ -72,7 +96,7 @@ def decode_json(raw: bytes, name: str) -> Scenario:
         if problem is not None:
             raise InputError(name, problem)
     try:
-        scenario = _json_decoder.decode(raw)
+        scenario = json_decoder(kind or scenario_type()).decode(raw)
     except msgspec.ValidationError as exc:
         raise InputError(name, _explain(str(exc))) from None
     except UnicodeDecodeError:
@@ -113,7 +137,7 @@ def money_problem(obj: Any) -> str | None:
     return None
 
 
-def load_scenario(path: Path | str) -> Scenario:
+def load_scenario(path: Path | str, *, registry: Registry | None = None) -> Scenario:
     """Read and decode a scenario file (``-``: standard input, as TOML unless the data
     starts with ``{``); see :func:`parse_scenario`."""
     data = read_input(path, "the scenario file")
@@ -121,7 +145,7 @@ def load_scenario(path: Path | str) -> Scenario:
     fmt = None
     if name == "-":
         fmt = "json" if data.removeprefix(BOM).lstrip().startswith(b"{") else "toml"
-    return parse_scenario(data, name=name, fmt=fmt)
+    return parse_scenario(data, name=name, fmt=fmt, registry=registry)
 
 
 def _explain(message: str) -> str:

@@ -237,7 +237,8 @@ def source_titles(registry: Registry) -> dict[str, str]:
 
 
 def scheme_years(registry: Registry, regions: Iterable[str]) -> dict[str, dict[str, int]]:
-    """``{scheme: {region: newest year}}`` for the regions that load."""
+    """``{scheme: {region: newest source year}}`` for the regions that load: the charts
+    show the latest year the region's own sources publish, not a year of carried values."""
     out: dict[str, dict[str, int]] = {}
     for code in regions:
         try:
@@ -245,8 +246,9 @@ def scheme_years(registry: Registry, regions: Iterable[str]) -> dict[str, dict[s
         except YibaoError:
             continue
         for scheme in info.schemes:
-            if scheme.years:
-                out.setdefault(scheme.scheme, {})[code] = max(scheme.years)
+            years = scheme.source_years or scheme.years
+            if years:
+                out.setdefault(scheme.scheme, {})[code] = max(years)
     return {s: out[s] for s in sorted(out, key=_scheme_rank)}
 
 

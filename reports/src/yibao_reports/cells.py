@@ -11,24 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yibao.money import fmt_money
+from yibao.vocabulary import WORDS, notice_lines
 
 from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection, claim_row
 
-STATUS = {
-    "settled": ("已结算", "settled"),
-    "not_covered": ("不在待遇期或不予保障", "not covered"),
-    "undetermined": ("待遇期未定", "cover undetermined"),
-    "not_published": ("参数未公布", "not published"),
-    "pending_review": ("待稽核", "pending review"),
-    "refused": ("不予支付", "refused"),
-}
-PAYER = {
-    "individual": ("个人", "individual"),
-    "government": ("政府", "government"),
-    "employer": ("单位", "employer"),
-    "assistance_fund": ("医疗救助基金", "assistance fund"),
-    "other": ("其他", "other"),
-}
+STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
+PAYER = {code: (zh, en) for code, zh, en in WORDS["payer"]}
 
 
 def t(lang: str, zh: str, en: str) -> str:
@@ -182,10 +170,7 @@ def notices(section: ScenarioSection, lang: str) -> list[tuple[str, list[str]]]:
         lines: list[str] = []
         if col.error:
             lines.append(t(lang, "错误：", "error: ") + col.error)
-        for n in col.notices:
-            text = t(lang, n.text_zh or n.text_en, n.text_en)
-            if n.cite and f"[{n.cite}]" not in text:
-                text += f" [{n.cite}]"
+        for _, text in notice_lines(col.notices, section.year, lang):
             if text not in lines:
                 lines.append(text)
         if col.overlays:

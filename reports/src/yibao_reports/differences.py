@@ -11,17 +11,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from yibao.money import fmt_money
+from yibao.vocabulary import WORDS
 
 from yibao_reports.model import ClaimRow, RegionColumn, Text2, claim_row
 
-STATUS_PHRASE = {
-    "settled": ("已结算", "settled"),
-    "not_covered": ("不予保障", "not covered"),
-    "undetermined": ("待遇期未定", "cover undetermined"),
-    "not_published": ("参数未公布、无法结算", "cannot be settled (a value is not published)"),
-    "pending_review": ("待稽核", "pending review"),
-    "refused": ("不予支付", "refused"),
-}
+STATUS_PHRASE = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
+"""A claim's status in a sentence: the same words as every table (yibao.vocabulary)."""
 
 
 def _names(cols: Sequence[RegionColumn]) -> Text2:

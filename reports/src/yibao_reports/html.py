@@ -33,18 +33,25 @@ def _lines(lines: list[str]) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
-def to_html(report: Report, lang: str, charts: Mapping[str, str]) -> str:
-    """The report as one HTML document; ``charts`` maps chart names to SVG text."""
-    title = t(lang, "yibao 医保地区比较报告", "yibao cross-region comparison report")
-    parts = [
+def page_head(title: str, lang: str, css: str) -> list[str]:
+    """A document's start up to its ``<h1>``: language, charset, title, inline style."""
+    return [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-Hans" if lang == "zh" else "en"}">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>\n{CSS}\n</style></head>",
+        f"<style>\n{css}\n</style></head>",
         "<body>",
         f"<h1>{escape(title)}</h1>",
+    ]
+
+
+def to_html(report: Report, lang: str, charts: Mapping[str, str]) -> str:
+    """The report as one HTML document; ``charts`` maps chart names to SVG text."""
+    title = t(lang, "yibao 医保地区比较报告", "yibao cross-region comparison report")
+    parts = [
+        *page_head(title, lang, CSS),
         *_preamble(report, lang),
         *_contents(report, charts, lang),
     ]

@@ -25,7 +25,7 @@ from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
 from yibao_tui.domain.curve import curves
-from yibao_tui.domain.fields import CLAIM_FIELDS, ENROLLMENT_FIELDS, EVENT_FIELDS, HOME_FIELDS
+from yibao_tui.domain.fields import HOME_FIELDS
 from yibao_tui.domain.form import (
     CaseForm,
     Problems,
@@ -148,11 +148,15 @@ class YibaoApp(App[None]):
         return {
             "enrollment": (
                 "dlg_enrollment",
-                ENROLLMENT_FIELDS,
+                self.choices.fields("enrollment"),
                 lambda i: enrollment_clash(self.form, i, self.lang),
             ),
-            "events": ("dlg_event", EVENT_FIELDS, lambda i: None),
-            "claims": ("dlg_claim", CLAIM_FIELDS, lambda i: claim_clash(self.form, i, self.lang)),
+            "events": ("dlg_event", self.choices.fields("event"), lambda i: None),
+            "claims": (
+                "dlg_claim",
+                self.choices.fields("claim"),
+                lambda i: claim_clash(self.form, i, self.lang),
+            ),
         }
 
     def recompute(self, *, force: bool = False) -> None:
@@ -474,11 +478,11 @@ class YibaoApp(App[None]):
             if not path:
                 return
             try:
-                scenario = load_scenario(path)
+                scenario = load_scenario(path, registry=self.registry)
             except Exception as exc:  # an InputError names the file and field
                 self.notify(str(exc), severity="error", timeout=10)
                 return
-            self.replace_form(from_scenario(scenario), path)
+            self.replace_form(from_scenario(scenario, self.choices), path)
             self.notify(tr("opened", self.lang, path=path))
 
         title = tr("open_title", self.lang)
@@ -535,7 +539,7 @@ class YibaoApp(App[None]):
 
     def action_new_case(self) -> None:
         kept = autosave.backup(self.state_dir) if self.state_dir else None
-        self.replace_form(CaseForm.new(default_year(self.registry)), None)
+        self.replace_form(CaseForm.new(default_year()), None)
         if kept:
             self.notify(tr("new_case", self.lang, path=kept))
 
@@ -597,8 +601,9 @@ def make_app(
     notice = None
     session = None
     if scenario_path is not None:
+        scenario = load_scenario(scenario_path, registry=registry)
         session = autosave.Session(
-            from_scenario(load_scenario(scenario_path)), path=str(scenario_path)
+            from_scenario(scenario, choices_of(registry)), path=str(scenario_path)
         )
     elif restore:
         session, kept = _restored(state, registry)
@@ -607,7 +612,7 @@ def make_app(
         elif kept is not None:
             notice = tr("autosave_unreadable", lang, path=kept)
     if session is None:
-        session = autosave.Session(CaseForm.new(default_year(registry)))
+        session = autosave.Session(CaseForm.new(default_year()))
     return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)
 
 

@@ -38,7 +38,7 @@ from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
 from yibao.inputs import BOM, MAX_INPUT_BYTES
 from yibao.model import Scenario
-from yibao.scenario_io import decode_json
+from yibao.scenario_io import decode_json, scenario_type
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -129,7 +129,7 @@ def decode_line(raw: bytes, line: int) -> Scenario:
     scenario file); raise :class:`InputError` naming the line and the field."""
     if line == 1:
         raw = raw.removeprefix(BOM)  # a byte-order mark opens the file, not the line
-    return decode_json(raw, f"line {line}")
+    return decode_json(raw, f"line {line}", scenario_type())
 
 
 def process_block(data: bytes, first_line: int, config: Config) -> Block:

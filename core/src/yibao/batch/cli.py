@@ -183,19 +183,30 @@ def _progress(total: int) -> Iterator[object]:
 @click.command()
 @click.option("--n", "-n", "count", default=1000, show_default=True, type=click.IntRange(0))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--profile", default="general", show_default=True,
-              type=click.Choice(["general", "inpatient-one"]))  # fmt: skip
-@click.option("-o", "--output", "target", required=True,
+@click.option(
+    "--profile",
+    default="general",
+    show_default=True,
+    help="A profile installed by a region's distribution (--list shows them).",
+)
+@click.option("--list", "listing", is_flag=True, help="List the installed profiles.")
+@click.option("-o", "--output", "target",
               type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))  # fmt: skip
 @_guard
-def synth(count: int, seed: int, profile: str, target: Path) -> None:
+def synth(count: int, seed: int, profile: str, listing: bool, target: Path | None) -> None:
     """Write COUNT synthetic scenarios (JSON Lines), the same bytes for the same seed.
 
-    Profiles: general (常州 residents and employees, several claims of every kind) and
-    inpatient-one (the benchmark workload: one inpatient claim per resident).
+    Profiles come from the installed regions' distributions (entry-point group
+    yibao.profiles); --list names them.
     """
     from yibao.batch import synth as generator
 
+    if listing:
+        for name, found in generator.profiles().items():
+            click.echo(f"{name:16} {found.summary}")
+        return
+    if target is None:
+        raise click.UsageError("give -o/--output FILE (or - for standard output)")
     if str(target) == "-":
         generator.write(sys.stdout, profile, count, seed)
         return

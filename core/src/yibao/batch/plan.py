@@ -124,6 +124,8 @@ class Plan:
         (eligibility, premium, coverage), notices = known[0], known[4]
         if eligibility is None or not eligibility.eligible or premium is None:
             return None
+        if coverage is not None and coverage.suspended:
+            return None  # claims in a suspension may be owed by someone else: the engine's
         claims = engine.settlement_order(scenario.claims)
         for claim in claims:
             if engine.cover_status(coverage, claim) is not None:
@@ -137,6 +139,8 @@ class Plan:
             return record(line, result)
         if paid is None or _breaks_invariants(claims, paid) or not self._premium_ok(premium):
             return None  # the engine answers: explained, or the region's error
+        if len(case.notices) > len(known[3]):  # the claims read values carried into the year
+            notices = notice_codes(case.notices)
         self.fast += 1
         return kernel_record(
             line,

@@ -59,6 +59,8 @@ class Record(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     totals: Totals | None = None
     notices: tuple[str, ...] = ()
     """``kind:key`` of each notice (``kind:text`` when it has no key)."""
+    limits: tuple[str, ...] = ()
+    """Keys of the yearly limits and caps the year's claims used up (nothing remains)."""
     result: RegionResult | None = None
     """With ``--explain``: the whole answer, steps and citations included."""
 
@@ -102,6 +104,7 @@ def record(line: int, result: RegionResult, *, explain: bool = False) -> Record:
         claims=tuple(claim_line(c) for c in result.claims),
         totals=result.totals,
         notices=notice_codes(result.notices),
+        limits=tuple(s.key for s in result.limits if s.remaining <= ZERO),
         result=result if explain else None,
     )
 
@@ -159,6 +162,7 @@ def _answered(
     totals: Totals | None,
     *,
     notices: tuple[str, ...],
+    limits: tuple[str, ...] = (),
     result: RegionResult | None = None,
 ) -> Record:
     """An ``ok`` record: what the phases decided and the claims' lines."""
@@ -173,6 +177,7 @@ def _answered(
         claims=claims,
         totals=totals,
         notices=notices,
+        limits=limits,
         result=result,
     )
 

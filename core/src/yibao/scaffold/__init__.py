@@ -9,7 +9,10 @@ number the generated plugin carries is a FICTIONAL placeholder citing the author
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from yibao.errors import YibaoError
@@ -17,19 +20,38 @@ from yibao.errors import YibaoError
 TEMPLATE = Path(__file__).with_name("template")
 YEAR = 2025
 
-PROVINCES: dict[str, dict[str, str]] = {
-    "jiangsu": {
-        "dist": "yibao-jiangsu",
-        "module": "yibao_jiangsu",
-        "layer": "jiangsu",
-        "source_id": "jiangsu-enrollment-incentives-2025",
-        "source_title": "江苏省贯彻落实基本医疗保险参保长效机制的若干举措（苏医保发〔2025〕26号）",
-        "issued": "2025-06-30",
-        "name": "Jiangsu",
-    },
-}
-"""Provincial layers a new plugin can stack on: distribution, module, layer name and
-the source its parameters cite (which the new region must declare too)."""
+PROVINCE_GROUP = "yibao.provinces"
+"""Entry-point group through which a provincial layer's distribution offers itself to
+``yibao plugin new --province``."""
+
+
+@dataclass(frozen=True)
+class Province:
+    """A provincial layer a new region can stack on (``yibao.provinces`` entry point):
+    its distribution, module, layer name, and the source its parameters cite (which the
+    new region must declare too)."""
+
+    name: str
+    dist: str
+    module: str
+    layer: str
+    source_id: str
+    source_title: str
+    issued: str
+
+
+def provinces() -> dict[str, Province]:
+    """The installed provincial layers by code (``jiangsu``)."""
+    found: dict[str, Province] = {}
+    for ep in sorted(entry_points(group=PROVINCE_GROUP), key=lambda e: e.name):
+        try:
+            province = ep.load()
+        except Exception:  # a broken distribution never hides the others
+            continue
+        if isinstance(province, Province):
+            found[ep.name] = province
+    return found
+
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
@@ -93,10 +115,12 @@ def context(name: str, province: str | None) -> dict[str, str]:
             "dependencies": '"yibao"',
         }
     else:
-        p = PROVINCES.get(province)
-        if p is None:
-            known = ", ".join(sorted(PROVINCES))
+        installed = provinces()
+        found = installed.get(province)
+        if found is None:
+            known = ", ".join(sorted(installed)) or "none installed"
             raise YibaoError(f"unknown province {province!r}; provincial layers: {known}")
+        p = dataclasses.asdict(found)
         sources[p["dist"]] = _source_checkout(p["module"])
         ctx |= {
             "province_import": f"import {p['module']}\n",
@@ -158,7 +182,7 @@ def blocks(province: str | None, ctx: dict[str, str]) -> dict[str, str]:
         coverage = STANDALONE_COVERAGE
         cap = STANDALONE_CAP
     else:
-        module = PROVINCES[province]["module"]
+        module = provinces()[province].module
         coverage = (
             "\n# --- phase 3: from when benefits are paid -------------------------------------\n"
             f"# Inherited: {module}'s coverage rule reads this layer's central period and\n"

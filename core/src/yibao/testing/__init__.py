@@ -114,10 +114,11 @@ def _hypothesis_invariants(kit: Kit) -> None:
     def invariants(rng: Any, scheme: str, count: int) -> None:
         bases = kit.bases(scheme)
         base = bases[rng.randrange(len(bases))]
-        scenario = generate.scenario(rng, base, kit.templates(scheme), count, "hypothesis")
+        facts = kit.stacks()[scheme].info.facts
+        scenario = generate.scenario(rng, base, kit.templates(scheme), count, "hypothesis", facts)
         done = [Evaluation(scenario.title or "", scenario, kit.evaluate(scenario))]
         result = check_invariants(kit, done)
-        assert result.status == "pass", result.report()
+        assert result.status != "fail", result.report()  # a scenario settling nothing: skip
 
     invariants()
 

@@ -20,7 +20,8 @@ from typing import get_args
 
 import msgspec
 
-from yibao.model import Claim, ClaimKind, Enrollment, Person, Scenario
+from yibao.facts import Fact, part_type
+from yibao.model import Claim, ClaimKind, Scenario
 from yibao.results import RegionInfo
 
 FEN = Decimal("0.01")
@@ -36,33 +37,62 @@ def money(rng: random.Random, top: Decimal) -> Decimal:
     return (Decimal(fen) * FEN).quantize(FEN)
 
 
-def synthetic_base(info: RegionInfo, scheme: str, year: int) -> Scenario:
-    """A plain adult enrolled in ``info``'s region for ``year`` (paid the autumn before)."""
-    person = Person(
-        birth_date=dt.date(year - 45, 6, 15),
-        scheme=scheme,  # type: ignore[arg-type]
-        hukou=info.code,
-        district=info.districts[0] if info.districts else None,
-        employment="employee" if scheme == "employee" else "none",
-        contribution_base=Decimal("6000.00") if scheme == "employee" else None,
-        contribution_years=20 if scheme == "employee" else None,
-    )
-    enrollment = tuple(
-        Enrollment(year=y, region=info.code, scheme=scheme, paid_on=dt.date(y - 1, 11, 15))  # type: ignore[arg-type]
+def synthetic_base(
+    info: RegionInfo, scheme: str, year: int, kind: type[Scenario] = Scenario
+) -> Scenario:
+    """A plain adult enrolled in ``info``'s region for ``year`` (paid the autumn before),
+    as a scenario of type ``kind`` (the registry's, with the regions' declared facts)."""
+    employee = scheme == "employee"
+    person = {
+        "birth_date": dt.date(year - 45, 6, 15),
+        "scheme": scheme,
+        "hukou": info.code,
+        "district": info.districts[0] if info.districts else None,
+        "employment": "employee" if employee else "none",
+        "contribution_base": "6000.00" if employee else None,
+        "contribution_years": 20 if employee else None,
+    }
+    enrollment = [
+        {"year": y, "region": info.code, "scheme": scheme, "paid_on": dt.date(y - 1, 11, 15)}
         for y in (year - 1, year)
-    )
-    return Scenario(
-        title=f"generated: {info.code} {scheme} {year}",
-        year=year,
-        person=person,
-        enrollment=enrollment,
-    )
+    ]
+    raw = {
+        "title": f"generated: {info.code} {scheme} {year}",
+        "year": year,
+        "person": {k: v for k, v in person.items() if v is not None},
+        "enrollment": enrollment,
+    }
+    return msgspec.convert(raw, type=kind)
+
+
+def fact_value(rng: random.Random, fact: Fact, year: int) -> object:
+    """A random value of a declared fact, of its type and within its bounds."""
+    if fact.type == "integer":
+        low = fact.minimum if fact.minimum is not None else 0
+        high = fact.maximum if fact.maximum is not None else low + 1000
+        return rng.randint(low, high)
+    if fact.type == "flag":
+        return rng.random() < 0.5
+    if fact.type == "date":
+        return dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+    if fact.type == "money":
+        return money(rng, Decimal(10000))
+    if fact.type == "choice":
+        return rng.choice(fact.values).code
+    return "generated"
 
 
 def random_claim(
-    rng: random.Random, year: int, ident: str, templates: Sequence[Claim], born: dt.date
+    rng: random.Random,
+    year: int,
+    ident: str,
+    templates: Sequence[Claim],
+    born: dt.date,
+    facts: Sequence[Fact] = (),
+    kind: type[Scenario] = Scenario,
 ) -> Claim:
-    """One claim in ``year``: an example claim re-priced, or a random one."""
+    """One claim in ``year``: an example claim re-priced, or a random one of ``kind``'s
+    claim type with random values of the declared claim ``facts``."""
     first = max(dt.date(year, 1, 1), born)
     day = first + dt.timedelta(days=rng.randint(0, (dt.date(year, 12, 31) - first).days))
     compliant = money(rng, rng.choice(MAGNITUDES))
@@ -73,20 +103,21 @@ def random_claim(
         return msgspec.structs.replace(
             template, id=ident, date=day, compliant=compliant, total=total, admission=None
         )
-    kind = rng.choice(KINDS)
-    blood = money(rng, Decimal(3000)) if kind == "inpatient" and rng.random() < 0.2 else None
-    return Claim(
+    claim_kind = rng.choice(KINDS)
+    blood = money(rng, Decimal(3000)) if claim_kind == "inpatient" and rng.random() < 0.2 else None
+    stated = {f.name: fact_value(rng, f, year) for f in facts if f.on == "claim"}
+    return part_type(kind, "claim")(
         id=ident,
         date=day,
-        kind=kind,  # type: ignore[arg-type]
+        kind=claim_kind,
         compliant=compliant,
         # the whole bill holds the compliant part, the blood-use items and the rest
         total=None if extra is None else compliant + (blood or 0) + extra,
         level=rng.randint(1, 3),
-        facility=rng.choice(("primary", "hospital", "hospital", "pharmacy")),  # type: ignore[arg-type]
-        care=rng.choice(CARE),  # type: ignore[arg-type]
+        facility=rng.choice(("primary", "hospital", "hospital", "pharmacy")),
+        care=rng.choice(CARE),
         blood=blood,
-        filed_before_admission=rng.random() < 0.5,
+        **stated,
     )
 
 
@@ -96,11 +127,17 @@ def with_claims(base: Scenario, claims: Sequence[Claim], title: str) -> Scenario
 
 
 def scenario(
-    rng: random.Random, base: Scenario, templates: Sequence[Claim], count: int, label: str
+    rng: random.Random,
+    base: Scenario,
+    templates: Sequence[Claim],
+    count: int,
+    label: str,
+    facts: Sequence[Fact] = (),
 ) -> Scenario:
-    """``base`` with ``count`` random claims."""
+    """``base`` with ``count`` random claims (with random values of the declared claim
+    ``facts``)."""
     claims = [
-        random_claim(rng, base.year, f"g{i}", templates, base.person.birth_date)
+        random_claim(rng, base.year, f"g{i}", templates, base.person.birth_date, facts, type(base))
         for i in range(count)
     ]
     return with_claims(base, claims, f"{base.title or 'scenario'} · {label}")

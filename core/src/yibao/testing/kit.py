@@ -1,7 +1,8 @@
 """The conformance checks, as plain functions over an installed region.
 
-:class:`Kit` evaluates the region's bundled examples, the personas (when
-``yibao_reports`` is installed) and generated scenarios once, watching every hook
+:class:`Kit` evaluates the region's bundled examples, the personas (when a
+distribution offers them through ``yibao.personas``) and generated scenarios once,
+watching every hook
 call, and each check reads what it needs. Nothing here imports pytest: ``yibao plugin
 check`` runs the same checks and prints them.
 """
@@ -13,10 +14,13 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
+from yibao.dispatch import monitor
 from yibao.errors import YibaoError
+from yibao.facts import check_declarations
 from yibao.invariants import violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
@@ -27,7 +31,6 @@ from yibao.testing import conform, generate
 
 Status = Literal["pass", "fail", "skip"]
 
-PERSONAS_MODULE = "yibao_reports.personas"
 MAX_FINDINGS = 12
 NOT_EXERCISED = (
     " — not exercised: no claim settled (the sources publish no benefit values?); "
@@ -173,7 +176,7 @@ class Kit:
                         f"{where}: {inexact} (scenario {current.get('title')!r})"
                     )
 
-        stack.pm.add_hookcall_monitoring(before, after)
+        monitor(stack.pm, before, after)  # the fast relay steps aside: every call seen
 
     # --- evaluating -----------------------------------------------------------------
 
@@ -211,15 +214,18 @@ class Kit:
 
     def bases(self, scheme: str) -> list[Scenario]:
         """Scenarios to generate from: the scheme's examples, and a plain enrolled adult
-        for every year the scheme declares."""
+        for every year its sources cover and for the last year it answers (where values
+        are carried from the latest source, or lapse)."""
         stack = self.stacks()[scheme]
-        years = next(s.years for s in stack.info.schemes if s.scheme == scheme)
+        info = next(s for s in stack.info.schemes if s.scheme == scheme)
+        years = sorted({*info.source_years, *info.years[-1:]})
         own = [
             e.scenario
             for e in self.examples_evaluated()
             if e.scenario.person.scheme == scheme and e.scenario.year in years
         ]
-        return own + [generate.synthetic_base(stack.info, scheme, y) for y in years]
+        kind = self.registry.scenario_type()
+        return own + [generate.synthetic_base(stack.info, scheme, y, kind) for y in years]
 
     def templates(self, scheme: str) -> list[Claim]:
         return [c for base in self.bases(scheme) for c in base.claims]
@@ -235,7 +241,12 @@ class Kit:
                 for n in range(self.examples):
                     base = bases[n % len(bases)]
                     scenario = generate.scenario(
-                        rng, base, templates, rng.randint(1, 8), f"generated #{n}"
+                        rng,
+                        base,
+                        templates,
+                        rng.randint(1, 8),
+                        f"generated #{n}",
+                        self.stacks()[scheme].info.facts,
                     )
                     done.append(Evaluation(scenario.title or "", scenario, self.evaluate(scenario)))
             self._evaluated["generated"] = done
@@ -266,8 +277,14 @@ class Kit:
         return [self.run(name) for name in CHECKS]
 
 
-def _verdict(name: str, findings: list[str], summary: str) -> CheckResult:
-    return CheckResult(name, "", "fail" if findings else "pass", summary, findings)
+def _verdict(
+    name: str, findings: list[str], summary: str, *, exercised: bool = True
+) -> CheckResult:
+    """Fail with findings; else pass — or skip, saying so, when the check had nothing
+    to work on (a pass would claim more than was checked)."""
+    if findings:
+        return CheckResult(name, "", "fail", summary, findings)
+    return CheckResult(name, "", "pass" if exercised else "skip", summary, findings)
 
 
 # -------------------------------------------------------------------------------------
@@ -314,12 +331,17 @@ def check_declaration(kit: Kit) -> CheckResult:
     findings += [f"source {d.id!r} has no title" for d in info.sources if not d.title.strip()]
     if len(set(info.districts)) != len(info.districts):
         findings.append(f"RegionInfo.districts repeats a code: {info.districts}")
+    findings += check_declarations(info.facts, info.words)
+    try:
+        kit.registry.scenario_type()
+    except YibaoError as exc:  # two regions declare one fact differently
+        findings.append(str(exc))
     schemes = ", ".join(f"{s.scheme} {'/'.join(map(str, s.years))}" for s in info.schemes)
     return _verdict(
         "declaration",
         findings,
         f"{item.distribution} {item.version}: {schemes}; {len(ids)} sources, "
-        f"{len(info.districts)} districts",
+        f"{len(info.districts)} districts, {len(info.facts)} declared facts",
     )
 
 
@@ -403,18 +425,25 @@ def check_examples(kit: Kit) -> CheckResult:
     return _verdict("examples", findings, summary)
 
 
-def persona_paths() -> list[Path] | str:
-    """The personas of ``yibao_reports``, or why they are unavailable."""
-    try:
-        from importlib import import_module
+PERSONA_GROUP = "yibao.personas"
+"""Entry-point group through which distributions offer persona scenario files: each
+entry point names a function returning their paths."""
 
-        module = import_module(PERSONAS_MODULE)
-    except ImportError as exc:
-        return f"{PERSONAS_MODULE} is not installed ({exc})"
-    find = getattr(module, "persona_paths", None)
-    if find is None:
-        return f"{PERSONAS_MODULE} has no persona_paths()"
-    return [Path(p) for p in find()]
+
+def persona_paths() -> list[Path] | str:
+    """The personas installed distributions offer, or why there are none."""
+    paths: list[Path] = []
+    problems = []
+    for ep in sorted(entry_points(group=PERSONA_GROUP), key=lambda e: e.name):
+        try:
+            paths += [Path(p) for p in ep.load()()]
+        except Exception as exc:  # a broken offer is named, never fatal
+            problems.append(f"{ep.name}: {type(exc).__name__}: {exc}")
+    if not paths:
+        return "no personas installed (entry points yibao.personas)" + (
+            f"; broken: {'; '.join(problems)}" if problems else ""
+        )
+    return paths
 
 
 def check_personas(kit: Kit) -> CheckResult:
@@ -471,12 +500,13 @@ def check_invariants(kit: Kit, evaluations: list[Evaluation] | None = None) -> C
             errors += 1
         findings += list(_claims_invariants(e))
     claims = sum(len(e.result.claims) for e in done)
+    settled = _settled(done)
     summary = (
-        f"{len(done)} scenarios, {claims} claims, {_settled(done)} settled"
+        f"{len(done)} scenarios, {claims} claims, {settled} settled"
         + (f", {errors} declined by the region" if errors else "")
-        + (NOT_EXERCISED if claims and not _settled(done) else "")
+        + (NOT_EXERCISED if not settled else "")
     )
-    return _verdict("invariants", findings, summary)
+    return _verdict("invariants", findings, summary, exercised=settled > 0)
 
 
 def check_monotonic(kit: Kit) -> CheckResult:
@@ -518,6 +548,7 @@ def check_monotonic(kit: Kit) -> CheckResult:
         "monotonic",
         findings,
         f"{pairs} bill increases compared" + (NOT_EXERCISED if not pairs else ""),
+        exercised=pairs > 0,
     )
 
 
@@ -525,7 +556,7 @@ def check_limits(kit: Kit) -> CheckResult:
     """Yearly limits hold across a sequence of large claims: no payment-basis limit is
     used beyond its cap, and critical illness never pays beyond the year's cap."""
     findings = []
-    sequences = 0
+    sequences = settled = 0
     for scheme, stack in kit.stacks().items():
         rng = random.Random(f"{kit.seed}:{kit.code}:{scheme}:limits")
         templates = kit.templates(scheme)
@@ -534,20 +565,33 @@ def check_limits(kit: Kit) -> CheckResult:
             claims = []
             for i in range(6):
                 claim = generate.random_claim(
-                    rng, base.year, f"L{i}", big or templates, base.person.birth_date
+                    rng,
+                    base.year,
+                    f"L{i}",
+                    big or templates,
+                    base.person.birth_date,
+                    stack.info.facts,
+                    type(base),
                 )
                 amount = generate.money(rng, Decimal(400000)) + Decimal("50000.00")
                 claims.append(generate.grown(claim, amount, compliant=True))
             scenario = generate.with_claims(base, claims, f"{base.title} · limits")
             result = kit.evaluate(scenario)
             sequences += 1
+            settled += sum(c.status == "settled" for c in result.claims)
             e = Evaluation(scenario.title or "", scenario, result)
             if _plugin_error(result):
                 findings.append(f"{e.label}: {result.error}")
                 continue
             findings += [f for f in _claims_invariants(e) if "limit" in f]
             findings += list(_critical_illness_cap(kit, stack, e))
-    return _verdict("limits", findings, f"{sequences} claim sequences")
+    return _verdict(
+        "limits",
+        findings,
+        f"{sequences} claim sequences, {settled} claims settled"
+        + (NOT_EXERCISED if not settled else ""),
+        exercised=settled > 0,
+    )
 
 
 def _critical_illness_cap(kit: Kit, stack: Stack, e: Evaluation) -> Iterator[str]:

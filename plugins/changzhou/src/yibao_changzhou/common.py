@@ -13,6 +13,7 @@ from decimal import Decimal
 from yibao.calc import banded
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
@@ -212,14 +213,15 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
     an organ transplant's depends on whether the first year after surgery is over."""
     if disease != "organ_transplant":
         return case.find_param(f"special.limit.{disease}", claim.date)
-    if claim.months_since_transplant is None:
+    months = fact(claim, "months_since_transplant")
+    if months is None:
         raise NotPublished(
             key="claims[].months_since_transplant",
             on=claim.date,
             reason="the transplant limit depends on the year after surgery; "
             "give months_since_transplant",
         )
-    which = "first_year" if claim.months_since_transplant < 12 else "later"
+    which = "first_year" if months < 12 else "later"
     return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 

@@ -11,14 +11,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from yibao import hookimpl
+from yibao.scaffold import Province
 
 from yibao_jiangsu.coverage import default_coverage, yibao_coverage
 from yibao_jiangsu.critical_illness import yibao_critical_illness_cap
 
 LAYER_NAME = "jiangsu"
 
+PROVINCE = Province(
+    name="Jiangsu",
+    dist="yibao-jiangsu",
+    module="yibao_jiangsu",
+    layer=LAYER_NAME,
+    source_id="jiangsu-enrollment-incentives-2025",
+    source_title="江苏省贯彻落实基本医疗保险参保长效机制的若干举措（苏医保发〔2025〕26号）",
+    issued="2025-06-30",
+)
+"""What ``yibao plugin new --province jiangsu`` stacks a new city on (entry point
+``yibao.provinces``)."""
+
 __all__ = [
     "LAYER_NAME",
+    "PROVINCE",
     "default_coverage",
     "yibao_coverage",
     "yibao_critical_illness_cap",

@@ -8,8 +8,9 @@ from decimal import Decimal
 from yibao import hookimpl
 from yibao.case import Case, CriticalIllnessCap, Ledger, step
 from yibao.errors import NotPublished
+from yibao.history import IncentiveRules, cap_incentives, resident_years
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate
+from yibao.money import apply_rate
 from yibao.results import Step
 
 CITE = "jiangsu-enrollment-incentives-2025 二.3"
@@ -47,61 +48,39 @@ def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
 
 
 def incentive_changes(case: Case, base: Decimal, on: dt.date) -> tuple[Decimal, Decimal, list]:
-    """Return (raise, reduction, steps) for the scenario year from the enrolment history.
+    """Return (raise, reduction, steps) for the scenario year from the enrolment history
+    since 2025 (:func:`yibao.history.cap_incentives`, one step per year), each within 20%
+    of the base cap.
 
-    Readings (docs/interpretations.md): the scenario year counts as enrolled; a year
-    enrolled in any resident scheme (another province's included, item 3's transfer
-    rule) counts for continuity; continuity raises already earned are kept after a
-    gap; the zero-reimbursement credit is cleared from the year after one in which the
-    incentive was used.
+    Every resident-scheme record counts for continuity, another province's included
+    (item 3: 跨省转入…参保年限连续计算); a year insured in the employee scheme is no gap;
+    see docs/interpretations.md.
     """
     first = case.param("critical_illness.incentive.first_year", on).integer
-    after_years = case.param("critical_illness.incentive.continuity_years", on).integer
-    cont_step = case.param("critical_illness.incentive.continuity_step", on).money
-    zero_step = case.param("critical_illness.incentive.zero_reimbursement_step", on).money
+    rules = IncentiveRules(
+        continuity_years=case.param("critical_illness.incentive.continuity_years", on),
+        continuity_step=case.param("critical_illness.incentive.continuity_step", on),
+        zero_step=case.param("critical_illness.incentive.zero_reimbursement_step", on),
+        gap_step=case.param("critical_illness.gap.step", on),
+    )
     max_raise = apply_rate(base, case.param("critical_illness.incentive.max_share", on).rate)
-    gap_step = case.param("critical_illness.gap.step", on).money
     max_cut = apply_rate(base, case.param("critical_illness.gap.max_share", on).rate)
-
-    records = {
-        e.year: e for e in case.scenario.enrollment if e.scheme == "resident" and e.year >= first
-    }
-    run = 0
-    continuity = credit = ZERO
-    gaps = 0
-    started = False
-    for year in range(first, case.year + 1):
-        record = records.get(year)
-        enrolled = record is not None or year == case.year
-        if not enrolled:
-            if started:
-                gaps += 1
-            run = 0
-            continue
-        started = True
-        run += 1
-        if run > after_years:
-            continuity += cont_step
-        if year == case.year or record is None:
-            continue
-        if record.incentive_used:
-            credit = ZERO  # cleared in the following year (前期积累的零报销激励额度在下一年度清零)
-        if not record.reimbursed:
-            credit += zero_step
-    raised = min(continuity + credit, max_raise)
-    lowered = min(gap_step * gaps, max_cut)
+    earned = cap_incentives(resident_years(case.scenario.enrollment, first, case.year), rules)
+    raised = min(earned.raised, max_raise)
+    lowered = min(rules.gap_step.money * earned.gap_years, max_cut)
     steps = [
-        step("连续参保激励", "continuity incentive", continuity, cite=CITE),
-        step("零报销激励", "zero-reimbursement incentive", credit, cite=CITE),
+        *earned.steps,
+        step("连续参保激励", "continuity incentive", earned.continuity, cite=CITE),
+        step("零报销激励", "zero-reimbursement incentive", earned.credit, cite=CITE),
         step(
             f"激励合计（不超过{max_raise}）", f"incentives (at most {max_raise})", raised, cite=CITE
         ),
     ]
-    if gaps:
+    if earned.gap_years:
         steps.append(
             step(
-                f"断保{gaps}年降低封顶线（不超过{max_cut}）",
-                f"{gaps} gap year(s) lower the cap (at most {max_cut})",
+                f"断保{earned.gap_years}年降低封顶线（不超过{max_cut}）",
+                f"{earned.gap_years} gap year(s) lower the cap (at most {max_cut})",
                 lowered,
                 cite=CITE,
             )
@@ -124,6 +103,7 @@ def within_cap(
             label_en="critical-illness yearly cap",
             basis="payment",
             cite=cap.steps[-1].cite if cap.steps else "",
+            steps=cap.steps,
         )
         if amount > room:
             steps += list(cap.steps)

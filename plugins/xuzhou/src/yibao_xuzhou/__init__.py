@@ -7,6 +7,7 @@ description and, per scheme, its layers from the province up.
 from __future__ import annotations
 
 import yibao_jiangsu
+from yibao.facts import Word, Words
 from yibao.registry import RegionPlugin
 from yibao.results import RegionInfo, SchemeInfo, SourceDoc, categories
 
@@ -49,6 +50,18 @@ REGION = RegionPlugin(
             "xinyi",
             "tongshan",
             "jiawang",
+        ),
+        words=(
+            Words(
+                field="person.assistance",
+                values=(
+                    Word(
+                        code="rural_family_planning",
+                        name_zh="农村计划生育家庭奖励、扶助对象",
+                        name_en="rural family-planning award or support recipient",
+                    ),
+                ),
+            ),
         ),
     ),
     layers={"resident": (yibao_jiangsu, resident)},

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from yibao.facts import Fact
+from yibao.model import Scenario
 from yibao.money import parse_money
 from yibao.whatif import home_of
 
@@ -22,7 +24,17 @@ NUMERIC_VOCABS = frozenset({"level", "disability_grade"})
 """Choice fields whose values are numbers in the scenario."""
 
 Kind = Literal[
-    "text", "date", "money", "int", "choice", "bool", "multi", "region", "district", "category"
+    "text",
+    "date",
+    "money",
+    "int",
+    "choice",
+    "bool",
+    "multi",
+    "region",
+    "district",
+    "category",
+    "breaks",
 ]
 Word = tuple[str, str, str]
 """``(code, name_zh, name_en)``."""
@@ -54,6 +66,27 @@ class Choices:
     """``(district, region code)`` of every district a region declares."""
     categories: tuple[tuple[str, str, tuple[Word, ...]], ...] = ()
     """``(region, scheme, categories)`` of every scheme a region runs."""
+    facts: tuple[Fact, ...] = ()
+    """The facts the installed regions declare (:mod:`yibao.facts`): more fields."""
+    words: dict[str, tuple[Word, ...]] = field(default_factory=dict)
+    """Words the regions add to a shared vocabulary (``{"assistance": (…)}``)."""
+    kind: type[Scenario] = Scenario
+    """The scenario type with the declared facts (a valid form becomes one)."""
+
+    def fields(self, part: str) -> tuple[FieldSpec, ...]:
+        """The fields of one part of the form — ``person``, ``enrollment``, ``event``,
+        ``claim`` — core's, then those the regions declare."""
+        core = {
+            "person": PERSON_FIELDS,
+            "enrollment": ENROLLMENT_FIELDS,
+            "event": EVENT_FIELDS,
+            "claim": CLAIM_FIELDS,
+        }[part]
+        return core + tuple(fact_field(f) for f in self.facts if f.on == part)
+
+    def vocabulary(self, vocab: str) -> tuple[Word, ...]:
+        """A shared vocabulary's words, with those the regions add."""
+        return VOCAB[vocab] + self.words.get(vocab, ())
 
     def options(
         self, spec: FieldSpec, lang: Lang, row: Row | None = None, region: str = ""
@@ -75,14 +108,18 @@ class Choices:
         if spec.kind == "category":
             words = self.category_words(row or {}, region)
             return [(f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in words]
-        return [(zh if lang == "zh" else en, code) for code, zh, en in VOCAB[spec.vocab]]
+        return [(zh if lang == "zh" else en, code) for code, zh, en in self.words_of(spec)]
+
+    def words_of(self, spec: FieldSpec) -> tuple[Word, ...]:
+        """The words a choice field offers: its own, or its vocabulary's."""
+        return spec.values or self.vocabulary(spec.vocab)
 
     def values(self, spec: FieldSpec, row: Row | None = None, region: str = "") -> set[str]:
         if spec.kind in ("district", "category"):
             return {value for _, value in self.options(spec, "en", row, region)}
         if spec.kind == "region":
             return {code for code, _, _ in self.regions}
-        return {code for code, _, _ in VOCAB[spec.vocab]}
+        return {code for code, _, _ in self.words_of(spec)}
 
     def home(self, row: Row) -> str:
         """The installed region the person lives in by ``row``'s facts (``""``: none)."""
@@ -124,6 +161,8 @@ class FieldSpec:
     default: Any = ""
     placeholder: str = ""
     hint: tuple[str, str] = field(default=("", ""))
+    values: tuple[Word, ...] = ()
+    """A declared choice's own words (``vocab`` names a shared vocabulary instead)."""
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -158,7 +197,7 @@ def check(
     if _blank(raw):
         return tr("required", lang) if spec.required else None
     if spec.kind == "multi":
-        known = {code for code, _, _ in VOCAB[spec.vocab]}
+        known = {code for code, _, _ in choices.words_of(spec)}
         return None if set(raw) <= known else tr("bad_choice", lang)
     text = str(raw).strip()
     if spec.kind == "date":
@@ -172,6 +211,8 @@ def check(
         except ValueError:
             return tr("bad_money", lang)
         return None
+    if spec.kind == "breaks":
+        return None if parse_breaks(text) is not None else tr("bad_breaks", lang)
     if spec.kind == "category" and text not in choices.values(spec, row, region):
         return _bad_category(choices, row or {}, region, lang)
     if spec.kind == "region" and spec.vocab == OPEN:
@@ -191,6 +232,42 @@ def _bad_category(choices: Choices, row: Row, region: str, lang: Lang) -> str:
         region=names.get(where, where or "?"),
         scheme=word("scheme", scheme, lang),
     )
+
+
+def parse_breaks(text: str) -> list[dict[str, Any]] | None:
+    """Contribution breaks typed as ``5-6@2026-07-20, 11``: months (a month or a range,
+    1–12) and, after ``@``, the day the arrears were paid back; ``None`` if malformed.
+    The scenario's own checks (order, overlap) apply when the case is built."""
+    out: list[dict[str, Any]] = []
+    for item in text.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        months, _, paid = item.partition("@")
+        first, _, last = months.strip().partition("-")
+        if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+            return None
+        found: dict[str, Any] = {"first_month": int(first)}
+        if last:
+            found["last_month"] = int(last)
+        if paid:
+            day = _date(paid.strip())
+            if day is None:
+                return None
+            found["paid_on"] = day
+        if not all(1 <= m <= 12 for m in (found["first_month"], found.get("last_month", 1))):
+            return None
+        out.append(found)
+    return out
+
+
+def show_breaks(breaks: Sequence[Any]) -> str:
+    """The typed form of contribution breaks (:func:`parse_breaks` reads it back)."""
+    parts = []
+    for b in breaks:
+        months = f"{b.first_month}" + (f"-{b.last_month}" if b.last_month is not None else "")
+        parts.append(months + (f"@{b.paid_on}" if b.paid_on is not None else ""))
+    return ", ".join(parts)
 
 
 def _date(text: str) -> dt.date | None:
@@ -219,6 +296,8 @@ def typed(spec: FieldSpec, raw: Any) -> Any:
         return _date(text)
     if spec.name == "diseases":
         return [d.strip() for d in text.split(",") if d.strip()]
+    if spec.kind == "breaks":
+        return parse_breaks(text)
     return text
 
 
@@ -232,6 +311,8 @@ def raw_of(spec: FieldSpec, value: Any) -> Any:
         return ""
     if spec.name == "diseases":
         return ", ".join(value)
+    if spec.kind == "breaks":
+        return show_breaks(value)
     return str(value)
 
 
@@ -267,7 +348,6 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     F("residence_permit", "居住证", "residence permit", "region", vocab=OPEN),
     F("study_region", "就学地", "study region", "region", vocab=OPEN),
     F("student", "学生", "student", "choice", vocab="student", default="none"),
-    F("student_certified", "在校生认证", "student certified", "bool"),
     F("employment", "就业", "employment", "choice", vocab="employment", default="none"),
     F("assistance", "救助身份", "assistance", "multi", vocab="assistance"),
     F("disability_grade", "残疾等级", "disability grade", "choice", vocab="disability_grade"),
@@ -287,6 +367,8 @@ ENROLLMENT_FIELDS: tuple[FieldSpec, ...] = (
     F("reimbursed", "当年有报销", "reimbursed", "bool"),
     F("incentive_used", "已用激励额度", "incentive used", "bool"),
     F("other_province", "外省参保", "other province", "bool"),
+    F("first_month", "首个缴费月", "first month paid", "int", lo=1, hi=12),
+    F("breaks", "中断缴费月份", "months unpaid", "breaks", placeholder="例 5-6@2026-07-20"),
 )
 
 EVENT_FIELDS: tuple[FieldSpec, ...] = (
@@ -318,14 +400,28 @@ CLAIM_FIELDS: tuple[FieldSpec, ...] = (
     F("excluded", "不予支付原因", "excluded", "choice", vocab="excluded"),
     F("injury", "外伤/中毒", "injury", "bool"),
     F("admission", "第几次住院", "admission no.", "int", lo=1, hi=366),
-    F("filed_before_admission", "入院前已备案", "filed before admission", "bool"),
-    F(
-        "emergency_filed_after_days",
-        "急诊后几天备案",
-        "emergency filed after days",
-        "int",
-        lo=0,
-        hi=366,
-    ),
-    F("months_since_transplant", "移植后月数", "months since transplant", "int", lo=0, hi=1200),
 )
+
+
+_FACT_KINDS: dict[str, Kind] = {
+    "integer": "int",
+    "flag": "bool",
+    "text": "text",
+    "date": "date",
+    "money": "money",
+    "choice": "choice",
+}
+
+
+def fact_field(fact: Fact) -> FieldSpec:
+    """The form field of a fact a region declares (:class:`yibao.facts.Fact`)."""
+    return FieldSpec(
+        fact.name,
+        fact.label_zh,
+        fact.label_en,
+        _FACT_KINDS[fact.type],
+        lo=fact.minimum if fact.minimum is not None else 0,
+        hi=fact.maximum if fact.maximum is not None else 10**9,
+        hint=(fact.help_zh, fact.help_en),
+        values=tuple((v.code, v.name_zh, v.name_en) for v in fact.values),
+    )

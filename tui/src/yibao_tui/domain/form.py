@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from yibao.dates import today
+from yibao.facts import Fact
 from yibao.model import Scenario
 from yibao.money import MAX_AMOUNT, parse_money
 from yibao.registry import Registry
@@ -26,6 +28,7 @@ from yibao_tui.domain.fields import (
     PERSON_FIELDS,
     Choices,
     FieldSpec,
+    Word,
     elsewhere_fields,
     errors,
     raw_of,
@@ -84,14 +87,20 @@ class CaseForm:
 
     def new_event(self) -> Raw:
         row = blank(EVENT_FIELDS)
-        row["date"] = f"{self.case.get('year', '')}-01-01"
+        row["date"] = self.default_date()
         return row
 
     def new_claim(self) -> Raw:
         row = blank(CLAIM_FIELDS)
         row["id"] = self.free_claim_id("c")
-        row["date"] = f"{self.case.get('year', '')}-01-01"
+        row["date"] = self.default_date()
         return row
+
+    def default_date(self) -> str:
+        """Today when the case is for this year, else 1 January of the case's year."""
+        year = str(self.case.get("year", ""))
+        now = today()
+        return now.isoformat() if year == str(now.year) else f"{year}-01-01"
 
     def duplicate_claim(self, index: int) -> Raw:
         row = dict(self.claims[index])
@@ -133,10 +142,10 @@ def problems(form: CaseForm, choices: Choices, lang: Lang, region: str = "") -> 
         return {i: e for i, e in out.items() if e}
 
     return Problems(
-        case=errors((*CASE_FIELDS, *PERSON_FIELDS), form.case, choices, lang, region),
-        enrollment=rows(ENROLLMENT_FIELDS, form.enrollment),
-        events=rows(EVENT_FIELDS, form.events),
-        claims=rows(CLAIM_FIELDS, form.claims),
+        case=errors((*CASE_FIELDS, *choices.fields("person")), form.case, choices, lang, region),
+        enrollment=rows(choices.fields("enrollment"), form.enrollment),
+        events=rows(choices.fields("event"), form.events),
+        claims=rows(choices.fields("claim"), form.claims),
         elsewhere=elsewhere_problems(form, choices, lang),
     )
 
@@ -183,14 +192,14 @@ def _typed_row(specs: Sequence[FieldSpec], row: Raw) -> dict[str, Any]:
     return out
 
 
-def scenario_dict(form: CaseForm) -> dict[str, Any]:
+def scenario_dict(form: CaseForm, choices: Choices) -> dict[str, Any]:
     """The scenario as plain values (only the given fields), ready for msgspec."""
     case = _typed_row(CASE_FIELDS, form.case)
-    person = _typed_row(PERSON_FIELDS, form.case)
+    person = _typed_row(choices.fields("person"), form.case)
     out: dict[str, Any] = {**case, "person": person}
-    out["enrollment"] = [_typed_row(ENROLLMENT_FIELDS, r) for r in form.enrollment]
-    out["events"] = [_typed_row(EVENT_FIELDS, r) for r in form.events]
-    out["claims"] = [_typed_row(CLAIM_FIELDS, r) for r in form.claims]
+    out["enrollment"] = [_typed_row(choices.fields("enrollment"), r) for r in form.enrollment]
+    out["events"] = [_typed_row(choices.fields("event"), r) for r in form.events]
+    out["claims"] = [_typed_row(choices.fields("claim"), r) for r in form.claims]
     elsewhere = {
         code: {k: v for k, v in table.items() if v} for code, table in form.elsewhere.items()
     }
@@ -207,21 +216,23 @@ def to_scenario(
     if found.count():
         return None, found
     try:
-        return msgspec.convert(scenario_dict(form), type=Scenario), found
+        return msgspec.convert(scenario_dict(form, choices), type=choices.kind), found
     except (msgspec.ValidationError, ValueError) as exc:
         return None, Problems(whole=str(exc))
 
 
-def from_scenario(scenario: Scenario) -> CaseForm:
-    """The form showing ``scenario`` (every field kept, so saving loses nothing)."""
+def from_scenario(scenario: Scenario, choices: Choices | None = None) -> CaseForm:
+    """The form showing ``scenario`` (every field kept, so saving loses nothing; the
+    facts ``choices``' regions declare included)."""
+    choices = choices or Choices()
     form = CaseForm()
     form.case["year"] = str(scenario.year)
     form.case["title"] = scenario.title or ""
-    for spec in PERSON_FIELDS:
-        form.case[spec.name] = raw_of(spec, getattr(scenario.person, spec.name))
-    form.enrollment = [_raw_row(ENROLLMENT_FIELDS, r) for r in scenario.enrollment]
-    form.events = [_raw_row(EVENT_FIELDS, e) for e in scenario.events]
-    form.claims = [_raw_row(CLAIM_FIELDS, c) for c in scenario.claims]
+    for spec in choices.fields("person"):
+        form.case[spec.name] = raw_of(spec, getattr(scenario.person, spec.name, None))
+    form.enrollment = [_raw_row(choices.fields("enrollment"), r) for r in scenario.enrollment]
+    form.events = [_raw_row(choices.fields("event"), e) for e in scenario.events]
+    form.claims = [_raw_row(choices.fields("claim"), c) for c in scenario.claims]
     form.elsewhere = {
         code: {k: v for k, v in msgspec.structs.asdict(e).items() if v is not None}
         for code, e in scenario.elsewhere.items()
@@ -230,7 +241,7 @@ def from_scenario(scenario: Scenario) -> CaseForm:
 
 
 def _raw_row(specs: Sequence[FieldSpec], item: object) -> Raw:
-    return {spec.name: raw_of(spec, getattr(item, spec.name)) for spec in specs}
+    return {spec.name: raw_of(spec, getattr(item, spec.name, None)) for spec in specs}
 
 
 def enrollment_clash(form: CaseForm, index: int | None, lang: Lang):
@@ -274,8 +285,11 @@ def _amount(raw: Any, default: Decimal = Decimal(0)) -> Decimal:
 
 
 def choices_of(registry: Registry) -> Choices:
-    """The vocabulary the installed regions declare: codes, names, districts, categories."""
+    """The vocabulary the installed regions declare: codes, names, districts, categories,
+    their own facts and the words they add, and the scenario type they make."""
     regions, districts, categories = [], [], []
+    facts: list[Fact] = []
+    added: dict[str, Word] = {}
     for code in registry.codes():
         info = registry.region(code).info
         regions.append((code, info.name_zh, info.name_en))
@@ -284,12 +298,18 @@ def choices_of(registry: Registry) -> Choices:
             (code, s.scheme, tuple((c.code, c.name_zh, c.name_en) for c in s.categories))
             for s in info.schemes
         ]
-    return Choices(regions=tuple(regions), districts=tuple(districts), categories=tuple(categories))
+        facts += [f for f in info.facts if f not in facts]
+        added |= {w.code: (w.code, w.name_zh, w.name_en) for ws in info.words for w in ws.values}
+    return Choices(
+        regions=tuple(regions),
+        districts=tuple(districts),
+        categories=tuple(categories),
+        facts=tuple(facts),
+        words={"assistance": tuple(added.values())},
+        kind=registry.scenario_type(),
+    )
 
 
-def default_year(registry: Registry) -> int:
-    """The latest scheme year any installed region covers (a new case's year)."""
-    years = [
-        y for code in registry.codes() for s in registry.region(code).info.schemes for y in s.years
-    ]
-    return max(years, default=2025)
+def default_year() -> int:
+    """A new case's year: the year we are in (``yibao.dates.today``)."""
+    return today().year

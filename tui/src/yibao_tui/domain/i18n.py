@@ -1,6 +1,12 @@
-"""Labels in Chinese (default) and English, and the words of the scenario's vocabulary."""
+"""The TUI's own labels in Chinese (default) and English; the words of the scenario's
+vocabulary come from :mod:`yibao.vocabulary` (one vocabulary for every renderer)."""
 
 from __future__ import annotations
+
+from yibao.vocabulary import WORDS as VOCAB
+from yibao.vocabulary import pick, word
+
+__all__ = ["TEXT", "VOCAB", "Lang", "pick", "tr", "word"]
 
 Lang = str
 """``"zh"`` or ``"en"``."""
@@ -43,6 +49,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derive": ("— 按事实推定", "— derive from facts"),
     "bad_text": ("最多 200 个字符", "at most 200 characters"),
+    "bad_breaks": (
+        "格式如 5-6@2026-07-20, 11（月份1–12，@补缴到账日可省略）",
+        "like 5-6@2026-07-20, 11 (months 1–12; @back-payment date optional)",
+    ),
     "enr_empty": ("无参保记录（a 添加）", "no enrolment years (a to add)"),
     "ev_empty": ("无生活事件（a 添加）", "no life events (a to add)"),
     "cl_empty": ("无费用（a 添加）", "no claims (a to add)"),
@@ -160,121 +170,3 @@ def tr(key: str, lang: Lang, **values: object) -> str:
     zh, en = TEXT[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
-
-
-def pick(lang: Lang, zh: str, en: str) -> str:
-    """``zh`` or ``en`` by language; an empty Chinese text falls back to English."""
-    return (zh or en) if lang == "zh" else (en or zh)
-
-
-VOCAB: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "sex": (("male", "男", "male"), ("female", "女", "female")),
-    "scheme": (("resident", "居民医保", "resident"), ("employee", "职工医保", "employee")),
-    "student": (
-        ("none", "非学生", "not a student"),
-        ("school", "中小学/中职", "school"),
-        ("university", "高等院校", "university"),
-    ),
-    "employment": (
-        ("none", "无", "none"),
-        ("employee", "单位职工", "employee"),
-        ("flexible", "灵活就业", "flexible"),
-        ("retired", "退休", "retired"),
-    ),
-    "assistance": (
-        ("minimum_living", "低保", "minimum living"),
-        ("extreme_poverty", "特困供养", "extreme poverty"),
-        ("temporary_major_illness", "临时救助重特大疾病", "temporary major illness"),
-        ("downsized_1960s_worker", "60年代精减职工", "1960s downsized worker"),
-        ("key_entitled_group", "重点优抚对象", "key entitled group"),
-        ("child_in_difficulty", "困境儿童", "child in difficulty"),
-        ("orphan", "孤儿", "orphan"),
-        ("unsupported_child", "事实无人抚养儿童", "unsupported child"),
-        ("hardship_worker_family", "特困职工家庭", "hardship worker family"),
-        ("severely_disabled_no_income", "无固定收入重残", "severely disabled, no income"),
-        ("low_income_margin", "低保边缘", "low-income margin"),
-        ("expenditure_hardship_major_illness", "支出型困难重病", "expenditure hardship"),
-        ("other_designated", "其他特殊人员", "other designated"),
-        ("poverty_alleviated", "脱贫人口", "poverty alleviated"),
-        ("rural_family_planning", "农村计生家庭", "rural family planning"),
-    ),
-    "disability_grade": (
-        ("1", "一级", "grade 1"),
-        ("2", "二级", "grade 2"),
-        ("3", "三级", "grade 3"),
-        ("4", "四级", "grade 4"),
-    ),
-    "event_kind": (
-        ("army_discharge", "退役", "army discharge"),
-        ("graduation", "毕业", "graduation"),
-        ("left_employee_scheme", "职工医保停保", "left employee scheme"),
-        ("hukou_move", "户籍迁移", "hukou move"),
-        ("prison_release", "刑满释放", "prison release"),
-        ("became_assistance_recipient", "新增救助对象", "became assistance recipient"),
-        ("insurance_transfer", "转移接续", "insurance transfer"),
-        ("disability_certified", "残疾认定", "disability certified"),
-        ("university_admission", "大学新生入学", "university admission"),
-    ),
-    "claim_kind": (
-        ("inpatient", "住院", "inpatient"),
-        ("general_outpatient", "普通门诊", "general outpatient"),
-        ("chronic_outpatient", "门诊慢性病", "chronic outpatient"),
-        ("special_outpatient", "门诊特殊病", "special outpatient"),
-        ("dual_channel_drug", "双通道药品", "dual-channel drug"),
-        ("rare_disease_drug", "罕见病药品", "rare-disease drug"),
-        ("maternity", "住院分娩", "maternity"),
-        ("pku", "苯丙酮尿症", "PKU"),
-    ),
-    "level": (("1", "一级", "level 1"), ("2", "二级", "level 2"), ("3", "三级", "level 3")),
-    "facility": (
-        ("primary", "基层机构", "primary"),
-        ("hospital", "医院", "hospital"),
-        ("pharmacy", "定点药店", "pharmacy"),
-    ),
-    "care": (
-        ("local", "本地", "local"),
-        ("filed_residence", "异地备案", "filed residence"),
-        ("emergency", "异地急诊", "emergency"),
-        ("referral", "转诊", "referral"),
-        ("unreferred", "未转诊", "unreferred"),
-        ("non_designated", "非定点", "non-designated"),
-    ),
-    "excluded": (
-        ("work_injury", "工伤", "work injury"),
-        ("third_party", "第三方责任", "third party"),
-        ("public_health", "公共卫生", "public health"),
-        ("abroad", "境外", "abroad"),
-        ("fitness_checkup", "体检", "fitness checkup"),
-        ("other_excluded", "其他不予支付", "other excluded"),
-    ),
-    "claim_status": (
-        ("settled", "已结算", "settled"),
-        ("not_covered", "不在待遇期", "not covered"),
-        ("undetermined", "待遇期未定", "cover undetermined"),
-        ("not_published", "参数未公布", "not published"),
-        ("pending_review", "待稽核", "pending review"),
-        ("refused", "不予支付", "refused"),
-    ),
-    "layer": (
-        ("basic_fund", "统筹基金", "basic fund"),
-        ("large_amount_subsidy", "大额补助", "large-amount subsidy"),
-        ("critical_illness", "大病保险", "critical illness"),
-        ("medical_assistance", "医疗救助", "assistance"),
-        ("tilted_assistance", "倾斜救助", "tilted assistance"),
-    ),
-    "payer": (
-        ("individual", "个人", "individual"),
-        ("government", "政府补助", "government"),
-        ("employer", "单位", "employer"),
-        ("assistance_fund", "救助资金", "assistance fund"),
-        ("other", "其他", "other"),
-    ),
-}
-
-
-def word(vocab: str, value: str, lang: Lang) -> str:
-    """The label of ``value`` in the vocabulary ``vocab`` (the value itself if unknown)."""
-    for code, zh, en in VOCAB.get(vocab, ()):
-        if code == value:
-            return zh if lang == "zh" else en
-    return value

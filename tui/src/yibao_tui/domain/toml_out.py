@@ -55,6 +55,8 @@ def _value(value: Any) -> str:
         return _string(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, msgspec.Struct):  # e.g. an enrolment's contribution breaks
+        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in _fields(value)) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 

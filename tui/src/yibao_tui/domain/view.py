@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from yibao.results import ClaimResult, LimitState, RegionResult, Step
+from yibao.vocabulary import notice_lines
 
 from yibao_tui.domain.i18n import Lang, pick, tr, word
 
@@ -341,7 +342,7 @@ def _total_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
 def _limit_cell(limit: LimitState | None, lang: Lang) -> Cell:
     if limit is None:
         return Cell("—")
-    steps = tuple(
+    steps = limit.steps + tuple(
         Step(label_zh=zh, label_en=en, value=money(v, lang), amount=v, cite=limit.cite)
         for zh, en, v in (
             ("上限", "cap", limit.cap),
@@ -378,9 +379,7 @@ def notes(result: RegionResult, lang: Lang) -> list[str]:
     out = []
     if result.status == "error":
         out.append(f"{tr('error', lang)}: {result.error}")
-    for n in result.notices:
-        text = pick(lang, n.text_zh, n.text_en)
-        out.append(f"{text} [{n.cite}]" if n.cite and n.cite not in text else text)
+    out += [line for _, line in notice_lines(result.notices, result.year, lang)]
     if result.overlays:
         out.append(", ".join(result.overlays))
     return out

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 from yibao.results import Step
+from yibao.vocabulary import step_cite
 
 from yibao_tui.domain.export import format_of
 from yibao_tui.domain.fields import Choices, FieldSpec, errors
@@ -207,7 +208,7 @@ class ExplainScreen(_Modal):
         for s in self.steps:
             table.add_row(plain(pick(self.lang, s.label_zh, s.label_en)), plain(s.value))
             if s.cite:
-                table.add_row(plain("  ↳ " + s.cite, style="cyan"), "")
+                table.add_row(plain("  ↳ " + step_cite(s, self.lang), style="cyan"), "")
         return table
 
     def on_mount(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, SelectionList, Static, TabbedContent,
 from textual_plotext import PlotextPlot
 
 from yibao_tui.domain.curve import Curve
-from yibao_tui.domain.fields import CASE_FIELDS, PERSON_FIELDS, Choices, elsewhere_fields
+from yibao_tui.domain.fields import CASE_FIELDS, Choices, elsewhere_fields
 from yibao_tui.domain.form import CaseForm, Problems, elsewhere_context, elsewhere_regions
 from yibao_tui.domain.i18n import Lang, tr
 from yibao_tui.domain.view import Row
@@ -75,7 +75,7 @@ class MainScreen(Screen):
         with VerticalScroll(id="case-scroll"):
             yield Label(tr("sec_person", t), classes="section")
             yield FormGrid(
-                (*CASE_FIELDS, *PERSON_FIELDS),
+                (*CASE_FIELDS, *self.choices.fields("person")),
                 self.form.case,
                 self.choices,
                 t,

@@ -19,6 +19,8 @@ from yibao import hookimpl
 from yibao.calc import banded
 from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
+from yibao.history import IncentiveRules, cap_incentives, resident_years
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.results import LayerPayment, Notice, Step
@@ -85,8 +87,8 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     if claim.kind not in INPATIENT:
         return None
     days = case.param("remote.emergency_filing_days", claim.date)
-    if claim.emergency_filed_after_days is not None:
-        after = claim.emergency_filed_after_days
+    after = fact(claim, "emergency_filed_after_days")
+    if after is not None:
         if after <= days.integer:
             case.notice(
                 Notice(
@@ -108,7 +110,8 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
                 cite=days,
             ),
         )
-    if claim.filed_before_admission or claim.care in ("filed_residence", "referral", "emergency"):
+    filed = fact(claim, "filed_before_admission")
+    if filed or claim.care in ("filed_residence", "referral", "emergency"):
         return None
     return ClaimGate(
         status="refused",
@@ -252,6 +255,7 @@ def yibao_critical_illness(
             label_en="critical-illness yearly cap",
             basis="payment",
             cite=CITE_INCENTIVE,
+            steps=cap.steps,
         )
         if amount > room:
             steps.append(step("达到最高支付限额", "cap reached", room))
@@ -340,61 +344,27 @@ def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
 
 
 def incentive_history(case: Case, on: dt.date) -> tuple[Decimal, int, list[Step]]:
-    """八.1 from the enrolment history, years from 2025 on: return (raise before the 20%
-    limit, gap years, steps).
+    """八.1 from the enrolment history, years from 2025 on
+    (:func:`yibao.history.cap_incentives`, one step per year): return (raise before the
+    20% limit, gap years, steps).
 
-    The scenario year counts as enrolled. Any resident-scheme record counts for
-    continuity (back-payments excepted). A gap restarts the continuous count; what was
-    earned is kept. A zero-reimbursement year adds to the next year's credit; a year in
-    which the incentive was used clears the credit accumulated before it.
+    Any resident-scheme record counts for continuity, back-payments excepted; a year in
+    the employee scheme is no gap. A gap restarts the continuous count; what was earned
+    is kept (前期积累的奖励额度继续保留).
     """
     first = case.param("critical_illness.incentive.first_year", on).integer
-    after = case.param("critical_illness.incentive.continuity_years", on)
-    cont_step = case.param("critical_illness.incentive.continuity_step", on)
-    zero_step = case.param("critical_illness.incentive.zero_reimbursement_step", on)
-    records = {
-        e.year: e
-        for e in case.scenario.enrollment
-        if e.scheme == "resident" and e.year >= first and not is_back_payment(e)
-    }
-    run = gaps = 0
-    continuity = credit = ZERO
-    started = False
-    increments = 0
-    zero_years: list[int] = []
-    for year in range(first, case.year + 1):
-        record = records.get(year)
-        if record is None and year != case.year:
-            if started:
-                gaps += 1
-            run = 0
-            continue
-        started = True
-        run += 1
-        if run > after.integer:
-            continuity += cont_step.money
-            increments += 1
-        if year == case.year or record is None:
-            continue
-        if record.incentive_used:
-            credit = ZERO
-            zero_years = []
-        if not record.reimbursed:
-            credit += zero_step.money
-            zero_years.append(year)
+    rules = IncentiveRules(
+        continuity_years=case.param("critical_illness.incentive.continuity_years", on),
+        continuity_step=case.param("critical_illness.incentive.continuity_step", on),
+        zero_step=case.param("critical_illness.incentive.zero_reimbursement_step", on),
+        gap_step=case.param("critical_illness.gap.step", on),
+    )
+    records = (e for e in case.scenario.enrollment if not is_back_payment(e))
+    earned = cap_incentives(resident_years(records, first, case.year), rules)
     steps = [
-        step(
-            f"连续参保激励：满{after.integer}年后续保{increments}年 × {cont_step.money}",
-            f"continuity: {increments} year(s) beyond {after.integer} × {cont_step.money}",
-            continuity,
-            cite=cont_step,
-        ),
-        step(
-            f"零报销激励：{', '.join(map(str, zero_years)) or '无'}年度零报销",
-            f"zero reimbursement in {', '.join(map(str, zero_years)) or 'no year'}",
-            credit,
-            cite=zero_step,
-        ),
-        step("激励合计", "incentives before the limit", continuity + credit, cite=CITE_INCENTIVE),
+        *earned.steps,
+        step("连续参保激励", "continuity incentive", earned.continuity, cite=rules.continuity_step),
+        step("零报销激励", "zero-reimbursement incentive", earned.credit, cite=rules.zero_step),
+        step("激励合计", "incentives before the limit", earned.raised, cite=CITE_INCENTIVE),
     ]
-    return continuity + credit, gaps, steps
+    return earned.raised, earned.gap_years, steps

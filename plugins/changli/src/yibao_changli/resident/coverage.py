@@ -74,23 +74,48 @@ def yibao_coverage(case: Case) -> Coverage:
     in_central, period_steps = _central_period(case, paid)
     head += period_steps
     gap, repaid, gap_steps = _gap_history(case)
+    head += gap_steps
+    if in_central is not None:
+        start, steps = _start(case, paid, in_central, gap, repaid)
+        return Coverage(start=start, end=_year_end(case), steps=(*head, *steps))
+    # The year's central period is not published: the start is certain only where both
+    # answers agree; otherwise the bounds (八.2 applies only to a late payment).
+    early, _ = _start(case, paid, True, gap, repaid)
+    late, late_steps = _start(case, paid, False, gap, repaid)
+    if early == late:
+        return Coverage(start=early, end=_year_end(case), steps=(*head, *late_steps))
+    return Coverage(
+        start=None,
+        earliest=early,
+        latest=late,
+        end=_year_end(case),
+        steps=(
+            *head,
+            step(
+                "集中参保期未公布：集中期内缴费自1月1日起，否则按待遇等待期",
+                "central period not published: from 1 January if paid within it, else after "
+                "the waiting period",
+                f"{early} – {late}",
+                cite=CITE_WAIT,
+            ),
+        ),
+    )
+
+
+def _start(
+    case: Case, paid: dt.date, in_central: bool, gap: int, repaid: list[int]
+) -> tuple[dt.date, list[Step]]:
+    """The first day of cover for a payment on ``paid``, within the central period or
+    not, after ``gap`` gap years of which ``repaid`` were paid back (八.2)."""
     first_year = case.param("waiting_period.first_year")
     if case.year < first_year.integer or (in_central and gap == 0):
-        return Coverage(
-            start=case.year_start,
-            end=_year_end(case),
-            steps=(
-                *head,
-                *gap_steps,
-                step("待遇起始日", "benefits from", case.year_start, cite=CITE_PERIOD),
-            ),
-        )
+        return case.year_start, [
+            step("待遇起始日", "benefits from", case.year_start, cite=CITE_PERIOD)
+        ]
     months, wait_steps = waiting_months(case, in_central, gap, repaid)
     ends = add_months(paid, months)
     start = max(ends + dt.timedelta(days=1), case.year_start)
     steps = [
-        *head,
-        *gap_steps,
         *wait_steps,
         step(
             f"等待期自缴费之日起计算，届满日：{paid} + {months}个月",
@@ -108,14 +133,20 @@ def yibao_coverage(case: Case) -> Coverage:
             )
         )
     steps.append(step("待遇起始日", "benefits from", start, cite=CITE_WAIT))
-    return Coverage(start=start, end=_year_end(case), steps=tuple(steps))
+    return start, steps
 
 
-def _central_period(case: Case, paid: dt.date) -> tuple[bool, list[Step]]:
+def _central_period(case: Case, paid: dt.date) -> tuple[bool | None, list[Step]]:
     """三: the central period and its monthly acceptance windows; a payment on a day
-    outside a window is flagged (it would be taken on the next window's first day)."""
-    first = case.param("enrolment.central_period.start")
-    last = case.param("enrolment.central_period.end")
+    outside a window is flagged (it would be taken on the next window's first day).
+    ``None`` when the year's period is not published (三 gives 2025's dates only)."""
+    first = case.find_param("enrolment.central_period.start")
+    last = case.find_param("enrolment.central_period.end")
+    if first is None or last is None:
+        case.not_published(
+            case.params.not_published("enrolment.central_period.start", case.year_start)
+        )
+        return None, []
     start, end = first.value, last.value
     assert isinstance(start, dt.date) and isinstance(end, dt.date)
     steps = [step("集中参保期", "central enrolment period", f"{start} – {end}", cite=first)]
@@ -133,29 +164,37 @@ def _central_period(case: Case, paid: dt.date) -> tuple[bool, list[Step]]:
         )
         _warn(case, paid, f"{start} – {end}")
         return True, steps
-    day_from = case.param("enrolment.window.first_day").integer
+    steps += _acceptance_window(case, paid, end)
+    return True, steps
+
+
+def _acceptance_window(case: Case, paid: dt.date, end: dt.date) -> list[Step]:
+    """三: the monthly acceptance days of the central period, where published for the
+    year (they only flag a payment date to check; cover does not depend on them)."""
+    first_day = case.find_param("enrolment.window.first_day")
     final = (paid.year, paid.month) == (end.year, end.month)
-    day_to = case.param(
+    day_to = case.find_param(
         "enrolment.window.last_day_final_month" if final else "enrolment.window.last_day"
     )
+    if first_day is None or day_to is None:
+        return []
+    day_from = first_day.integer
     month = f"{paid.year}-{paid.month:02d}"
     window = f"{month}-{day_from:02d} – {month}-{day_to.integer:02d}"
     if day_from <= paid.day <= day_to.integer:
-        steps.append(
+        return [
             step("缴费日在业务受理期内", "paid within an acceptance window", window, cite=day_to)
+        ]
+    _warn(case, paid, window)
+    return [
+        step(
+            "缴费日不在业务受理期内（按下一受理期首日受理，仍在集中参保期内）",
+            "paid outside an acceptance window (taken on the next window's first day, "
+            "still within the central period)",
+            window,
+            cite=day_to,
         )
-    else:
-        steps.append(
-            step(
-                "缴费日不在业务受理期内（按下一受理期首日受理，仍在集中参保期内）",
-                "paid outside an acceptance window (taken on the next window's first day, "
-                "still within the central period)",
-                window,
-                cite=day_to,
-            )
-        )
-        _warn(case, paid, window)
-    return True, steps
+    ]
 
 
 def _warn(case: Case, paid: dt.date, window: str) -> None:

@@ -1,9 +1,9 @@
 """常州 employee scheme 2024 (职工基本医疗保险), a layer of its own (no provincial layer
 below it: the Jiangsu layer's rules are for residents).
 
-Source: changzhou-employee-2024. Who, category, contribution and cover are in
-:mod:`.people`; the split of each bill in :mod:`.benefits`; every number in
-``parameters.toml`` beside them.
+Source: changzhou-employee-2024. Who, category and contribution are in :mod:`.people`;
+from when they are covered in :mod:`.coverage`; the split of each bill in
+:mod:`.benefits`; every number in ``parameters.toml`` beside them.
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ from yibao_changzhou.employee.benefits import (
     yibao_medical_assistance,
     yibao_remote_care,
 )
-from yibao_changzhou.employee.people import (
-    yibao_category,
-    yibao_coverage,
-    yibao_eligibility,
-    yibao_premium,
-)
+from yibao_changzhou.employee.coverage import yibao_coverage
+from yibao_changzhou.employee.people import yibao_category, yibao_eligibility, yibao_premium
 
 LAYER_NAME = "changzhou-employee"
 

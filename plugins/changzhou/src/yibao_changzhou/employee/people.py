@@ -1,5 +1,5 @@
-"""Who may join, in which category, what they contribute and from when they are
-covered (常州 employee scheme 2024, §一, §二, §三).
+"""Who may join, in which category and what they contribute (常州 employee scheme 2024,
+§一, §二, §三(四)); from when they are covered is in :mod:`.coverage`.
 
 Categories (人员类别): ``in_service`` 在职, ``retired`` 退休, ``veteran_pre_1949``
 建国前老工人 (only when stated: the source does not say how it is derived).
@@ -7,20 +7,14 @@ Categories (人员类别): ``in_service`` 在职, ``retired`` 退休, ``veteran_
 
 from __future__ import annotations
 
-import datetime as dt
-
 from yibao import hookimpl
 from yibao.case import Case, step
-from yibao.dates import ONE_DAY, add_months
 from yibao.errors import NotPublished
 from yibao.money import ZERO, apply_rate, fmt_rate
-from yibao.params import Param
-from yibao.results import Coverage, Eligibility, Notice, Premium, PremiumPart, Step
+from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
 SRC = "changzhou-employee-2024"
 CITE_SCOPE = f"{SRC} §一"
-CITE_START = f"{SRC} §三(一)"
-CITE_BREAK = f"{SRC} §三(二)"
 CITE_RETIRE = f"{SRC} §三(四)"
 
 CATEGORIES = {
@@ -335,157 +329,5 @@ def _retiree_premium(case: Case) -> Premium:
                 ZERO,
                 cite=CITE_RETIRE,
             ),
-        ),
-    )
-
-
-# -------------------------------------------------------------------------------------
-# Benefit start §三
-# -------------------------------------------------------------------------------------
-
-
-def _first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-@hookimpl
-def yibao_coverage(case: Case) -> Coverage:
-    """§三(一)(二): employees from the day after the contribution arrives (continuing
-    from last year with arrears back-paid within 3 months: from the year's start);
-    flexible workers joining for the first time (or after a break over 3 months, read
-    from a missing previous year or a late first payment) from the month after 2 full
-    consecutive months of payment, a wait begun last year running on into this one;
-    retirees from the start of the year."""
-    person = case.person
-    year_end = dt.date(case.year, 12, 31)
-    if person.employment == "retired":
-        return Coverage(
-            start=case.year_start,
-            end=year_end,
-            steps=(
-                step(
-                    "退休人员：自医保退休待遇核定后享受（情形未给核定日，按年初）",
-                    "retiree: from the retirement review (date not given: the year's start)",
-                    str(case.year_start),
-                    cite=CITE_RETIRE,
-                ),
-            ),
-        )
-    record = case.scenario.enrollment_in(case.year)
-    if record is None or record.paid_on is None:
-        raise NotPublished(
-            key="enrollment.paid_on",
-            on=case.year_start,
-            cite=CITE_START,
-            reason=f"cover starts from the day the {case.year} contribution arrives; give the "
-            "enrolment record's paid_on",
-        )
-    paid = record.paid_on
-    if person.employment == "flexible":
-        previous = case.scenario.enrollment_in(case.year - 1)
-        continuing = previous is not None and previous.scheme == "employee"
-        gap_months = case.param("coverage.interruption_months")
-        wait = case.param("coverage.flexible_waiting_months")
-        last_paid = previous.paid_on if previous is not None and continuing else None
-        earlier = any(
-            e.scheme == "employee" and e.year < case.year - 1 for e in case.scenario.enrollment
-        )
-        if last_paid is not None and not earlier:
-            # §三(一): joined for the first time last year; a wait begun in December runs
-            # into this year (paid 2023-12-10 → December and January → 2024-02-01).
-            carried = add_months(_first_of_month(last_paid), wait.integer)
-            if carried > case.year_start:
-                return Coverage(
-                    start=carried,
-                    end=year_end,
-                    steps=(
-                        step(
-                            "上年度首次参保，首月缴费到账",
-                            "first enrolled last year; first month's contribution arrived",
-                            str(last_paid),
-                        ),
-                        step(
-                            f"灵活就业人员首次参保：足额连续缴纳{wait.integer}个月后的次月起享受待遇",
-                            f"flexible worker, first enrolment: from the month after "
-                            f"{wait.integer} full consecutive months",
-                            str(carried),
-                            cite=wait,
-                        ),
-                    ),
-                )
-        if continuing and paid < add_months(case.year_start, gap_months.integer):
-            return _retroactive(
-                case,
-                paid,
-                year_end,
-                gap_months,
-                f"灵活就业人员连续参保（中断不超过{gap_months.integer}个月，补缴后追溯享受）",
-                f"flexible worker continuing (break within {gap_months.integer} months: "
-                "back-paid, cover retroactive)",
-            )
-        start = add_months(_first_of_month(paid), wait.integer)
-        before = any(
-            e.scheme == "employee" and e.year < case.year for e in case.scenario.enrollment
-        )
-        why_zh = "中断缴费超过3个月后续缴" if before else "首次参保"
-        why_en = "resumed after a break over 3 months" if before else "first enrolment"
-        return Coverage(
-            start=start,
-            end=year_end,
-            steps=(
-                step("首月缴费到账", "first month's contribution arrived", str(paid)),
-                step(
-                    f"灵活就业人员{why_zh}：足额连续缴纳{wait.integer}个月后的次月起享受待遇",
-                    f"flexible worker, {why_en}: from the month after {wait.integer} full "
-                    "consecutive months",
-                    str(start),
-                    cite=wait,
-                ),
-            ),
-        )
-    previous = case.scenario.enrollment_in(case.year - 1)
-    gap_months = case.param("coverage.interruption_months")
-    if (
-        previous is not None
-        and previous.scheme == "employee"
-        and case.year_start < paid < add_months(case.year_start, gap_months.integer)
-    ):
-        # §三(二): 开始欠费中断时间在3个月内的 … 补缴后 … 中断期间的待遇可按规定追溯享受.
-        return _retroactive(
-            case,
-            paid,
-            year_end,
-            gap_months,
-            f"单位连续参保，欠费中断不超过{gap_months.integer}个月：补缴后中断期间待遇追溯享受",
-            f"employee continuing from last year, arrears within {gap_months.integer} "
-            "months: back-paid, cover retroactive",
-        )
-    start = max(paid + ONE_DAY, case.year_start)
-    return Coverage(
-        start=start,
-        end=year_end,
-        steps=(
-            step("缴费到账日", "contribution arrived", str(paid)),
-            step(
-                "参保职工自缴费到账次日起享受待遇",
-                "employees are covered from the day after the contribution arrives",
-                str(start),
-                cite=CITE_START,
-            ),
-        ),
-    )
-
-
-def _retroactive(
-    case: Case, paid: dt.date, end: dt.date, gap_months: Param, zh: str, en: str
-) -> Coverage:
-    """§三(二): a break of at most ``coverage.interruption_months``, back-paid, keeps
-    cover from the start of the year (待遇追溯享受)."""
-    return Coverage(
-        start=case.year_start,
-        end=end,
-        steps=(
-            step("本年度缴费到账", "this year's contribution arrived", str(paid)),
-            step(zh, en, str(case.year_start), cite=gap_months),
         ),
     )

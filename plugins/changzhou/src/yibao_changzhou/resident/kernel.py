@@ -105,7 +105,9 @@ class ResidentKernel:
         """Each inpatient claim's basic-fund and critical-illness payments, in order, as
         :func:`.benefits._inpatient` and :func:`.benefits.yibao_critical_illness` pay
         them (the ledger's ``inpatient_special``, ``critical_illness.cost`` and
-        ``critical_illness.paid`` kept as three running amounts)."""
+        ``critical_illness.paid`` kept as three running amounts). A case that uses up
+        the 350,000 limit or the critical-illness cap is declined: the engine answers
+        it, and its record names the limit (:mod:`yibao.kernel`)."""
         used = critical_cost = critical_paid = ZERO
         paid = []
         for claim in claims:
@@ -118,6 +120,8 @@ class ResidentKernel:
             counted = within_limit(claim.compliant, max(tariff.limit - used, ZERO))
             eligible = counted if rate > ZERO else ZERO
             used += eligible
+            if used >= tariff.limit:
+                return None  # the limit is used up: the engine's answer reports it
             basic = apply_rate(max(eligible - tariff.deductible, ZERO), rate)
             # §四: bands on the year's running patient share, within the Jiangsu cap.
             critical = ZERO
@@ -130,6 +134,8 @@ class ResidentKernel:
                 if cap is not None:
                     critical = min(critical, max(cap - critical_paid, ZERO))
                 critical_paid += critical
+                if cap is not None and critical_paid >= cap:
+                    return None  # the cap is used up: the engine's answer reports it
             paid.append(((BASIC[0], basic), (CRITICAL[0], critical)))
         return paid
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.money import ZERO
 from yibao.results import Eligibility, Premium, PremiumPart
 
@@ -38,7 +39,7 @@ def yibao_category(case: Case) -> tuple[str, str, str]:
     age = person.age_on(case.year_start)
     if person.student == "university":
         code = "university"
-    elif age < 18 or (person.student == "school" and person.student_certified):
+    elif age < 18 or (person.student == "school" and fact(person, "student_certified")):
         code = "minor"
     else:
         min_age = case.find_param("category.elderly_min_age")

@@ -1,0 +1,189 @@
+"""Settlement rules declared once, from a small set of typed step kinds.
+
+A region's rule for a payer layer — "the basic fund pays 70% of an admission above a
+1,000 deductible, within 350,000 a year" — is a :class:`Rule`: the claim kinds it
+settles, the layer, and its steps, each naming the parameter keys and the clause it
+applies. Core runs the same declaration three ways: explained, in Decimal, with steps
+and citations (:mod:`yibao.steps.explain`: single cases, compare, the TUI,
+``--explain``); in integer fen without explanations (:mod:`yibao.steps.fen`: batch);
+and compiled (:mod:`yibao.steps.compiled`: batch's machine-code core). Property tests
+hold them to the same answers.
+
+The step kinds, in the order a layer usually runs them:
+
+- :class:`Limit` — count the claim against a yearly limit on a ledger key: on cost
+  (the amount the layer works on is cut to what remains) or on payment (the payment
+  is cut at the end);
+- :class:`Deductible` — take a deductible off the amount: per admission (a first and
+  a later one), or per year on a running total;
+- :class:`Ratio` — pay a ratio of the amount, after the region's remote-care rule;
+- :class:`Bands` — pay banded ratios of the part of a yearly running total the claim
+  occupies (分段累计);
+- :class:`Cap` — cut the payment to what remains of a yearly cap, given by a parameter
+  or by the region's critical-illness cap hook;
+- :class:`TopUp` — raise the payment to a floor ratio of the amount (生育补足);
+
+and the layer passes what the patient still bears to the next layer. A value no
+loaded source publishes makes the claim ``not_published`` naming the key, exactly as
+a hand-written rule does; a parameter key is written with ``{placeholders}`` that the
+rule's :attr:`Rule.select` fills from the case (the category's column, the level).
+
+A *plan* is a rule with every value resolved: compiled once per parameter-validity
+segment and per set of selected keys, with the remote-care adjustment and the yearly
+cap worked out by the hooks that return values, so running it needs no hook call and
+no parameter lookup (:mod:`yibao.steps.plan`).
+
+Rules no step kind expresses stay Python hooks; a claim that reaches one is settled by
+the engine. Third-party layers written against the hooks keep working unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from yibao.case import Case
+    from yibao.model import Claim
+
+Label = tuple[str, str]
+"""A label in Chinese and English."""
+
+LayerName = tuple[str, str, str]
+"""A payer layer: ``(name, label_zh, label_en)``, e.g. ``("basic_fund", "基本医保统筹基金",
+"basic medical insurance fund")``."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Count the claim against a yearly limit kept on the ledger under ``ledger``.
+
+    ``basis="cost"``: the amount the layer works on is cut to what remains of the
+    limit and recorded (a layer paying at a ratio of zero records nothing);
+    ``basis="payment"``: the payment is cut to what remains, after the other steps.
+    ``basis_key`` names a parameter stating the basis (``cost`` or ``payment``), so the
+    reading is visible and an overlay may change it.
+    """
+
+    ledger: str
+    cap: str
+    label: Label
+    basis: Literal["cost", "payment"] = "cost"
+    basis_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Deductible:
+    """Take a deductible (起付标准) off the amount.
+
+    Per admission (``per="admission"``): ``key`` for every admission, or ``first`` and
+    ``later`` keys chosen by the admission number (the claim's own ``admission``, else
+    counted on the ledger under ``counter``). The part taken is remembered, so a later
+    :class:`Bands` step starts above it on the running total.
+    """
+
+    key: str | None = None
+    first: str | None = None
+    later: str | None = None
+    counter: str | None = None
+    label: Label = ("起付标准", "deductible")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """Pay ``key``'s ratio of the amount, after the region's remote-care rule
+    (``yibao_remote_care``) when ``remote``; rounded to the fen."""
+
+    key: str
+    remote: bool = True
+    label: Label = ("支付比例", "ratio")
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Pay the banded ratios (``key``, a ``bands`` parameter) of the part of the yearly
+    running total under ``running`` that the claim occupies, each band's ratio after
+    the remote-care rule when ``remote``; rounded once. The running total advances by
+    the whole amount the claim brings (the deductible included)."""
+
+    key: str
+    running: str
+    remote: bool = True
+    label: Label = ("分段支付", "band")
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Cut the payment to what remains of a yearly cap on the payments recorded under
+    ``ledger``: the cap is parameter ``key``, or — ``hook="critical_illness_cap"`` — what
+    the region's ``yibao_critical_illness_cap`` hook gives for the claim's date (``None``
+    there: no cap applies)."""
+
+    ledger: str
+    label: Label
+    key: str | None = None
+    hook: Literal["critical_illness_cap"] | None = None
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """Raise the payment to ``key``'s ratio of the amount for the claim kinds named (生育
+    实际补偿比例补足), where the layer pays at all."""
+
+    key: str
+    kinds: tuple[str, ...]
+    label: Label = ("补足至", "topped up to")
+
+
+StepKind = Limit | Deductible | Ratio | Bands | Cap | TopUp
+
+Select = Callable[["Case", "Claim"], Mapping[str, str] | None]
+"""Fill a rule's ``{placeholders}`` for a claim (``{"group": "adult", "level": "3"}``),
+or ``None`` when the rule does not apply to it. Reads only facts fixed for the plan:
+the person's year (category, statuses) and the claim's kind, level, facility, care,
+diseases — never amounts or the ledger."""
+
+
+def no_selection(case: Case, claim: Claim) -> Mapping[str, str]:
+    """The selection of a rule whose keys have no placeholders."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one payer layer settles the claims of some kinds.
+
+    :param layer: The payer layer.
+    :param kinds: The claim kinds it settles, or a ``list`` parameter naming them (a
+        claim of another kind gets a zero payment saying it is out of scope, when
+        ``out_of_scope`` is given; else the rule does not apply to it).
+    :param steps: The steps, in order.
+    :param on: What the layer starts from: the claim's compliant amount (the basic tier)
+        or what the patient still bears after the layers before (``remaining``).
+    :param select: Fills the keys' placeholders (:data:`Select`).
+    :param cite: The clause, shown with the layer's result.
+    :param out_of_scope: Care routes (``non_designated``) and kinds outside ``kinds``
+        get a zero payment with this label, instead of no payment from this layer.
+    """
+
+    layer: LayerName
+    kinds: tuple[str, ...] | str
+    steps: tuple[StepKind, ...]
+    on: Literal["compliant", "remaining"] = "compliant"
+    select: Select = no_selection
+    cite: str = ""
+    out_of_scope: Label | None = None
+    excluded_care: tuple[str, ...] = ()
+    """Care routes on which the layer pays nothing (with the ``out_of_scope`` label)."""
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A region's declared settlement: its rules, layer by layer, in the order the
+    layers pay (the basic tier first)."""
+
+    rules: tuple[Rule, ...]
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    """The claim kinds every layer of which is declared here: the engine settles them
+    from these rules; other kinds go to the layers' Python hooks."""

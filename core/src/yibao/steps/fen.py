@@ -1,0 +1,161 @@
+"""The integer executor: a plan run in whole fen, without explanations (batch).
+
+Money is ``int`` fen; each ratio is an exact fraction ``(numerator, denominator)`` of
+its Decimal value, and every rounding is half up to the fen, at the same points as the
+explained executor (:mod:`yibao.steps.explain`), which it must match to the fen
+(tests/steps/). A :class:`FenPlan` is built once per :class:`~yibao.steps.plan.Plan`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from math import lcm
+
+from yibao.steps.plan import PBands, PCap, PDeductible, Plan, PLimit, PRatio, PTopUp
+
+Fraction = tuple[int, int]
+"""A ratio as ``(numerator, denominator)``, exact."""
+
+
+def fen(amount: Decimal) -> int:
+    """Yuan as whole fen (the amount is already whole fen)."""
+    return int(amount * 100)
+
+
+def fraction(rate: Decimal) -> Fraction:
+    """An exact ratio (``0.7`` → ``(7, 10)``)."""
+    return rate.as_integer_ratio()
+
+
+def times(amount: int, rate: Fraction) -> int:
+    """``amount`` fen × ``rate``, rounded half up to the fen (amounts are ≥ 0)."""
+    num, den = rate
+    return (2 * amount * num + den) // (2 * den)
+
+
+@dataclass(frozen=True)
+class FLimit:
+    ledger: str
+    cap: int
+    payment: bool
+
+
+@dataclass(frozen=True)
+class FDeductible:
+    first: int
+    later: int | None
+    counter: str | None
+
+
+@dataclass(frozen=True)
+class FRatio:
+    rate: Fraction
+
+
+@dataclass(frozen=True)
+class FBands:
+    running: str
+    bands: tuple[tuple[int, int | None, int], ...]
+    """``(above, upto, numerator over the common denominator)`` per band."""
+    den: int
+
+
+@dataclass(frozen=True)
+class FCap:
+    ledger: str
+    cap: int | None
+
+
+@dataclass(frozen=True)
+class FTopUp:
+    floor: Fraction
+
+
+FenStep = FLimit | FDeductible | FRatio | FBands | FCap | FTopUp
+
+
+@dataclass(frozen=True)
+class FenPlan:
+    """A plan in integers."""
+
+    layer: str
+    steps: tuple[FenStep, ...]
+    pays: bool
+
+
+def to_fen(plan: Plan) -> FenPlan:
+    """The integer form of ``plan``."""
+    steps: list[FenStep] = []
+    for s in plan.steps:
+        if isinstance(s, PLimit):
+            steps.append(FLimit(s.ledger, fen(s.cap.money), s.basis == "payment"))
+        elif isinstance(s, PDeductible):
+            later = fen(s.later.money) if s.later is not None else None
+            steps.append(FDeductible(fen(s.first.money), later, s.counter))
+        elif isinstance(s, PRatio):
+            steps.append(FRatio(fraction(s.rate)))
+        elif isinstance(s, PBands):
+            fractions = [fraction(r) for r in s.rates]
+            den = lcm(*(d for _, d in fractions)) if fractions else 1
+            bands = tuple(
+                (fen(b.above), fen(b.upto) if b.upto is not None else None, n * (den // d))
+                for b, (n, d) in zip(s.bands.bands, fractions, strict=True)
+            )
+            steps.append(FBands(s.running, bands, den))
+        elif isinstance(s, PCap):
+            steps.append(FCap(s.ledger, fen(s.cap) if s.cap is not None else None))
+        elif isinstance(s, PTopUp):
+            steps.append(FTopUp(fraction(s.floor.rate)))
+    return FenPlan(plan.rule.layer[0], tuple(steps), plan.pays)
+
+
+def run(plan: FenPlan, ledger: dict[str, int], amount: int, admission: int | None = None) -> int:
+    """Run ``plan`` on ``amount`` fen with the year's ``ledger`` (running totals in fen,
+    and admission counts); return the payment in fen. Mirrors
+    :func:`yibao.steps.explain.run` step for step."""
+    counted = amount
+    deducted = 0
+    pay: int | None = None
+    last: list[FLimit | FCap] = []
+    for s in plan.steps:
+        if isinstance(s, FLimit):
+            if s.payment:
+                last.append(s)
+                continue
+            room = max(s.cap - ledger.get(s.ledger, 0), 0)
+            counted = min(counted, room) if plan.pays else 0
+            ledger[s.ledger] = ledger.get(s.ledger, 0) + counted
+        elif isinstance(s, FDeductible):
+            d = s.first
+            if s.counter is not None:
+                number = ledger.get(s.counter, 0) + 1
+                ledger[s.counter] = number
+                if admission is not None:
+                    number = admission
+                if s.later is not None and number > 1:
+                    d = s.later
+            deducted = min(d, counted)
+        elif isinstance(s, FRatio):
+            pay = times(counted - deducted, s.rate)
+        elif isinstance(s, FBands):
+            before = ledger.get(s.running, 0)
+            ledger[s.running] = before + counted
+            low, high = before + deducted, before + counted
+            total = 0
+            for above, upto, num in s.bands:
+                top = high if upto is None else min(high, upto)
+                bottom = max(low, above)
+                if top > bottom:
+                    total += (top - bottom) * num
+            pay = (2 * total + s.den) // (2 * s.den)
+        elif isinstance(s, FCap):
+            last.append(s)
+        elif isinstance(s, FTopUp) and plan.pays and pay is not None:
+            pay = max(pay, times(counted, s.floor))
+    pay = pay if pay is not None else 0
+    for s in last:
+        if s.cap is not None:
+            pay = min(pay, max(s.cap - ledger.get(s.ledger, 0), 0))
+        ledger[s.ledger] = ledger.get(s.ledger, 0) + pay
+    return pay
