@@ -391,8 +391,6 @@ def _fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-
-
 def check_answers(stats: Stats, doc: dict[str, Any], results: list[Any], *, bundled: bool) -> None:
     """No answer breaks an invariant; with the bundled parameters none is withheld."""
     scenario = json_decoder(scenario_type()).decode(json.dumps(doc).encode())
