@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
 from yibao.errors import InputError
+from yibao.facts import part_type
 from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
-from yibao.model import Claim, Person, Scenario
+from yibao.model import Scenario
 
 if TYPE_CHECKING:
     from yibao.registry import Registry
@@ -40,22 +41,38 @@ def json_decoder(kind: type[Scenario]) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(kind)
 
 
-def _money_fields(struct: type[msgspec.Struct]) -> frozenset[str]:
-    return frozenset(f.name for f in msgspec.structs.fields(struct) if "Decimal" in str(f.type))
-
-
-_PERSON_MONEY = _money_fields(Person)
-_CLAIM_MONEY = _money_fields(Claim)
-_SUSPECT_MONEY = re.compile(
-    rb'"(?:'
-    + b"|".join(n.encode() for n in sorted(_PERSON_MONEY | _CLAIM_MONEY))
-    + rb')"\s*:\s*(?!"-?[0-9]+(?:\.[0-9]+)?"|-?[0-9]+(?:\.[0-9]+)?\s*[,}]|null\s*[,}])'
-)
+_PARTS = (("person", "$.person"), ("enrollment", "$.enrollment"), ("events", "$.events"),
+          ("claims", "$.claims"))  # fmt: skip
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 """Decimal text the model's own money check judges (sign, places, size), with its own
 message; anything else is not how an amount is written."""
-"""A money field whose value is not plainly written (fast check over a JSON line; the
-exact answer, with the field's path, comes from :func:`money_problem`)."""
+
+
+class _Money(NamedTuple):
+    """Where a scenario type holds money: the field names of each part, and a fast check
+    over a JSON line for a money field whose value is not plainly written (the exact
+    answer, with the field's path, comes from :func:`money_problem`)."""
+
+    fields: dict[str, frozenset[str]]
+    suspect: re.Pattern[bytes]
+
+
+@cache
+def _money(kind: type[Scenario]) -> _Money:
+    """The money fields of ``kind`` — core's and those the regions declare
+    (:mod:`yibao.facts`) — found once per scenario type."""
+    fields = {}
+    for part, _ in _PARTS:
+        struct = part_type(kind, {"events": "event", "claims": "claim"}.get(part, part))  # type: ignore[arg-type]
+        fields[part] = frozenset(
+            f.name for f in msgspec.structs.fields(struct) if "Decimal" in str(f.type)
+        )
+    names = sorted(set().union(*fields.values()))
+    suspect = re.compile(
+        rb'"(?:' + b"|".join(re.escape(n.encode()) for n in names) + rb')"\s*:\s*'
+        rb'(?!"-?[0-9]+(?:\.[0-9]+)?"|-?[0-9]+(?:\.[0-9]+)?\s*[,}]|null\s*[,}])'
+    )
+    return _Money(fields, suspect)
 
 
 def parse_scenario(
@@ -75,7 +92,7 @@ def parse_scenario(
     if fmt == "json":
         return decode_json(raw.removeprefix(BOM), name, kind)
     obj = toml_document(utf8_text(raw, name), name)
-    found = money_problem(obj)
+    found = money_problem(obj, kind)
     if found is not None:
         raise InputError(name, found)
     try:
@@ -88,15 +105,16 @@ def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Sc
     """Decode one JSON scenario of type ``kind`` (default: the process-wide registry's)
     from a file's bytes or one batch line; raise :class:`InputError` naming ``name`` and
     the field."""
-    if _SUSPECT_MONEY.search(raw) is not None:  # before the model's own, coarser check
+    kind = kind or scenario_type()
+    if _money(kind).suspect.search(raw) is not None:  # before the model's coarser check
         try:
-            problem = money_problem(msgspec.json.decode(raw))
+            problem = money_problem(msgspec.json.decode(raw), kind)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             problem = None  # not JSON: the decoder below says why
         if problem is not None:
             raise InputError(name, problem)
     try:
-        scenario = json_decoder(kind or scenario_type()).decode(raw)
+        scenario = json_decoder(kind).decode(raw)
     except msgspec.ValidationError as exc:
         raise InputError(name, _explain(str(exc))) from None
     except UnicodeDecodeError:
@@ -113,21 +131,25 @@ def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Sc
     return scenario
 
 
-def money_problem(obj: Any) -> str | None:
-    """The first money field of a decoded scenario document written otherwise than in
-    ASCII digits with at most two decimals (``"１２.００"``, ``"1_000"``, ``" 12"``), as
-    ``$.path: expectation``; ``None`` when there is none. (Numbers are left to the
-    model's own check.)"""
+def money_problem(obj: Any, kind: type[Scenario]) -> str | None:
+    """The first money field of a decoded scenario document (of type ``kind``) written
+    otherwise than in ASCII digits with at most two decimals (``"１２.００"``, ``"1_000"``,
+    ``" 12"``), as ``$.path: expectation``; ``None`` when there is none. (Numbers are
+    left to the model's own check.)"""
     if not isinstance(obj, dict):
         return None
-    places: list[tuple[str, Any, frozenset[str]]] = [("$.person", obj.get("person"), _PERSON_MONEY)]
-    claims = obj.get("claims")
-    if isinstance(claims, list):
-        places += [(f"$.claims[{i}]", c, _CLAIM_MONEY) for i, c in enumerate(claims)]
-    for path, item, fields in places:
+    fields = _money(kind).fields
+    places: list[tuple[str, Any, frozenset[str]]] = []
+    for part, path in _PARTS:
+        found = obj.get(part)
+        if isinstance(found, list):
+            places += [(f"{path}[{i}]", x, fields[part]) for i, x in enumerate(found)]
+        else:
+            places.append((path, found, fields[part]))
+    for path, item, fields_here in places:
         if not isinstance(item, dict):
             continue
-        for field in sorted(fields & item.keys()):
+        for field in sorted(fields_here & item.keys()):
             value = item[field]
             if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
                 return (
