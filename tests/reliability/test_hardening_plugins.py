@@ -243,3 +243,23 @@ def test_a_plugin_hanging_at_import_is_listed_as_broken(cli, site: Path) -> None
     )
     changzhou = next(r for r in json.loads(out) if r["code"] == "changzhou")
     assert changzhou["status"] == "ok"
+
+
+def test_a_process_that_used_the_limit_exits_cleanly() -> None:
+    """The interval timer behind the limit stops when the process ends: a tick after
+    Python has put SIGALRM back to its default action (late in its exit) would kill the
+    process, exit status -14 instead of 0 (seen: a plugin's own test run)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, signal, time\n"
+        "def finalizing():  # after yibao's exit handlers, as the interpreter's end is\n"
+        "    signal.signal(signal.SIGALRM, signal.SIG_DFL)\n"
+        "    time.sleep(1.5)\n"
+        "atexit.register(finalizing)\n"
+        "from yibao.deadline import within\n"
+        "within('x', time.sleep, 0.001)  # the 10 s limit: the timer ticks every second\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr

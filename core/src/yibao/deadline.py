@@ -20,6 +20,7 @@ swallow it. The limit is ``--region-timeout SECONDS`` or ``YIBAO_REGION_TIMEOUT`
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import signal
@@ -165,6 +166,18 @@ def _with_alarm(work: Callable[..., T], args: tuple[object, ...], limit: float) 
         return work(*args)
     finally:
         _due = 0.0
+
+
+def _stop_ticking() -> None:
+    """Stop the interval timer when the process ends: a tick arriving after Python has
+    put ``SIGALRM`` back to its default action would kill the exiting process."""
+    global _tick
+    if _tick:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _tick = 0.0
+
+
+atexit.register(_stop_ticking)
 
 
 def _after_fork() -> None:
