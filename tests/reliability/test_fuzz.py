@@ -442,16 +442,20 @@ def test_fuzz_evaluate_mutated_scenarios(region: str) -> None:
 def test_fuzz_overlays_mutated_from_the_regions_own_parameters(region: str) -> None:
     stats = Stats(f"overlay:{region}")
     params = _params(region)
-    own = [doc for r, doc in POOL if r == region]
+    own: dict[str, list[dict[str, Any]]] = {}
+    for r, doc in POOL:  # the region's own cases, by scheme: the overlay amends theirs
+        if r == region:
+            own.setdefault(doc.get("person", {}).get("scheme", "resident"), []).append(doc)
 
     entries = st.lists(
         overlay_entry(params), min_size=1, max_size=3, unique_by=lambda e: e[1].split("\n")[1]
     )  # one entry per key
 
     @_examples(200)
-    @given(doc=st.sampled_from(own), entries=entries)
-    def run(doc: dict[str, Any], entries: list[tuple[str, str]]) -> None:
+    @given(entries=entries, data=st.data())
+    def run(entries: list[tuple[str, str]], data: st.DataObject) -> None:
         scheme = entries[0][0]
+        doc = data.draw(st.sampled_from(own.get(scheme) or [d for ds in own.values() for d in ds]))
         body = "\n".join(e for s, e in entries if s == scheme)
         text = f'layer = "fuzz"\nregion = "{region}"\nscheme = "{scheme}"\n\n{body}'
         with tempfile.TemporaryDirectory() as tmp:
