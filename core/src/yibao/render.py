@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from yibao.money import fmt_money
-from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
+from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step, claim_by_id
 from yibao.textsafe import printable
 from yibao.vocabulary import WORDS, notice_lines, step_cite
 
@@ -466,9 +466,8 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     )
     row(_t(lang, "待遇起始日", "benefits from"), lambda r: _start(r, lang))
     claim_ids = [c.claim_id for c in results[0].claims] if results else []
-    by_id = {id(r): {c.claim_id: c for c in r.claims} for r in results}  # linear in claims
     for cid in claim_ids:
-        row(cid, lambda r, cid=cid: _claim_cell(by_id[id(r)].get(cid), lang))
+        row(cid, lambda r, cid=cid: _claim_cell(claim_by_id(r, cid), lang))
     row(
         _t(lang, "年度个人负担", "year: patient pays"),
         lambda r: _year_patient(r, lang),

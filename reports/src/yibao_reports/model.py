@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import msgspec
-from yibao.results import Notice, PremiumPart
+from yibao.results import Notice, PremiumPart, claim_by_id
 
 
 class Out(msgspec.Struct, frozen=True, kw_only=True):
@@ -150,16 +150,6 @@ class Report(Out, kw_only=True):
     premiums: tuple[PremiumBar, ...] = ()
 
 
-_INDEXES: dict[int, tuple[RegionColumn, dict[str, ClaimRow]]] = {}
-"""Each recent column's claims by id (the column held, so its ``id`` is not reused): a
-lookup per claim stays linear in the claims (a scenario may hold 10,000)."""
-
-
 def claim_row(col: RegionColumn, claim_id: str) -> ClaimRow | None:
     """The column's row for claim ``claim_id``, if it has one."""
-    found = _INDEXES.get(id(col))
-    if found is None or found[0] is not col:
-        if len(_INDEXES) >= 64:
-            _INDEXES.clear()
-        found = _INDEXES[id(col)] = (col, {c.claim_id: c for c in col.claims})
-    return found[1].get(claim_id)
+    return claim_by_id(col, claim_id)

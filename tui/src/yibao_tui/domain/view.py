@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from yibao.results import ClaimResult, LimitState, RegionResult, Step
+from yibao.results import ClaimResult, LimitState, RegionResult, Step, claim_by_id
 from yibao.vocabulary import notice_lines
 
 from yibao_tui.domain.i18n import Lang, pick, tr, word
@@ -161,18 +161,8 @@ def _enrolment_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
     return out
 
 
-_INDEXES: dict[int, tuple[RegionResult, dict[str, ClaimResult]]] = {}
-"""Each recent result's claims by id (the result held, so its ``id`` is not reused): a
-lookup per claim and row stays linear in the claims (up to 10,000 of them)."""
-
-
 def _claim(r: RegionResult, cid: str) -> ClaimResult | None:
-    found = _INDEXES.get(id(r))
-    if found is None or found[0] is not r:
-        if len(_INDEXES) >= 16:
-            _INDEXES.clear()
-        found = _INDEXES[id(r)] = (r, {c.claim_id: c for c in r.claims})
-    return found[1].get(cid)
+    return claim_by_id(r, cid)
 
 
 def _layers(results: Sequence[RegionResult], pick_layers) -> list[tuple[str, str, str]]:
