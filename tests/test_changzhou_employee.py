@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import msgspec
 import pytest
 from yibao.engine import evaluate
 from yibao.model import Scenario
-from yibao.params import parse_parameter_text
 from yibao.registry import Registry
 from yibao.scenario_io import scenario_type
 
@@ -94,17 +92,10 @@ def test_retiree_short_of_minimum_years_needs_top_up(registry: Registry) -> None
     assert any(n.key == "retirement.top_up_base" and n.kind == "warning" for n in result.notices)
 
 
-def test_veteran_inpatient_with_overlay_deductible_zero(registry: Registry, tmp_path: Path) -> None:
-    """§四(一): with a deductible of 0 supplied by an overlay, a 建国前老工人's 200,000
-    admission pays 150,000 × 96% = 144,000 + 50,000 × 100% = 50,000 → 194,000.00."""
-    overlay = parse_parameter_text(
-        '[[parameter]]\nkey = "inpatient.deductible.veteran_pre_1949"\nkind = "money"\n'
-        'value = "0.00"\nvalid_from = 2024-01-01\ncite = "test overlay"\nlayer = "x"\n'.replace(
-            "[[parameter]]", 'layer = "test"\n[[parameter]]'
-        ).replace('layer = "x"\n', ""),
-        name=str(tmp_path / "o.toml"),
-        origin="o.toml",
-    )
+def test_veteran_inpatient_deductible_is_the_merged_retiree_cell(registry: Registry) -> None:
+    """§四(一): the 建国前老工人 row prints no deductible; the cell is read as merged with the
+    退休人员 cell above it (800 for a first level-3 admission). A 200,000 admission:
+    (150,000 − 800) × 96% = 143,232 + 50,000 × 100% = 50,000 → 193,232.00."""
     claim = {
         "id": "c1",
         "date": "2024-05-02",
@@ -119,11 +110,10 @@ def test_veteran_inpatient_with_overlay_deductible_zero(registry: Registry, tmp_
         ),
         "changzhou",
         registry=registry,
-        overlays=[overlay],
     )
     (settled,) = result.claims
     assert settled.status == "settled"
-    assert settled.paid_by("basic_fund") == Decimal("194000.00")
+    assert settled.paid_by("basic_fund") == Decimal("193232.00")
 
 
 def test_admission_counted_from_ledger_in_date_order(registry: Registry) -> None:

@@ -225,4 +225,4 @@ def test_regions_code_shows_the_years_and_what_is_carried_into_each(
     out = CliRunner().invoke(main, ["regions", "changli"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output
     assert "answers 可计算 2025–2027" in out.stdout
-    assert "2026: 4 carried" in out.stdout and "premium.individual" in out.stdout
+    assert "2026: 6 carried" in out.stdout and "premium.individual" in out.stdout

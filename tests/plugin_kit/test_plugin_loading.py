@@ -132,7 +132,8 @@ def test_regions_layers_command_shows_a_built_in_stack() -> None:
     hooks = {h["hook"]: h["layers"] for h in m["hooks"]}
     assert hooks["yibao_coverage"] == {"jiangsu": ["answers", "wraps"],
                                        "changzhou-resident": ["inherits"]}  # fmt: skip
-    assert hooks["yibao_premium"] == {"jiangsu": ["—"], "changzhou-resident": ["answers"]}
+    # 二.1, 二.2: the province says who may pay the city's premium over
+    assert hooks["yibao_premium"] == {"jiangsu": ["wraps"], "changzhou-resident": ["answers"]}
     assert m["conflicts"] == []
     table = CliRunner().invoke(main, ["regions", "changzhou", "--layers"], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.stderr

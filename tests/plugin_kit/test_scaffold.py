@@ -25,7 +25,8 @@ FILES = {
     "src/yibao_mycity/resident/parameters.toml",
     "src/yibao_mycity/resident/examples/adult-inpatient.toml",
     "tests/test_conformance.py",
-    "tests/test_example.py",
+    "tests/test_cases.py",
+    "tests/cases/adult-inpatient.toml",
 }
 
 

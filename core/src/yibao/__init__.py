@@ -1,16 +1,69 @@
 """yibao: Chinese public medical-insurance policy as code people can trust.
 
-The engine's public surface: :func:`evaluate` and :func:`compare` (in
-:mod:`yibao.engine`), the scenario model (:mod:`yibao.model`), the result Structs
-(:mod:`yibao.results`) and ``hookimpl`` for region plugins (:mod:`yibao.hookspecs`).
-Heavy imports (Rich, Textual) stay out of this package's import path.
+The Python API (:mod:`yibao.api`), importable from here::
+
+    from yibao import evaluate, compare, regions, parameters
+
+:func:`evaluate` and :func:`compare` answer for a scenario, :func:`regions` lists what
+is installed, :func:`parameters` looks up a region's dated, cited values; answers are
+the result Structs of :mod:`yibao.results`, encoded by :func:`to_json` exactly as
+``yibao … --json`` prints them. Region plugins use ``hookimpl`` (:mod:`yibao.hookspecs`).
+
+The API is imported on first use, so ``import yibao`` (which every plugin does) stays
+light: heavy imports (Rich, Textual) never enter this package's import path.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 hookimpl = pluggy.HookimplMarker("yibao")
 """Marker for a region layer's hook implementations: ``@hookimpl``."""
 
-__all__ = ["hookimpl"]
+_API = (
+    "FORMAT_VERSION",
+    "compare",
+    "evaluate",
+    "load_scenario",
+    "parameters",
+    "parse_scenario",
+    "regions",
+    "schema",
+    "to_json",
+)
+
+__all__ = [  # noqa: RUF022 - hookimpl first, then the API as listed in _API
+    "hookimpl",
+    "FORMAT_VERSION",
+    "compare",
+    "evaluate",
+    "load_scenario",
+    "parameters",
+    "parse_scenario",
+    "regions",
+    "schema",
+    "to_json",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from yibao.api import (
+        FORMAT_VERSION,
+        compare,
+        evaluate,
+        load_scenario,
+        parameters,
+        parse_scenario,
+        regions,
+        schema,
+        to_json,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from yibao import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'yibao' has no attribute {name!r}")

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from yibao.batch.cli import batch, synth
+from yibao.cli_cases import test
 from yibao.cli_plugin import plugin, plugin_selection
 
 EXIT_INPUT = 2
@@ -168,39 +169,16 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
         maps = [registry.layer_map(code, s) for s in schemes]
         print_layer_maps(maps, as_json=as_json)
         return
+    if as_json:
+        from yibao.api import regions as listing
+
+        print_json(listing(code, registry=registry))
+        return
     overlays = registry.overlays()
     if code is not None:
         registry.region(code)  # a clear error for an unknown, broken or disabled region
         installed = {code: installed[code]}
         overlays = [o for o in overlays if o.overlay is not None and o.overlay.region == code]
-    if as_json:
-        print_json(
-            [
-                {
-                    "kind": "region",
-                    "code": item.code,
-                    "distribution": item.distribution,
-                    "version": item.version,
-                    "status": item.status,
-                    "error": item.error or item.disabled,
-                    "info": item.plugin.info if item.plugin else None,
-                }
-                for item in installed.values()
-            ]
-            + [
-                {
-                    "kind": "overlay",
-                    "code": o.name,
-                    "region": o.overlay.region if o.overlay else None,
-                    "distribution": o.distribution,
-                    "version": o.version,
-                    "status": o.status,
-                    "error": o.error or o.disabled,
-                }
-                for o in overlays
-            ]
-        )
-        return
     print_regions(list(installed.values()), overlays)
     if code is not None:
         print_years(code, _year_outlooks(registry, code))
@@ -247,30 +225,16 @@ def params(
     and validity, whether it is carried from an earlier year's source or comes from an
     overlay, and the values not published with the reason. PREFIX narrows the keys
     (e.g. inpatient.deductible)."""
-    from yibao.dates import today
-    from yibao.params import view
-    from yibao.registry import default_registry, load_overlays
+    from yibao.api import parameters
     from yibao.render import print_json, print_params
 
-    registry = default_registry()
-    plugin = registry.region(region)
-    day = on.date() if on is not None else today()
-    overlays = load_overlays(params)
-    schemes = [scheme] if scheme else list(plugin.layers)
-    out = []
-    for name in schemes:
-        stack = registry.with_overlays(registry.stack(region, name), overlays)
-        out.append((name, view(stack.params, day, prefix)))
+    day = on.date() if on is not None else None
+    found = parameters(region, on=day, scheme=scheme, prefix=prefix, params=params)
     if as_json:
-        print_json(
-            {
-                "region": region,
-                "on": day,
-                "schemes": [{"scheme": n, "parameters": v} for n, v in out],
-            }
-        )
+        print_json(found)
         return
-    print_params(region, day, out, lang=lang)
+    out = [(s.scheme, list(s.parameters)) for s in found.schemes]
+    print_params(region, found.on, out, lang=lang)
 
 
 @main.command()
@@ -286,17 +250,12 @@ def evaluate(
 ) -> None:
     """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region. Exit status
     1 when the region cannot answer (its error is printed)."""
-    from yibao.engine import evaluate as run
-    from yibao.registry import default_registry, load_overlays
+    from yibao.api import evaluate as run
     from yibao.render import print_json, print_result
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    registry = default_registry()
-    registry.region(region)
-    overlays = load_overlays(params)
-    registry.check_targets(overlays, [region])
-    result = run(case, region, overlays=overlays, registry=registry)
+    result = run(case, region, params=params)
     if as_json:
         print_json(result)
     else:
@@ -327,17 +286,12 @@ def compare(
 ) -> None:
     """Evaluate SCENARIO in several regions, side by side, as if the person lived in each
     (household registration and enrolment history moved; see [elsewhere] in the scenario)."""
-    from yibao.engine import compare as run
-    from yibao.registry import default_registry, load_overlays
+    from yibao.api import compare as run
     from yibao.render import print_comparison, print_json
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    registry = default_registry()
-    chosen = _region_list(codes, registry)
-    overlays = load_overlays(params)
-    registry.check_targets(overlays, chosen)
-    comparison = run(case, chosen, overlays=overlays, registry=registry, relocate=not as_given)
+    comparison = run(case, _codes(codes), params=params, as_given=as_given)
     if as_json:
         print_json(comparison)
     else:
@@ -406,19 +360,19 @@ def schema(output: Path | None) -> None:
 main.add_command(plugin)
 main.add_command(batch)
 main.add_command(synth)
+main.add_command(test)
+
+
+def _codes(codes: str | None) -> list[str] | None:
+    """``--regions a,b`` as a list (``None``: not given)."""
+    return [c.strip() for c in codes.split(",") if c.strip()] if codes else None
 
 
 def _region_list(codes: str | None, registry: Any) -> list[str]:
-    if not codes:
-        return registry.codes()
-    from yibao.errors import UnknownRegion
+    """``--regions a,b`` checked against the installed regions (all when not given)."""
+    from yibao.api import region_codes
 
-    chosen = [c.strip() for c in codes.split(",") if c.strip()]
-    installed = registry.installed()
-    for code in chosen:
-        if code not in installed:  # a broken region still gets its own error column
-            raise UnknownRegion(code, list(installed))
-    return chosen
+    return region_codes(_codes(codes), registry)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -411,21 +411,7 @@ def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
                 remaining -= payment.amount
     except NotPublished as exc:
         ledger.restore(snapshot)  # an unsettled claim must not use up the year's limits
-        notice = case.not_published(exc)
-        return ClaimResult(
-            **head,
-            status="not_published",
-            layers=tuple(layers),
-            steps=(
-                step(
-                    "无法结算：所需参数未公布",
-                    "cannot settle: a value is not published",
-                    exc.key,
-                    cite=exc.cite,
-                ),
-            ),
-            notices=(notice,),
-        )
+        return _partial(case, head, layers, steps, exc)
     suspension = suspended_on(case.coverage, claim.date)
     if suspension is not None:
         layers = _liable_instead(suspension, layers)
@@ -436,6 +422,29 @@ def _settle(case: Case, claim: Claim, ledger: Ledger) -> ClaimResult:
         layers=tuple(layers),
         patient=bill - _sum(layers),
         steps=tuple(steps),
+    )
+
+
+def _partial(
+    case: Case, head: dict, layers: list[LayerPayment], steps: list[Step], exc: NotPublished
+) -> ClaimResult:
+    """A claim a missing value stops: not settled (no patient share), but with everything
+    published that was worked out before the gap — the layers already paid, the claim's
+    steps, the steps the failing rule attached (its rates, bounds, the cap's changes) —
+    and the missing key last, so the answer marks exactly what is missing and why."""
+    notice = case.not_published(exc)
+    missing = step(
+        "无法结算：所需参数未公布",
+        "cannot settle: a value is not published",
+        exc.key,
+        cite=exc.cite,
+    )
+    return ClaimResult(
+        **head,
+        status="not_published",
+        layers=tuple(layers),
+        steps=(*steps, *exc.steps, missing),
+        notices=(notice,),
     )
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yibao.results import Step
 
 
 class YibaoError(Exception):
@@ -22,6 +27,14 @@ class InputError(YibaoError):
         return InputError, (self.where, self.expected)
 
 
+class MalformedInput(InputError):
+    """The input is not JSON, TOML or UTF-8 at all (rather than a field of the wrong
+    shape): the HTTP service answers it with 400 instead of 422."""
+
+    def __reduce__(self) -> tuple[type[MalformedInput], tuple[str, str]]:
+        return MalformedInput, (self.where, self.expected)
+
+
 class UnknownRegion(YibaoError):
     """A region code that no installed plugin provides."""
 
@@ -33,10 +46,23 @@ class UnknownRegion(YibaoError):
 
 
 class NotPublished(YibaoError):
-    """A rule needs a value that no loaded source publishes for that date."""
+    """A rule needs a value that no loaded source publishes for that date.
+
+    An unpublished number stops only what depends on it: a rule that has worked out the
+    published part of an answer (a rate, a bound, a cap's changes) before meeting the gap
+    raises with those ``steps``, and the claim's answer shows them above the missing key
+    (a *partial answer*, see :func:`yibao.engine._settle`).
+    """
 
     def __init__(
-        self, *, key: str, on: dt.date, reason: str, cite: str = "", reason_zh: str = ""
+        self,
+        *,
+        key: str,
+        on: dt.date,
+        reason: str,
+        cite: str = "",
+        reason_zh: str = "",
+        steps: Iterable[Step] = (),
     ) -> None:
         self.key = key
         self.on = on
@@ -44,9 +70,22 @@ class NotPublished(YibaoError):
         self.reason_zh = reason_zh
         """The reason in Chinese, where the rule gives one."""
         self.cite = cite
+        self.steps: tuple[Step, ...] = tuple(steps)
+        """What the rule worked out before the gap: the published steps of a partial answer."""
         super().__init__(
             f"not published in the loaded sources: {key} on {on} ({reason})"
             + (f" [{cite}]" if cite else "")
+        )
+
+    def with_steps(self, steps: Iterable[Step]) -> NotPublished:
+        """The same gap, with ``steps`` (what is published) shown before it."""
+        return NotPublished(
+            key=self.key,
+            on=self.on,
+            reason=self.reason,
+            cite=self.cite,
+            reason_zh=self.reason_zh,
+            steps=(*steps, *self.steps),
         )
 
 

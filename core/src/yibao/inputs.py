@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from yibao.errors import InputError
+from yibao.errors import InputError, MalformedInput
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 """The largest scenario or parameter file, and the longest batch line, in bytes (16 MiB:
@@ -85,19 +85,20 @@ def utf8_text(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         start = exc.start + (len(BOM) if data.startswith(BOM) else 0)
-        raise InputError(name, f"not UTF-8 text ({exc.reason} at byte {start})") from None
+        raise MalformedInput(name, f"not UTF-8 text ({exc.reason} at byte {start})") from None
 
 
 def toml_document(text: str, name: str) -> dict[str, Any]:
-    """Parse TOML; every way it can fail is an :class:`InputError` naming ``name``."""
+    """Parse TOML; every way it can fail is a :class:`~yibao.errors.MalformedInput`
+    naming ``name``."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(name, f"not valid TOML: {exc}") from None
+        raise MalformedInput(name, f"not valid TOML: {exc}") from None
     except RecursionError:
-        raise InputError(name, "not valid TOML here: nested too deeply") from None
+        raise MalformedInput(name, "not valid TOML here: nested too deeply") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise InputError(name, f"not valid TOML here: {exc}") from None
+        raise MalformedInput(name, f"not valid TOML here: {exc}") from None
 
 
 # -------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ kernels' check (:func:`payments_problem`) and the conformance kit
 
 - every amount is a finite ``Decimal`` in whole fen, never negative;
 - a settled claim's layers pay no more than its compliant amount plus the blood-use
-  items a layer may take into scope, so the patient's share is never negative, and
-  layers plus patient make the bill;
+  items a layer may take into scope (plus what the institution itself bears), so the
+  patient's share is never negative, and layers plus patient make the bill;
 - a claim not covered or refused is the patient's whole bill, no layer paying;
 - a payment never takes a yearly limit on payments beyond the cap in force
   (:func:`check_limit`, checked by the ledger as the payment is recorded);
@@ -94,18 +94,26 @@ def amount_problem(value: object) -> str | None:
     return None if whole else f"{value}, not a whole number of fen"
 
 
+INSTITUTION = "institution"
+"""The payer layer of costs a designated institution bears itself (徐州: items it did not
+explain to the patient): outside the compliant part, so on top of the ceiling."""
+
+
 def payments_problem(
     bill: Decimal, ceiling: Decimal, payments: Iterable[tuple[str, object]]
 ) -> Violation | None:
     """The first broken invariant of one settled claim's ``(layer, amount)`` payments:
     each a valid amount, together no more than ``ceiling`` (compliant plus what a layer
-    may take into scope) nor than ``bill``. Shared by the engine and the batch kernels."""
+    may take into scope, plus what the institution bears) nor than ``bill``. Shared by
+    the engine and the batch kernels."""
     paid = ZERO
     for layer, amount in payments:
         problem = amount_problem(amount)
         if problem is not None:
             return Violation(f"{layer} pays {problem}", layer=layer)
         paid += amount  # type: ignore[operator]
+        if layer == INSTITUTION:
+            ceiling += amount  # type: ignore[operator]
         if paid > ceiling or paid > bill:
             limit = min(ceiling, bill)
             return Violation(

@@ -403,6 +403,12 @@ class Registry:
     _installed: dict[str, Installed] | None = None
     _overlays: list[InstalledOverlay] = field(default_factory=list)
     _stacks: dict[tuple[str, str], Stack] = field(default_factory=dict)
+    _overlaid: dict[tuple[str, str, tuple[int, ...]], tuple[list[ParameterFile], Stack]] = field(
+        default_factory=dict
+    )
+    """Stacks with parameter overlays, by the overlay objects' identities (kept alive
+    beside the stack, so an identity is never reused while its entry exists)."""
+    _scenario_type: type[Scenario] | None = None
     selection: Selection | None = None
 
     @classmethod
@@ -524,10 +530,12 @@ class Registry:
     def scenario_type(self) -> type[Scenario]:
         """The scenario type with the facts and words the loaded regions declare
         (:func:`yibao.facts.scenario_type`); raises :class:`YibaoError` when two regions
-        declare one fact differently."""
-        declared = merged(self.declared_facts())
-        words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
-        return scenario_type(declared, tuple(words.values()))
+        declare one fact differently. Built once: batch decoding asks for it per line."""
+        if self._scenario_type is None:
+            declared = merged(self.declared_facts())
+            words = {w.code: w for _, ws in self.declared_words() for w in ws.values}
+            self._scenario_type = scenario_type(declared, tuple(words.values()))
+        return self._scenario_type
 
     def overlays(self) -> list[InstalledOverlay]:
         """Every ``yibao.overlays`` entry point (loaded, broken or not selected)."""
@@ -680,9 +688,13 @@ class Registry:
         ]
         if not mine:
             return stack
+        key = (stack.info.code, stack.scheme, tuple(id(o) for o in mine))
+        cached = self._overlaid.get(key)
+        if cached is not None and cached[1].pm is stack.pm:
+            return cached[1]  # a service answers every request with the same overlays
         for overlay in mine:
             check_overlay(overlay, stack.params)
-        return Stack(
+        overlaid = Stack(
             info=stack.info,
             scheme=stack.scheme,
             pm=stack.pm,
@@ -691,6 +703,10 @@ class Registry:
             overlays=(*stack.overlays, *(o.path for o in mine)),
             layers=stack.layers,
         )
+        if len(self._overlaid) >= 64:  # overlays loaded afresh for each call: stay bounded
+            self._overlaid.clear()
+        self._overlaid[key] = (mine, overlaid)
+        return overlaid
 
 
 def _check_installed_overlays(

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -45,9 +44,10 @@ def _bold(label: str, rest: str) -> Text:
 
 
 def print_json(value: Any) -> None:
-    """Write ``value`` as indented JSON (money as decimal strings) to stdout."""
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
-    sys.stdout.write("\n")
+    """Write ``value`` as yibao's JSON document (:func:`yibao.jsonformat.to_json`)."""
+    from yibao.jsonformat import to_json
+
+    sys.stdout.write(to_json(value).decode())
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -402,10 +402,17 @@ def _claims_table(claims: Sequence[ClaimResult], lang: str) -> Table:
             Text(status, style=style),
             fmt_money(c.bill),
             fmt_money(c.compliant),
-            *[fmt_money(c.paid_by(k)) if c.status == "settled" else "—" for k in used],
+            # a claim a missing value stops still shows the layers paid before the gap
+            *[fmt_money(c.paid_by(k)) if _paid(c, k) else "—" for k in used],
             _money(c.patient),
         )
     return table
+
+
+def _paid(claim: ClaimResult, layer: str) -> bool:
+    """Whether ``claim``'s amount for ``layer`` is known: settled, or worked out before a
+    missing value stopped the claim (a partial answer)."""
+    return claim.status == "settled" or any(p.layer == layer for p in claim.layers)
 
 
 def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:

@@ -16,6 +16,12 @@ import msgspec
 
 from yibao.facts import Fact, Words
 
+FORMAT_VERSION = "1.1"
+"""The version of the JSON result format, carried by every :class:`RegionResult` and
+:class:`Comparison` as ``format_version``: ``MAJOR.MINOR``. A field added is a new
+minor version; a field removed, renamed or given another meaning is a new major
+version. docs/results.md lists every version; docs/schema/ holds the JSON Schemas."""
+
 
 class Out(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
     """Base of every result Struct (frozen: results are values)."""
@@ -125,7 +131,10 @@ class Eligibility(Out, kw_only=True):
 
 
 class PremiumPart(Out, kw_only=True):
-    payer: Literal["individual", "government", "employer", "assistance_fund", "other"]
+    payer: Literal[
+        "individual", "government", "employer", "assistance_fund", "family_account", "other"
+    ]
+    """``family_account``: a close relative's employee personal account (家庭共济)."""
     amount: Decimal | None
     """``None`` when the source does not publish this part."""
     label_zh: str = ""
@@ -139,6 +148,21 @@ class Premium(Out, kw_only=True):
     """What the person pays themselves (after any subsidy)."""
     parts: tuple[PremiumPart, ...] = ()
     steps: tuple[Step, ...] = ()
+
+    def with_share_paid_by(
+        self, payer: str, label_zh: str, label_en: str, steps: tuple[Step, ...]
+    ) -> Premium:
+        """This premium with the person's own share paid by ``payer`` instead (a
+        relative's account, say): the individual part becomes ``payer``'s, of the same
+        amount (``None`` when not published), and the person pays nothing themselves."""
+        parts = tuple(
+            PremiumPart(payer=payer, amount=p.amount, label_zh=label_zh, label_en=label_en)  # type: ignore[arg-type]
+            if p.payer == "individual"
+            else p
+            for p in self.parts
+        )
+        zero = Decimal("0.00")
+        return Premium(individual=zero, parts=parts, steps=(*self.steps, *steps))
 
 
 class Suspension(Out, kw_only=True):
@@ -184,7 +208,8 @@ class LayerPayment(Out, kw_only=True):
 
     layer: str
     """``basic_fund``, ``large_amount_subsidy``, ``critical_illness``,
-    ``medical_assistance``, ``tilted_assistance`` or a region's own layer name."""
+    ``medical_assistance``, ``tilted_assistance``, ``institution`` (costs a designated
+    institution must bear instead of the patient) or a region's own layer name."""
     label_zh: str
     label_en: str
     amount: Decimal
@@ -243,6 +268,8 @@ class Totals(Out, kw_only=True):
 class RegionResult(Out, kw_only=True):
     """One region's whole answer for one scenario."""
 
+    format_version: str = FORMAT_VERSION
+    """The result format's version (:data:`FORMAT_VERSION`)."""
     region: str
     scheme: str
     year: int
@@ -262,6 +289,10 @@ class RegionResult(Out, kw_only=True):
 
 
 class Comparison(Out, kw_only=True):
+    """Several regions' answers for one scenario, in the order asked."""
+
+    format_version: str = FORMAT_VERSION
+    """The result format's version (:data:`FORMAT_VERSION`)."""
     scenario_title: str | None
     results: tuple[RegionResult, ...]
 

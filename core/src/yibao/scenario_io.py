@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
-from yibao.errors import InputError
+from yibao.errors import InputError, MalformedInput
 from yibao.facts import part_type
 from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
 from yibao.model import Scenario
@@ -82,8 +82,10 @@ def parse_scenario(
 
     ``fmt`` is ``"toml"`` or ``"json"``; when ``None`` it is guessed from ``name``'s
     suffix (JSON for ``.json``, TOML otherwise). Raises :class:`InputError` naming
-    ``name``, the field path (``$.claims[0].compliant``) and what was expected. The
-    facts ``registry``'s regions declare are fields too (:mod:`yibao.facts`).
+    ``name``, the field path (``$.claims[0].compliant``) and what was expected;
+    :class:`~yibao.errors.MalformedInput` (a kind of ``InputError``) when the text is
+    not JSON, TOML or UTF-8 at all. The facts ``registry``'s regions declare are
+    fields too (:mod:`yibao.facts`).
     """
     kind = scenario_type(registry)
     if fmt is None:
@@ -98,7 +100,7 @@ def parse_scenario(
     try:
         return msgspec.convert(obj, type=kind)
     except msgspec.ValidationError as exc:
-        raise InputError(name, _explain(str(exc))) from None
+        raise InputError(name, field_message(exc)) from None
 
 
 def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Scenario:
@@ -116,18 +118,20 @@ def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Sc
     try:
         scenario = json_decoder(kind).decode(raw)
     except msgspec.ValidationError as exc:
-        raise InputError(name, _explain(str(exc))) from None
+        raise InputError(name, field_message(exc)) from None
     except UnicodeDecodeError:
-        raise InputError(name, utf8_problem(raw) or "not UTF-8 text") from None
+        raise MalformedInput(name, utf8_problem(raw) or "not UTF-8 text") from None
     except RecursionError:
-        raise InputError(name, "not valid JSON here: nested too deeply") from None
+        raise MalformedInput(name, "not valid JSON here: nested too deeply") from None
     except msgspec.DecodeError as exc:
         if raw.startswith(BOM):
-            raise InputError(name, "not valid JSON: it starts with a byte-order mark") from None
-        raise InputError(name, f"not valid JSON: {exc}") from None
+            problem = "not valid JSON: it starts with a byte-order mark"
+            raise MalformedInput(name, problem) from None
+        raise MalformedInput(name, f"not valid JSON: {exc}") from None
     key = duplicate_key(raw)
-    if key is not None:
-        raise InputError(name, f"not valid JSON here: the key {key!r} appears twice in one object")
+    if key is not None:  # as TOML: a document that says two things is not one document
+        problem = f"not valid JSON here: the key {key!r} appears twice in one object"
+        raise MalformedInput(name, problem)
     return scenario
 
 
@@ -170,8 +174,9 @@ def load_scenario(path: Path | str, *, registry: Registry | None = None) -> Scen
     return parse_scenario(data, name=name, fmt=fmt, registry=registry)
 
 
-def _explain(message: str) -> str:
+def field_message(exc: msgspec.ValidationError) -> str:
     """Put msgspec's ``… - at `$.path``` into ``$.path: …`` order, path first."""
+    message = str(exc)
     text, sep, path = message.rpartition(" - at ")
     if not sep:
         return message

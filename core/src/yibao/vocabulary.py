@@ -104,12 +104,14 @@ WORDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("medical_assistance", "医疗救助", "assistance"),
         ("tilted_assistance", "倾斜救助", "tilted assistance"),
         ("employer", "用人单位承担", "employer pays"),
+        ("institution", "定点医疗机构承担", "institution bears"),
     ),
     "payer": (
         ("individual", "个人", "individual"),
         ("government", "政府补助", "government"),
         ("employer", "单位", "employer"),
         ("assistance_fund", "救助资金", "assistance fund"),
+        ("family_account", "亲属职工医保个人账户", "relative's employee account"),
         ("other", "其他", "other"),
     ),
 }

@@ -176,7 +176,7 @@ class Kit:
                         f"{where}: {inexact} (scenario {current.get('title')!r})"
                     )
 
-        monitor(stack.pm, before, after)  # the fast relay steps aside: every call seen
+        monitor(stack.pm, before, after)  # the fast relay steps aside for a watched stack
 
     # --- evaluating -----------------------------------------------------------------
 

@@ -6,11 +6,12 @@ so it stacks on no Jiangsu layer: one county layer carries the 2025 residents' s
 
 from __future__ import annotations
 
-from yibao.facts import Fact, Word, Words
+from yibao.facts import Word, Words
 from yibao.registry import RegionPlugin
 from yibao.results import RegionInfo, SchemeInfo, SourceDoc
 
 from yibao_changli import resident
+from yibao_changli.facts import FACTS
 
 REGION = RegionPlugin(
     info=RegionInfo(
@@ -26,28 +27,7 @@ REGION = RegionPlugin(
                 issued="2024",
             ),
         ),
-        facts=(
-            Fact(
-                name="filed_before_admission",
-                on="claim",
-                type="flag",
-                label_zh="入院前已办理异地就医备案",
-                label_en="out-of-area care filed before admission",
-                help_zh="京津冀外住院须先备案（十二）",
-                help_en="care outside Beijing–Tianjin–Hebei must be filed first (十二)",
-            ),
-            Fact(
-                name="emergency_filed_after_days",
-                on="claim",
-                type="integer",
-                minimum=0,
-                maximum=366,
-                label_zh="急诊先行住院后第几日备案",
-                label_en="days after an emergency admission the filing was made",
-                help_zh="因病情紧急先行住院的，自入院之日起10日内备案（十二）",
-                help_en="an emergency admission is filed within 10 days (十二)",
-            ),
-        ),
+        facts=FACTS,
         words=(
             Words(
                 field="person.assistance",

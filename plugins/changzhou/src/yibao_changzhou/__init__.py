@@ -7,12 +7,12 @@ description and, per scheme, its layers from the province up.
 from __future__ import annotations
 
 import yibao_jiangsu
-from yibao.facts import Fact
 from yibao.registry import RegionPlugin
 from yibao.results import RegionInfo, SchemeInfo, SourceDoc, categories
 
 from yibao_changzhou import employee, resident
 from yibao_changzhou.employee import people as employee_people
+from yibao_changzhou.facts import FACTS
 from yibao_changzhou.resident import people as resident_people
 
 REGION = RegionPlugin(
@@ -56,30 +56,7 @@ REGION = RegionPlugin(
             ),
         ),
         districts=("wujin", "jingkai", "xinbei", "tianning", "zhonglou", "liyang", "jintan"),
-        facts=(
-            Fact(
-                name="student_certified",
-                on="person",
-                type="flag",
-                label_zh="在校生身份认证（18周岁以上）",
-                label_en="school student certified (over 18)",
-                help_zh="年满18周岁仍在本市就读的在校学生认证后按未成年居民缴费（居民§二(二)3）",
-                help_en="an over-18 school student who certified pays as a minor "
-                "(resident §二(二)3)",
-            ),
-            Fact(
-                name="months_since_transplant",
-                on="claim",
-                type="integer",
-                minimum=0,
-                maximum=1200,
-                label_zh="器官移植术后月数",
-                label_en="months since the organ transplant",
-                help_zh="门诊特殊病器官移植抗排异：术后第一年与第二年起限额不同（§三(二)3.3）",
-                help_en="special outpatient transplant care: the first year after surgery "
-                "has its own limit (§三(二)3.3)",
-            ),
-        ),
+        facts=FACTS,
     ),
     layers={"resident": (yibao_jiangsu, resident), "employee": (employee,)},
 )

@@ -17,7 +17,7 @@ from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
-from yibao.results import LayerPayment, Step
+from yibao.results import LayerPayment, Notice, Step
 
 BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
 CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
@@ -108,9 +108,31 @@ def remote_care_adjustment(
 
 def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
     """Blood-use items enter the fund's scope after the patient pays
-    ``blood.self_pay`` of them first."""
+    ``blood.self_pay`` of them first — only for the three blood diseases the sources
+    name (``blood.diseases``); for any other claim they stay the patient's own."""
     if not claim.blood:
         return None
+    diseases = case.param("blood.diseases", claim.date)
+    if not any(d in diseases.value for d in claim.diseases):
+        if not claim.diseases:
+            case.notice(
+                Notice(
+                    kind="warning",
+                    key="blood.diseases",
+                    text_zh="用血项目纳入医保限血液系统恶性肿瘤、血友病和再生障碍性贫血：请注明病种",
+                    text_en="blood-use items enter the fund's scope only for a blood "
+                    "malignancy, haemophilia or aplastic anaemia: name the disease",
+                    cite=diseases.source_label,
+                )
+            )
+        return claim.compliant, [
+            step(
+                "用血项目：非血液系统恶性肿瘤、血友病或再生障碍性贫血，不纳入医保范围",
+                "blood-use items: not one of the three blood diseases, outside the fund's scope",
+                claim.blood,
+                cite=diseases,
+            )
+        ]
     self_pay = case.param("blood.self_pay", claim.date)
     own = apply_rate(claim.blood, self_pay.rate)
     amount = claim.compliant + claim.blood - own
@@ -140,25 +162,115 @@ def critical_illness_bands(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
 ) -> tuple[Decimal, list[Step], Param]:
     """Critical illness on ``remaining`` (what the patient still bears after the basic
-    tier), cumulative over the year, by the standard or the hardship (城乡困难群众) band
-    table: the amount rounded once, before any yearly cap; its steps; the table used."""
+    tier) within the scope the sources set (:func:`critical_illness_scope`), cumulative
+    over the year, by the standard or the hardship (城乡困难群众) band table: the amount
+    rounded once, before any yearly cap; its steps; the table used."""
     hardship = bool(recipient_statuses(case, claim.date))
     bands = case.param(
         f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
     )
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", remaining)
     steps = [
         step(
             "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
         ),
-        step("年度内此前累计", "cumulative before this claim", before),
     ]
+    counted, scope_steps = critical_illness_scope(case, claim, remaining, steps)
+    steps += scope_steps
+    before = ledger.used("critical_illness.cost")
+    ledger.add("critical_illness.cost", counted)
+    steps.append(step("年度内此前累计", "cumulative before this claim", before))
     if hardship:
         steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
-    shares = banded(before, remaining, bands.bands)
+    shares = banded(before, counted, bands.bands)
     steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
-    return round_fen(sum((s.payment for s in shares), ZERO)), steps, bands
+    amount = round_fen(sum((s.payment for s in shares), ZERO))
+    if amount > ZERO and not scope_steps:
+        scope_warning(case, claim)
+    return amount, steps, bands
+
+
+SCOPE_FACTS = ("special_material_unit_price", "bed_fee_per_day")
+"""The claim facts that state what lies outside critical illness's scope."""
+
+
+def critical_illness_scope(
+    case: Case, claim: Claim, remaining: Decimal, shown: list[Step]
+) -> tuple[Decimal, list[Step]]:
+    """What of ``remaining`` critical illness counts: its scope takes special medical
+    materials up to ``critical_illness.material_unit_limit`` a unit and bed fees up to
+    the price cap (``critical_illness.bed_fee_cap``, not published), so the parts above
+    them that a claim states are left out. ``shown`` (the steps so far) travel with a
+    not-published bed-fee cap, so that answer shows what is known."""
+    steps: list[Step] = []
+    excluded = ZERO
+    price = fact(claim, "special_material_unit_price")
+    if price is not None:
+        cap = case.param("critical_illness.material_unit_limit", claim.date)
+        units = fact(claim, "special_material_units") or 1
+        over = max(price - cap.money, ZERO) * units
+        excluded += over
+        steps.append(
+            step(
+                f"特殊医用材料单价{price}，超过{cap.money}的部分 × {units}不计入",
+                f"special material at {price} a unit: the part above {cap.money} × {units} "
+                "is left out",
+                over,
+                cite=cap,
+            )
+        )
+    per_day = fact(claim, "bed_fee_per_day")
+    if per_day is not None:
+        try:
+            cap = case.param("critical_illness.bed_fee_cap", claim.date)
+        except NotPublished as exc:
+            raise exc.with_steps(
+                [
+                    *shown,
+                    *steps,
+                    step(
+                        f"床位费{per_day}元/日：大病保险只计最高限价以内，限价未公布",
+                        f"bed fee {per_day} a day: critical illness counts it up to a price "
+                        "cap the sources do not publish",
+                        "未公布 not published",
+                        cite=exc.cite,
+                    ),
+                ]
+            ) from None
+        days = fact(claim, "bed_days") or 1
+        over = max(per_day - cap.money, ZERO) * days
+        excluded += over
+        steps.append(
+            step(
+                f"床位费超过最高限价{cap.money}元/日的部分 × {days}日不计入",
+                f"bed fee above the cap of {cap.money} a day × {days} days is left out",
+                over,
+                cite=cap,
+            )
+        )
+    if not steps:
+        return remaining, steps
+    counted = max(remaining - excluded, ZERO)
+    steps.append(step("计入大病保险的个人负担", "counted for critical illness", counted))
+    return counted, steps
+
+
+def scope_warning(case: Case, claim: Claim) -> None:
+    """The warning an answer carries when critical illness paid on a claim that states
+    no special materials or bed fees: it assumed every unit and every day in scope."""
+    key = "critical_illness.material_unit_limit"
+    cap = case.param(key, claim.date)
+    case.notice(
+        Notice(
+            kind="warning",
+            key="critical_illness.scope",
+            text_zh=f"大病保险按费用均在保障范围内计算（特殊医用材料单价{cap.money}元以内、床位费最高限价以内）；"
+            "如有超出，请在费用中注明材料单价或床位费",
+            text_en=f"critical illness assumes every special material is at most {cap.money} "
+            "a unit and every bed fee within the price cap; state the unit price or the bed "
+            "fee on the claim if not",
+            cite=cap.source_label,
+        )
+    )
 
 
 def medical_assistance(
@@ -211,6 +323,8 @@ def _assistance_ratio(case: Case, claim: Claim, statuses: list[str]) -> Param:
 def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
     """The special-outpatient yearly limit for ``disease`` (``None`` when it has none);
     an organ transplant's depends on whether the first year after surgery is over."""
+    if disease == "child_ghd" and fact(claim, "ghd_maintenance_dose"):
+        return case.param("special.limit.child_ghd.maintenance", claim.date)
     if disease != "organ_transplant":
         return case.find_param(f"special.limit.{disease}", claim.date)
     months = fact(claim, "months_since_transplant")
@@ -221,7 +335,8 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
             reason="the transplant limit depends on the year after surgery; "
             "give months_since_transplant",
         )
-    which = "first_year" if months < 12 else "later"
+    first_year = case.param("special.organ_transplant.first_year_months", claim.date)
+    which = "first_year" if months < first_year.integer else "later"
     return case.param(f"special.limit.organ_transplant.{which}", claim.date)
 
 
@@ -295,4 +410,52 @@ def unlisted_disease_gate(case: Case, claim: Claim) -> ClaimGate | None:
             ", ".join(unlisted) or "none given",
             cite=listed,
         ),
+    )
+
+
+# 零星报销 (resident §六(四)2, employee §七(四)2): what a person brings when care outside
+# the city was not settled directly. Both sources print the same list.
+REIMBURSEMENT_DOCUMENTS = (
+    "1.医保电子凭证或有效身份证件或社保卡；2.医疗收费票据；3.费用明细清单；4.处方病历资料或诊断证明或出院小结；"
+    "5.本人银行借记卡；6.代办人身份证；7.其它：意外伤害就医的应提供交通事故责任认定书、法院判决书、调解协议书等"
+    "公检法部门出具的相关证明材料，无法提供的应先填写个人承诺书，急诊需提供急诊诊断证明",
+    "1. medical insurance e-voucher, valid ID or social security card; 2. medical receipts; "
+    "3. itemised bill; 4. prescriptions and records, or a diagnosis certificate, or the "
+    "discharge summary; 5. the patient's own debit card; 6. the agent's ID card; 7. "
+    "otherwise: for an accident, the traffic-accident liability finding, a court judgment "
+    "or a mediation agreement (or first a personal undertaking), for an emergency the "
+    "emergency diagnosis certificate",
+)
+
+CHECKLIST_CLASSES = {
+    "filed_residence": ("办理异地就医的三类人员在异地未联网刷卡", "filed for care elsewhere"),
+    "emergency": ("办理异地就医的人员异地急诊未联网刷卡", "emergency elsewhere"),
+    "referral": ("办理市外转院转诊手续人员在异地未联网刷卡", "referred out of the city"),
+    "unreferred": ("未按规定办理转诊手续直接到市外就医", "out of the city without referral"),
+}
+
+
+def reimbursement_checklist(case: Case, claim: Claim, cite: str) -> None:
+    """The documents for 零星报销 when care outside the city could not be settled
+    directly (yibao cannot tell whether it was, so every such claim carries the list):
+    outpatient and inpatient care of filed, emergency and referred patients;
+    unreferred care only for the kinds ``remote.unreferred_kinds`` names (特定病、双通道
+    药品和住院费用)."""
+    which = CHECKLIST_CLASSES.get(claim.care)
+    if which is None:
+        return
+    if claim.care == "unreferred":
+        kinds = case.param("remote.unreferred_kinds", claim.date)
+        if claim.kind not in kinds.value:
+            return
+    zh, en = which
+    case.notice(
+        Notice(
+            kind="checklist",
+            key="reimbursement.documents",
+            text_zh=f"市外就医未能直接结算、回参保地零星报销时需携带的材料（{zh}）：{REIMBURSEMENT_DOCUMENTS[0]}",
+            text_en=f"documents to bring for reimbursement when care outside the city was not "
+            f"settled directly ({en}): {REIMBURSEMENT_DOCUMENTS[1]}",
+            cite=cite,
+        )
     )

@@ -3,7 +3,10 @@
 Source: jiangsu-enrollment-incentives-2025 (苏医保发〔2025〕26号). A city stacks this
 layer below its own; what the city answers wins, what it leaves (``None``) falls
 through to here. The waiting-period exemptions wrap the city's answer, because the
-province's exemptions apply whatever the city's own waiting period says.
+province's exemptions apply whatever the city's own waiting period says; so do who may
+pay the person's share over (school, a relative's account) and who may enrol where
+recognised (二.1, 二.2). A layer declares no facts: the cities list
+:data:`yibao_jiangsu.facts.JIANGSU_FACTS` among theirs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from yibao.scaffold import Province
 
 from yibao_jiangsu.coverage import default_coverage, yibao_coverage
 from yibao_jiangsu.critical_illness import yibao_critical_illness_cap
+from yibao_jiangsu.premium import yibao_eligibility, yibao_premium
 
 LAYER_NAME = "jiangsu"
 
@@ -36,7 +40,9 @@ __all__ = [
     "default_coverage",
     "yibao_coverage",
     "yibao_critical_illness_cap",
+    "yibao_eligibility",
     "yibao_parameter_files",
+    "yibao_premium",
 ]
 
 

@@ -10,7 +10,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.dates import ONE_DAY, add_months
 from yibao.model import Enrollment
-from yibao.results import Coverage
+from yibao.results import Coverage, Notice
 
 CITE_PERIOD = "jiangsu-enrollment-incentives-2025 三.7"
 CITE_EXEMPT = "jiangsu-enrollment-incentives-2025 二.4"
@@ -137,10 +137,25 @@ def exemption(case: Case) -> Coverage | None:
         return None
     paid = record.paid_on
     assert paid is not None
-    for rule in (_newborn, _status_change, _assistance_recipient):
+    for rule in (_newborn, _status_change, _assistance_recipient, _other_province):
         found = rule(case, paid)
         if found is not None:
             return found
+    return None
+
+
+def enrolled_on(case: Case, day: dt.date, schemes: tuple[str, ...]) -> Enrollment | None:
+    """A record showing the person enrolled in one of ``schemes`` on ``day``: a record for
+    that year paid by then (an earlier year's record without a payment date counts as
+    paid). The scenario year's record paid after ``day`` is the enrolment that follows
+    the change, not one held at it."""
+    for record in case.scenario.enrollment:
+        if record.year != day.year or record.scheme not in schemes:
+            continue
+        if record.paid_on is None and record.year != case.year:
+            return record
+        if record.paid_on is not None and record.paid_on <= day:
+            return record
     return None
 
 
@@ -175,6 +190,8 @@ def _newborn(case: Case, paid: dt.date) -> Coverage | None:
 
 
 def _status_change(case: Case, paid: dt.date) -> Coverage | None:
+    """Status changers 身份转换时未参加居民医保: not for someone who held resident
+    enrolment when the status changed (a graduate insured as a student, say)."""
     days = case.find_param("status_change.exempt_days", paid)
     kinds = case.find_param("status_change.events", paid)
     if days is None or kinds is None:
@@ -183,6 +200,19 @@ def _status_change(case: Case, paid: dt.date) -> Coverage | None:
         if event.kind in kinds.value and event.date <= paid <= event.date + dt.timedelta(
             days=days.integer
         ):
+            held = enrolled_on(case, event.date, ("resident",))
+            if held is not None:
+                case.notice(
+                    Notice(
+                        kind="stated",
+                        key="status_change.already_resident",
+                        text_zh=f"身份转换（{event.date}）时已参加居民医保：不适用转换身份人员不设等待期的规定",
+                        text_en=f"enrolled in a resident scheme at the change of status "
+                        f"({event.date}): the no-wait rule for status changers does not apply",
+                        cite=kinds.source_label,
+                    )
+                )
+                continue
             start = paid + ONE_DAY
             return Coverage(
                 start=start,
@@ -212,6 +242,8 @@ def _assistance_recipient(case: Case, paid: dt.date) -> Coverage | None:
         return None
     for event in case.scenario.events:
         if event.kind == "became_assistance_recipient" and event.date <= paid:
+            if enrolled_on(case, event.date, ("resident", "employee")) is not None:
+                continue  # 未参保的新增医疗救助对象: not someone already insured
             start = paid + ONE_DAY
             return Coverage(
                 start=start,
@@ -232,3 +264,41 @@ def _assistance_recipient(case: Case, paid: dt.date) -> Coverage | None:
                 ),
             )
     return None
+
+
+def _other_province(case: Case, paid: dt.date) -> Coverage | None:
+    """上一年度在外省参加居民医保的参保人员，当年集中参保期在我省参保缴费的: from 1 January of
+    the year paid for, with no waiting period."""
+    flag = case.find_param("other_province.central_period_no_waiting", paid)
+    previous = case.scenario.enrollment_in(case.year - 1)
+    if (
+        flag is None
+        or not flag.value
+        or previous is None
+        or not previous.other_province
+        or previous.scheme != "resident"
+    ):
+        return None
+    first, last, cite = central_period(case)
+    if not first <= paid <= last:
+        return None
+    return Coverage(
+        start=case.year_start,
+        end=_year_end(case),
+        steps=(
+            step(
+                "上一年度在外省参加居民医保",
+                "insured in another province's resident scheme the year before",
+                f"{previous.year} {previous.region}",
+                cite=flag,
+            ),
+            step("集中参保缴费期", "central enrolment period", f"{first} – {last}", cite=cite),
+            step("缴费到账日", "contribution paid on", paid),
+            step(
+                "集中参保期在我省参保缴费：自下一年度1月1日起享受待遇，不设待遇等待期",
+                "paid in Jiangsu's central period: from 1 January of the next year, no wait",
+                case.year_start,
+                cite=flag,
+            ),
+        ),
+    )

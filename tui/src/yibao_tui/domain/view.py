@@ -174,9 +174,11 @@ def _layers(results: Sequence[RegionResult], pick_layers) -> list[tuple[str, str
 
 
 def _layer_cell(claim: ClaimResult | None, layer: str, lang: Lang) -> Cell:
-    if claim is None or claim.status != "settled":
+    if claim is None:
         return Cell("—")
     payments = [p for p in claim.layers if p.layer == layer]
+    if claim.status != "settled" and not payments:  # a partial answer keeps what it paid
+        return Cell("—")
     steps = tuple(s for p in payments for s in p.steps)
     return _cell(claim.paid_by(layer), lang, steps)
 

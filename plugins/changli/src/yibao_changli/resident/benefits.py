@@ -23,6 +23,7 @@ from yibao.facts import fact
 from yibao.history import IncentiveRules, cap_incentives, resident_years
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
 from yibao.results import LayerPayment, Notice, Step
 
 from yibao_changli.resident.coverage import is_back_payment
@@ -169,8 +170,10 @@ def yibao_basic_fund(
         )
     if claim.kind != "inpatient":
         return [_outpatient(case, claim, compliant)]
-    deductible = case.param("inpatient.deductible", claim.date)
-    ratio = case.param("inpatient.rate", claim.date)
+    deductible = case.find_param("inpatient.deductible", claim.date)
+    ratio = case.find_param("inpatient.rate", claim.date)
+    if deductible is None or ratio is None:
+        raise _partly_published(case, claim, compliant, deductible, ratio)
     rate, remote = case.remote_care(claim, ratio.rate)
     payable = max(compliant - deductible.money, ZERO)
     amount = apply_rate(payable, rate)
@@ -191,6 +194,54 @@ def yibao_basic_fund(
     return [
         _payment("basic_fund", "基本医保统筹基金", "basic medical insurance fund", amount, steps)
     ]
+
+
+def _partly_published(
+    case: Case,
+    claim: Claim,
+    compliant: Decimal,
+    deductible: Param | None,
+    ratio: Param | None,
+) -> NotPublished:
+    """The gap in an inpatient claim's basic fund (十 gives no deductible or ratio),
+    carrying what is published about the claim: the value of either that an overlay
+    gives, and — since critical illness pays on what the basic fund leaves — this year's
+    change to the critical-illness cap from the enrolment history (八.1), which stands
+    whatever the amounts."""
+    missing = [
+        case.params.not_published(key, claim.date)
+        for key, found in (("inpatient.deductible", deductible), ("inpatient.rate", ratio))
+        if found is None
+    ]
+    for gap in missing[1:]:
+        case.not_published(gap)
+    steps = [step("合规费用", "compliant amount", compliant)]
+    for label, found in (("起付标准", deductible), ("支付比例", ratio)):
+        if found is not None:
+            steps.append(step(label, label, _shown(found), cite=found))
+    steps += [
+        step(
+            f"{gap.key}：未公布", f"{gap.key}: not published", "未公布 not published", cite=gap.cite
+        )
+        for gap in missing
+    ]
+    steps.append(
+        step(
+            "基本医保统筹基金、大病保险：金额未公布（大病保险按基本医保支付后的个人负担计算）",
+            "basic fund and critical illness: amounts not published (critical illness pays "
+            "on what the basic fund leaves)",
+            "未公布 not published",
+            cite=CITE_CI_SCOPE,
+        )
+    )
+    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
+    if cap is not None:
+        steps += cap.steps
+    return missing[0].with_steps(steps)
+
+
+def _shown(found: Param) -> str:
+    return fmt_rate(found.rate) if found.kind == "rate" else str(found.money)
 
 
 def _outpatient(case: Case, claim: Claim, compliant: Decimal) -> LayerPayment:
@@ -306,8 +357,9 @@ def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
                 cite=CITE_INCENTIVE,
             ),
             step(
-                "大病保险原封顶线：未公布，封顶线及20%上限无法计算",
-                "original critical-illness cap: not published; cap and 20% limits unknown",
+                f"大病保险原封顶线：未公布，封顶线及{fmt_rate(max_raise.rate)}上限无法计算",
+                f"original critical-illness cap: not published; cap and "
+                f"{fmt_rate(max_raise.rate)} limits unknown",
                 "未公布 not published",
                 cite=gap.cite if gap else CITE_INCENTIVE,
             ),

@@ -185,25 +185,37 @@ def _acceptance_window(case: Case, paid: dt.date, end: dt.date) -> list[Step]:
         return [
             step("缴费日在业务受理期内", "paid within an acceptance window", window, cite=day_to)
         ]
-    _warn(case, paid, window)
+    opens = _next_window(paid, day_from)
+    _warn(case, paid, window, opens)
     return [
         step(
-            "缴费日不在业务受理期内（按下一受理期首日受理，仍在集中参保期内）",
-            "paid outside an acceptance window (taken on the next window's first day, "
-            "still within the central period)",
-            window,
+            f"缴费日不在业务受理期内：下一受理期{opens}开始（仍在集中参保期内）",
+            "paid outside an acceptance window: the next window opens on this day "
+            "(still within the central period)",
+            opens,
             cite=day_to,
         )
     ]
 
 
-def _warn(case: Case, paid: dt.date, window: str) -> None:
+def _next_window(paid: dt.date, day_from: int) -> dt.date:
+    """The day the next acceptance window opens after ``paid``: this month's first day
+    of business when it is still ahead, else next month's."""
+    if paid.day < day_from:
+        return paid.replace(day=day_from)
+    return add_months(paid.replace(day=1), 1).replace(day=day_from)
+
+
+def _warn(case: Case, paid: dt.date, window: str, opens: dt.date | None = None) -> None:
+    then_zh = f"；下一受理期{opens}开始" if opens else ""
+    then_en = f"; the next window opens on {opens}" if opens else ""
     case.notice(
         Notice(
             kind="warning",
-            text_zh=f"缴费日{paid}不在业务受理期（{window}）内，请核对缴费到账日",
+            key="enrolment.window",
+            text_zh=f"缴费日{paid}不在业务受理期（{window}）内，请核对缴费到账日{then_zh}",
             text_en=f"payment date {paid} is outside the acceptance window ({window}); "
-            "check the date the contribution arrived",
+            f"check the date the contribution arrived{then_en}",
             cite=CITE_PERIOD,
         )
     )

@@ -6,7 +6,11 @@ from __future__ import annotations
 from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
+from yibao.model import Enrollment
 from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
+
+from yibao_changli.facts import ACCOUNT_HOLDER
 
 CITE_PREMIUM = "changli-resident-2025 一"
 CITE_REGISTRATION = "changli-resident-2025 二"
@@ -132,7 +136,11 @@ def yibao_eligibility(case: Case) -> Eligibility:
 @hookimpl
 def yibao_premium(case: Case) -> Premium:
     """一: 400 a person; 七: funding 1,070 of which 670 government subsidy; special
-    groups follow documents the source does not include."""
+    groups follow documents the source does not include; 四, 六: who pays it over."""
+    return paid_through(case, _premium(case))
+
+
+def _premium(case: Case) -> Premium:
     individual = case.param("premium.individual")
     subsidy = case.param("premium.government_subsidy")
     total = case.param("premium.funding_total")
@@ -212,3 +220,119 @@ def yibao_premium(case: Case) -> Premium:
         government,
     )
     return Premium(individual=individual.money, parts=parts, steps=tuple(steps))
+
+
+# -------------------------------------------------------------------------------------
+# Who pays the share over: a collecting agent (四) or a relative's account (六)
+# -------------------------------------------------------------------------------------
+
+RELATIONS = {v.code: (v.name_zh, v.name_en) for v in ACCOUNT_HOLDER.values}
+
+
+def paid_through(case: Case, premium: Premium) -> Premium:
+    """The premium as the year's enrolment record says it was paid: through a school
+    collecting for the tax office (四 委托代征), or from a close relative's employee
+    personal account in Hebei (六 家庭共济)."""
+    record = case.scenario.enrollment_in(case.year)
+    channel = fact(record, "paid_by") if record is not None else None
+    if channel is None:
+        return premium
+    if channel == "school":
+        return _school(case, premium)
+    return _relative(case, record, premium)  # type: ignore[arg-type]
+
+
+def _school(case: Case, premium: Premium) -> Premium:
+    students = case.param("premium.school_collection.students")
+    if case.person.student not in students.value:
+        case.notice(
+            Notice(
+                kind="warning",
+                key="premium.school_collection.students",
+                text_zh="学校代征限于其在校学生；按本人缴纳处理",
+                text_en="a school collects for its students only: read as paid by the person",
+                cite=students.source_label,
+            )
+        )
+        return premium
+    case.notice(
+        Notice(
+            kind="stated",
+            key="premium.collected_by_school",
+            text_zh="税务部门委托学校代征：个人缴费由学校代收",
+            text_en="the school collects the share for the tax office",
+            cite=students.source_label,
+        )
+    )
+    return Premium(
+        individual=premium.individual,
+        parts=premium.parts,
+        steps=(
+            *premium.steps,
+            step(
+                "税务部门委托学校代征：个人缴费由学校代收（本人负担）",
+                "the school collects the share for the tax office (the person bears it)",
+                premium.individual if premium.individual is not None else "未公布 not published",
+                cite=students,
+            ),
+        ),
+    )
+
+
+def _relative(case: Case, record: Enrollment, premium: Premium) -> Premium:
+    """六: 河北省内参保职工 may pay for 亲属及近亲属 (配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、
+    孙子女、外孙子女) once bound in 河北智慧医保; another relation or an account outside
+    Hebei leaves the share the person's own."""
+    relatives = case.param("premium.family_account.relatives")
+    relation = fact(record, "account_holder")
+    province = fact(record, "account_province")
+    zh, en = RELATIONS.get(relation, ("亲属", "relative"))
+    refused = None
+    if relation is not None and relation not in relatives.value:
+        refused = (
+            "premium.family_account.relatives",
+            f"{zh}不在可共济缴费的亲属（配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女）之列",
+            f"a {en} is not among the relatives family pooling may pay for",
+        )
+    elif province is not None and province != case.region.province:
+        refused = (
+            "premium.family_account.province",
+            f"账户持有人在{province}参加职工医保：限河北省内参保职工",
+            f"the relative is insured in {province}: only Hebei employees may pay",
+        )
+    if refused is not None:
+        key, why_zh, why_en = refused
+        case.notice(
+            Notice(
+                kind="warning",
+                key=key,
+                text_zh=f"{why_zh}；个人缴费仍由本人缴纳",
+                text_en=f"{why_en}: the person pays the share",
+                cite=relatives.source_label,
+            )
+        )
+        return premium
+    if relation is None or province is None:
+        case.notice(
+            Notice(
+                kind="warning",
+                key="premium.family_account.binding",
+                text_zh="未说明账户持有人关系或参保省份：按已在河北智慧医保办理共济绑定的近亲属处理",
+                text_en="the relative's relation or province is not stated: read as a "
+                "close relative bound for family pooling in Hebei",
+                cite=relatives.source_label,
+            )
+        )
+    return premium.with_share_paid_by(
+        "family_account",
+        f"{zh}的职工医保个人账户（家庭共济）",
+        f"the {en}'s employee personal account (family pooling)",
+        (
+            step(
+                f"河北省内参保职工个人账户共济缴费：{zh}",
+                f"paid from a Hebei employee's personal account: {en}",
+                premium.individual if premium.individual is not None else "未公布 not published",
+                cite=relatives,
+            ),
+        ),
+    )

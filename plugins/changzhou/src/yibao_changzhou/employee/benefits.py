@@ -17,9 +17,10 @@ from yibao import hookimpl
 from yibao.calc import banded, within_limit
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.results import LayerPayment, Step
+from yibao.results import LayerPayment, Notice, Step
 
 from yibao_changzhou.common import (
     BASIC,
@@ -33,10 +34,12 @@ from yibao_changzhou.common import (
     outside_critical_illness,
     payment,
     recipient_statuses,
+    reimbursement_checklist,
     remote_care_adjustment,
     special_limit,
     unlisted_disease_gate,
 )
+from yibao_changzhou.recognition import recognition_problem
 
 SRC = "changzhou-employee-2024"
 CITE_REMOTE = f"{SRC} §七(三)2"
@@ -75,7 +78,9 @@ def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step
 
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
-    """§八: costs the fund never pays; §四(二)2.1, 3.1: listed diseases only."""
+    """§八: costs the fund never pays; §四(二)2.1, 3.1: listed diseases only (hypertension
+    at stages Ⅱ and Ⅲ). Care outside the city brings the 零星报销 checklist (§七(四)2)."""
+    reimbursement_checklist(case, claim, f"{SRC} §七(四)2")
     if claim.excluded is not None:
         zh, en = EXCLUSIONS[claim.excluded]
         return ClaimGate(
@@ -98,8 +103,50 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
             ),
         )
     if claim.kind in ("chronic_outpatient", "special_outpatient"):
-        return unlisted_disease_gate(case, claim)
+        refused = unlisted_disease_gate(case, claim)
+        if refused is not None or claim.kind == "special_outpatient":
+            return refused
+        diseases, steps = _chronic_diseases(case, claim, claim.diseases)
+        if not diseases:
+            return ClaimGate(status="refused", step=steps[-1])
     return None
+
+
+def _chronic_diseases(
+    case: Case, claim: Claim, diseases: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[Step]]:
+    """The claim's diseases the chronic rule pays for: those on ``chronic.diseases``,
+    hypertension only from stage ``chronic.hypertension.min_stage`` (§四(二)2.1: 高血压
+    （Ⅱ、Ⅲ期）). A stage not stated is read as met (the chronic admission requires it),
+    with a warning."""
+    listed = case.param("chronic.diseases", claim.date)
+    kept = tuple(d for d in diseases if d in listed.value)
+    if "hypertension" not in kept:
+        return kept, []
+    least = case.param("chronic.hypertension.min_stage", claim.date)
+    stage = fact(claim, "hypertension_stage")
+    if stage is None:
+        case.notice(
+            Notice(
+                kind="warning",
+                key="chronic.hypertension_stage",
+                text_zh="职工门诊慢性病高血压限Ⅱ、Ⅲ期：未说明分期，按已准入（Ⅱ期以上）处理",
+                text_en="the employee chronic list takes hypertension at stages II and III: "
+                "no stage stated, read as admitted (stage II or above)",
+                cite=least.source_label,
+            )
+        )
+        return kept, []
+    if stage >= least.integer:
+        return kept, [step("高血压分期", "hypertension stage", stage, cite=least)]
+    return tuple(d for d in kept if d != "hypertension"), [
+        step(
+            f"高血压{stage}期：门诊慢性病限Ⅱ、Ⅲ期，不予支付",
+            f"hypertension at stage {stage}: the chronic list takes stages II and III only",
+            stage,
+            cite=least,
+        )
+    ]
 
 
 @hookimpl
@@ -139,12 +186,7 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
     cat = _category(case)
     number, how = _admission(claim, ledger)
     which = "first" if number == 1 else "later"
-    if cat == "veteran_pre_1949":
-        deductible = case.param("inpatient.deductible.veteran_pre_1949", claim.date)
-    else:
-        deductible = case.param(
-            f"inpatient.deductible.{cat}.{which}.level{claim.level}", claim.date
-        )
+    deductible = case.param(f"inpatient.deductible.{cat}.{which}.level{claim.level}", claim.date)
     bands = case.param(f"inpatient.bands.{cat}", claim.date)
     large_bands = case.param(f"large_amount.inpatient_bands.{cat}", claim.date)
     before = ledger.used("inpatient.cost")
@@ -176,12 +218,30 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
 def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
     """§四(二)3.3: no deductible; ratios by the year's cumulative special-outpatient
     cost as inpatient care (above 500,000 from the large-amount subsidy); per-disease
-    yearly limits. §四(二): the cost above a disease limit is settled next under the
-    general-outpatient rules."""
+    yearly limits; a valid recognition (§四(二)3.2–3.3). §四(二): the cost above a
+    disease limit, or the whole claim when it does not meet the special-disease rules,
+    is settled next under the chronic rules and then the general-outpatient rules."""
     cat = _category(case)
+    steps = [step("合规费用", "compliant amount", compliant)]
+    recognised, problem = recognition_problem(case, claim)
+    steps += recognised
+    if problem is not None:
+        steps += [
+            problem,
+            step(
+                "不符合特殊病待遇支付规定：依次按门诊慢性病、普通门诊统筹规定支付",
+                "outside the special-disease rules: settled under the chronic, then the "
+                "general-outpatient rules",
+                compliant,
+                cite=CITE_ORDER,
+            ),
+        ]
+        basic, large, o_steps, large_steps = _pass_on(case, claim, ledger, compliant)
+        steps += o_steps
+        steps.append(step("统筹基金支付", "pooled fund pays", basic))
+        return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
     bands = case.param(f"special.bands.{cat}", claim.date)
     large_bands = case.param(f"large_amount.special_bands.{cat}", claim.date)
-    steps = [step("合规费用", "compliant amount", compliant)]
     counted = compliant
     found = special_limit(case, claim)
     if found is not None:
@@ -213,15 +273,16 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     large_steps.append(step("职工大额医疗补助支付", "large-amount subsidy pays", large))
     overflow = compliant - counted
     if overflow > ZERO:
-        o_basic, o_large, o_steps, o_large_steps = _general(case, claim, ledger, overflow)
         steps.append(
             step(
-                "超过特殊病支付限额的费用按普通门诊统筹规定支付",
-                "cost above the disease limit: settled as general outpatient care",
+                "超过特殊病支付限额的费用依次按门诊慢性病、普通门诊统筹规定支付",
+                "cost above the disease limit: settled under the chronic, then the "
+                "general-outpatient rules",
                 overflow,
                 cite=CITE_ORDER,
             )
         )
+        o_basic, o_large, o_steps, o_large_steps = _pass_on(case, claim, ledger, overflow)
         steps += o_steps
         basic += o_basic
         large += o_large
@@ -230,9 +291,27 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     return [payment(BASIC, basic, steps), payment(LARGE, large, large_steps)]
 
 
-def _general(
-    case: Case, claim: Claim, ledger: Ledger, amount: Decimal
-) -> tuple[Decimal, Decimal, list[Step], list[Step]]:
+Passed = tuple[Decimal, Decimal, list[Step], list[Step]]
+"""What a rule further down the outpatient order pays on an amount passed to it:
+(pooled fund, large-amount subsidy, fund steps, subsidy steps)."""
+
+
+def _pass_on(case: Case, claim: Claim, ledger: Ledger, amount: Decimal) -> Passed:
+    """§四(二): an amount the special-disease rules do not pay goes to the chronic rule
+    for the claim's diseases on the chronic list (恶性肿瘤 is on both lists), and what
+    that leaves to the general-outpatient rule."""
+    diseases, steps = _chronic_diseases(case, claim, claim.diseases)
+    if not diseases:
+        basic, large, g_steps, large_steps = _general(case, claim, ledger, amount)
+        none = step(
+            "无门诊慢性病病种：按普通门诊统筹", "no chronic disease: general outpatient", "—"
+        )
+        return basic, large, [*steps, none, *g_steps], large_steps
+    basic, large, c_steps, large_steps = _chronic_part(case, claim, ledger, amount, diseases)
+    return basic, large, [*steps, *c_steps], large_steps
+
+
+def _general(case: Case, claim: Claim, ledger: Ledger, amount: Decimal) -> Passed:
     """§四(二)1 tables 1 and 2 on ``amount`` of general-outpatient cost: a yearly
     deductible, a yearly compliant-cost limit, the ratio by facility (pharmacies only on
     3,000 a year); the large-amount subsidy pays 60% of the year's cumulative cost from
@@ -267,36 +346,31 @@ def _general(
         "general outpatient yearly limit",
     )
     ledger.add("outpatient.cost", amount)
-    portion = max(min(after, cap.money) - max(before, deductible.money), ZERO)
+    top, top_step = (
+        cap.money,
+        step("年度合规费用最高限额", "yearly compliant-cost limit", cap.money, cite=cap),
+    )
+    if column == "pharmacy":
+        # 表1 puts the pharmacy's "年度内合规费用3000元以内的部分" beside the hospitals'
+        # 合规费用最高限额: both are positions on the year's cumulative compliant cost
+        # (docs/interpretations/changzhou-employee.md).
+        p_cap = case.param("outpatient.pharmacy_limit", claim.date)
+        top = min(top, p_cap.money)
+        top_step = step(
+            f"定点零售药店：年度内合规费用{p_cap.money}元以内的部分",
+            "pharmacy: the part of the year's compliant cost within this",
+            p_cap.money,
+            cite=p_cap,
+        )
+    portion = max(min(after, top) - max(before, deductible.money), ZERO)
     steps = [
         step("年度内此前累计普通门诊合规费用", "cumulative general-outpatient cost before", before),
         step("年度起付标准", "yearly deductible", deductible.money, cite=deductible),
-        step("年度合规费用最高限额", "yearly compliant-cost limit", cap.money, cite=cap),
+        top_step,
         step(
             "起付标准以上、限额以内的费用", "cost above the deductible, within the limit", portion
         ),
     ]
-    if column == "pharmacy":
-        p_cap = case.param("outpatient.pharmacy_limit", claim.date)
-        room = limit(
-            ledger,
-            "outpatient.pharmacy",
-            p_cap,
-            "cost",
-            "定点零售药店年度合规费用",
-            "pharmacy yearly compliant cost",
-        )
-        if portion > room:
-            portion = room
-            steps.append(
-                step(
-                    "定点零售药店：年度3000元以内的部分",
-                    "pharmacy: within the yearly part",
-                    room,
-                    cite=p_cap,
-                )
-            )
-        ledger.add("outpatient.pharmacy", portion)
     basic = apply_rate(portion, rate)
     steps.append(
         step(f"支付比例（{column}）", f"ratio ({column})", fmt_rate(ratio.rate), cite=ratio)
@@ -325,6 +399,19 @@ def _general_outpatient(
 
 
 def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
+    diseases, steps = _chronic_diseases(case, claim, claim.diseases)
+    basic, large, c_steps, large_steps = _chronic_part(case, claim, ledger, compliant, diseases)
+    out = [
+        payment(BASIC, basic, [*steps, *c_steps, step("统筹基金支付", "pooled fund pays", basic)])
+    ]
+    if large_steps:
+        out.append(payment(LARGE, large, large_steps))
+    return out
+
+
+def _chronic_part(
+    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal, diseases: tuple[str, ...]
+) -> Passed:
     """§四(二)2.3: primary 80% (in service) / 85% (retired), elsewhere 70%, within a
     yearly FUND limit by the diseases; §四(二): the cost beyond what the limit covers
     is settled next under the general-outpatient rules."""
@@ -333,8 +420,8 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
         case.param("chronic.rate.veteran_pre_1949", claim.date)
     column = "primary" if claim.facility == "primary" else "other"
     ratio = case.param(f"chronic.rate.{cat}.{column}", claim.date)
-    cancer = "cancer" in claim.diseases
-    others = len([d for d in claim.diseases if d != "cancer"])
+    cancer = "cancer" in diseases
+    others = len([d for d in diseases if d != "cancer"])
     which = (
         ("cancer_and_other" if others else "cancer")
         if cancer
@@ -388,11 +475,7 @@ def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
         o_basic, large, o_steps, large_steps = _general(case, claim, ledger, overflow)
         steps += o_steps
         basic += o_basic
-    steps.append(step("统筹基金支付", "pooled fund pays", basic))
-    out = [payment(BASIC, basic, steps)]
-    if large_steps:
-        out.append(payment(LARGE, large, large_steps))
-    return out
+    return basic, large, steps, large_steps
 
 
 def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:

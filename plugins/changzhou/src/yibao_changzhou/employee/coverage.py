@@ -127,8 +127,12 @@ def year_start_cover(case: Case) -> Coverage:
         before = any(
             e.scheme == "employee" and e.year < case.year for e in case.scenario.enrollment
         )
-        why_zh = "中断缴费超过3个月后续缴" if before else "首次参保"
-        why_en = "resumed after a break over 3 months" if before else "first enrolment"
+        why_zh = f"中断缴费超过{gap_months.integer}个月后续缴" if before else "首次参保"
+        why_en = (
+            f"resumed after a break over {gap_months.integer} months"
+            if before
+            else "first enrolment"
+        )
         return Coverage(
             start=start,
             end=year_end,

@@ -11,6 +11,7 @@ from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
 from yibao.money import ZERO, apply_rate, fmt_rate
+from yibao.params import Param
 from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
 SRC = "changzhou-employee-2024"
@@ -126,13 +127,16 @@ def _retirement_steps(case: Case) -> list[Step]:
     need = _min_years(case)
     have = case.person.contribution_years
     if need is None or have is None:
+        men = case.param("retirement.min_years.male").integer
+        women = case.param("retirement.min_years.female").integer
         case.notice(
             Notice(
                 kind="warning",
-                text_en="retiree benefits need the minimum contribution years (men 25, "
-                "women 20); give person.sex and person.contribution_years to check — "
+                text_en=f"retiree benefits need the minimum contribution years (men {men}, "
+                f"women {women}); give person.sex and person.contribution_years to check — "
                 "assumed met",
-                text_zh="享受退休待遇须满最低缴费年限（男25年、女20年）；未给出性别或缴费年限，按已满足处理",
+                text_zh=f"享受退休待遇须满最低缴费年限（男{men}年、女{women}年）；"
+                "未给出性别或缴费年限，按已满足处理",
                 cite=CITE_RETIRE,
             )
         )
@@ -161,6 +165,7 @@ def _retirement_steps(case: Case) -> list[Step]:
                 cite=rate,
             )
         )
+        steps.append(_no_account_credit(case))
         case.notice(
             Notice(
                 kind="warning",
@@ -176,6 +181,31 @@ def _retirement_steps(case: Case) -> list[Step]:
     return steps
 
 
+def _no_account_credit(case: Case) -> Step:
+    """§三(四): the one-off top-up is 不划拨个人账户 — nothing of it goes to a personal
+    account. A fact the source states though no amount follows (the base is not
+    published): the answer says it."""
+    credited = case.param("retirement.top_up.personal_account")
+    if not credited.value:
+        case.notice(
+            Notice(
+                kind="stated",
+                key="retirement.top_up.personal_account",
+                text_zh="一次性补缴的职工医保费不划拨个人账户",
+                text_en="the one-off top-up is not credited to a personal account",
+                cite=credited.source_label,
+            )
+        )
+    return step(
+        "一次性补缴不划拨个人账户" if not credited.value else "一次性补缴划拨个人账户",
+        "the top-up is not credited to a personal account"
+        if not credited.value
+        else "the top-up is credited to a personal account",
+        "✗" if not credited.value else "✓",
+        cite=credited,
+    )
+
+
 # -------------------------------------------------------------------------------------
 # Contributions §二
 # -------------------------------------------------------------------------------------
@@ -189,8 +219,7 @@ def yibao_premium(case: Case) -> Premium:
     employment = case.person.employment
     if employment == "retired":
         return _retiree_premium(case)
-    lower = case.param("premium.base.lower")
-    upper = case.param("premium.base.upper")
+    lower, upper = _base_limits(case, both=employment != "flexible")
     months = case.param("premium.months")
     steps: list[Step] = []
     if employment == "flexible":
@@ -292,6 +321,23 @@ def yibao_premium(case: Case) -> Premium:
         PremiumPart(payer="individual", amount=y_employee, label_zh="个人", label_en="employee"),
     )
     return Premium(individual=y_employee, parts=parts, steps=tuple(steps))
+
+
+def _base_limits(case: Case, *, both: bool) -> tuple[Param, Param]:
+    """The year's base limits (§二(二)); an employee's contribution needs both, a flexible
+    worker's the lower only. When they are not published, each one missing is named."""
+    keys = ("premium.base.lower", "premium.base.upper") if both else ("premium.base.lower",)
+    found = [case.find_param(key) for key in keys]
+    gaps = [
+        case.params.not_published(key, case.year_start)
+        for key, p in zip(keys, found, strict=True)
+        if p is None
+    ]
+    for gap in gaps[1:]:
+        case.not_published(gap)
+    if gaps:
+        raise gaps[0]
+    return found[0], found[-1]  # type: ignore[return-value]
 
 
 def _retiree_premium(case: Case) -> Premium:

@@ -33,12 +33,15 @@ from yibao_changzhou.common import (
     medical_assistance,
     outside_critical_illness,
     payment,
+    reimbursement_checklist,
     remote_care_adjustment,
     special_limit,
     unlisted_disease_gate,
 )
+from yibao_changzhou.recognition import recognition_problem
 
 CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
+CITE_DOCUMENTS = "changzhou-resident-2025 §六(四)2"
 
 
 def _group(case: Case) -> str:
@@ -59,14 +62,18 @@ def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step
 
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
-    """Claims that cannot be paid as filed: unlisted diseases, maternity too early, PKU
-    for adults."""
+    """Claims that cannot be paid as filed: unlisted diseases, a special disease without
+    a valid recognition, maternity too early, PKU for adults. Care outside the city
+    brings the 零星报销 checklist (§六(四)2)."""
+    reimbursement_checklist(case, claim, CITE_DOCUMENTS)
     if claim.kind == "maternity":
         return _maternity_gate(case, claim)
     if claim.kind in ("chronic_outpatient", "special_outpatient"):
         refused = unlisted_disease_gate(case, claim)
         if refused is not None:
             return refused
+    if claim.kind == "special_outpatient":
+        return _recognition_gate(case, claim)
     if claim.kind == "pku" and case.category != "minor":
         return ClaimGate(
             status="refused",
@@ -78,6 +85,17 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
             ),
         )
     return None
+
+
+def _recognition_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    """§三(二)3.2–3.3: a special disease is paid at the recognising hospital within the
+    recognition period. Outside it the claim is not a special-disease claim; the resident
+    source sets no order for passing it to another benefit (cf. employee §四(二)), so it
+    is refused as filed, saying why (docs/interpretations.md)."""
+    _, problem = recognition_problem(case, claim)
+    if problem is None:
+        return None
+    return ClaimGate(status="refused", step=problem)
 
 
 def _maternity_gate(case: Case, claim: Claim) -> ClaimGate | None:
@@ -229,7 +247,7 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     350,000 limit shared with inpatient care."""
     ratio = _ratio_for_level(case, claim)
     rate, remote = case.remote_care(claim, ratio.rate)
-    steps: list[Step] = []
+    steps, _ = recognition_problem(case, claim)  # valid: the gate refused the others
     counted = compliant
     found = special_limit(case, claim)
     if found is not None:
@@ -342,7 +360,9 @@ def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> Layer
 def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
     """§三5.4: 75% for minors, yearly cost limits by age band."""
     age = case.person.age_on(claim.date)
-    band = "age_0_6" if age <= 6 else "age_7_13" if age <= 13 else "age_14_18"
+    first = case.param("pku.age_band.first_max", claim.date).integer
+    second = case.param("pku.age_band.second_max", claim.date).integer
+    band = "age_0_6" if age <= first else "age_7_13" if age <= second else "age_14_18"
     cap = case.param(f"pku.limit.{band}", claim.date)
     _require_cost_basis(case, "pku.limit_basis", claim)
     ratio = case.param("pku.rate", claim.date)

@@ -2,7 +2,8 @@
 without explanations, for ``yibao batch`` (see :mod:`yibao.kernel`).
 
 It settles the commonest case — inpatient claims (no maternity, no blood-use items, no
-excluded costs) of a person who is no medical-assistance recipient — with the same
+excluded costs, nothing stated outside §四's scope) of a person who is no
+medical-assistance recipient — with the same
 parameters, hooks and rounding as :mod:`.benefits`, and declines everything else, which
 the engine then settles with its explanation. ``tests/batch/test_kernel.py`` checks it
 against the engine byte for byte.
@@ -19,12 +20,20 @@ import msgspec
 from yibao import hookimpl
 from yibao.calc import banded, within_limit
 from yibao.case import Case
+from yibao.facts import fact
 from yibao.kernel import LayerAmounts
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO, apply_rate, round_fen
 from yibao.params import Band, ParameterSet
 
-from yibao_changzhou.common import BASIC, CRITICAL
+from yibao_changzhou.common import (
+    BASIC,
+    CRITICAL,
+    SCOPE_FACTS,
+    reimbursement_checklist,
+    scope_warning,
+)
+from yibao_changzhou.resident.benefits import CITE_DOCUMENTS
 
 _MEMO_SIZE = 65536
 """Tariffs and caps remembered before starting afresh (a year of dates × categories ×
@@ -73,6 +82,8 @@ class ResidentKernel:
         for claim in scenario.claims:
             if claim.kind != "inpatient" or claim.blood or claim.excluded is not None:
                 return None
+            if any(fact(claim, name) is not None for name in SCOPE_FACTS):
+                return None  # §四's scope: the engine explains what it leaves out
         facts = msgspec.structs.astuple(person)
         if not self._newborn_window(scenario):
             facts = facts[1:]  # the birth date: the first field of Person
@@ -111,6 +122,7 @@ class ResidentKernel:
         used = critical_cost = critical_paid = ZERO
         paid = []
         for claim in claims:
+            reimbursement_checklist(case, claim, CITE_DOCUMENTS)  # as the claim gate does
             tariff = self._tariff(case, claim)
             if tariff.limit is None:
                 return None
@@ -130,6 +142,8 @@ class ResidentKernel:
                 shares = banded(critical_cost, remaining, tariff.critical_bands)
                 critical_cost += remaining
                 critical = round_fen(sum((s.payment for s in shares), ZERO))
+                if critical > ZERO:
+                    scope_warning(case, claim)  # as critical_illness_bands does
                 cap = self._cap(case, claim.date)
                 if cap is not None:
                     critical = min(critical, max(cap - critical_paid, ZERO))

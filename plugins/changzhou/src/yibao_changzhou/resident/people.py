@@ -37,9 +37,10 @@ def yibao_category(case: Case) -> tuple[str, str, str]:
         return stated
     person = case.person
     age = person.age_on(case.year_start)
+    minor = case.param("category.minor_age").integer
     if person.student == "university":
         code = "university"
-    elif age < 18 or (person.student == "school" and fact(person, "student_certified")):
+    elif age < minor or (person.student == "school" and fact(person, "student_certified")):
         code = "minor"
     else:
         min_age = case.find_param("category.elderly_min_age")
@@ -89,7 +90,9 @@ def yibao_eligibility(case: Case) -> Eligibility:
             "4",
         ),
         (
-            age < 18 and person.residence_permit == here and not person.insured_elsewhere,
+            age < case.param("category.minor_age").integer
+            and person.residence_permit == here
+            and not person.insured_elsewhere,
             "持本市居住证、未参加其他地区医保的未成年人",
             "minor with a residence permit here, insured nowhere else",
             "5",

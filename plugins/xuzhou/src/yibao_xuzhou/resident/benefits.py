@@ -20,8 +20,10 @@ from yibao import hookimpl
 from yibao.calc import banded
 from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
 from yibao.results import LayerPayment, Step
 from yibao_jiangsu.critical_illness import within_cap
 
@@ -31,6 +33,7 @@ PROVINCE_LAYER = "jiangsu"
 
 BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
 CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
+INSTITUTION = ("institution", "定点医疗机构承担", "the institution bears")
 
 
 def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
@@ -45,7 +48,7 @@ def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) ->
 
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
-    if claim.care == "non_designated":
+    if claim.care == "non_designated" and not fact(claim, "emergency_rescue"):
         return ClaimGate(
             status="refused",
             step=step(
@@ -88,6 +91,17 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
     care = claim.care
     if care == "local":
         return RateAdjustment(rate=rate)
+    if care == "non_designated":  # only emergency rescue passes the gate (第十九条)
+        return RateAdjustment(
+            rate=rate,
+            step=step(
+                "非定点医药机构急诊抢救：医保基金支付（未规定降低比例，按相应医疗机构比例）",
+                "emergency rescue at a non-designated institution: paid (no reduction "
+                "is set, the level's ratio applies)",
+                fmt_rate(rate),
+                cite=f"{SOURCE} 第十九条",
+            ),
+        )
     if care == "filed_residence":
         return RateAdjustment(
             rate=rate,
@@ -100,16 +114,7 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
         )
     if care == "referral":
         if claim.level == 3:
-            fixed = case.param("remote.referral.level3_rate", claim.date)
-            return RateAdjustment(
-                rate=fixed.rate,
-                step=step(
-                    f"转诊市外三级医疗机构：支付比例为{fmt_rate(fixed.rate)}",
-                    f"referred to a level-3 hospital outside the city: {fmt_rate(fixed.rate)}",
-                    f"{fmt_rate(rate)} → {fmt_rate(fixed.rate)}",
-                    cite=fixed,
-                ),
-            )
+            return _referral_level3(case, claim, rate)
         cut = case.param("remote.referral.reduction", claim.date)
         zh = f"转诊市外{claim.level}级医疗机构：降低{fmt_rate(cut.rate)}"
         en = f"referred to a level-{claim.level} hospital outside the city: minus points"
@@ -126,6 +131,65 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
         rate=adjusted,
         step=step(zh, en, f"{fmt_rate(rate)} → {fmt_rate(adjusted)}", cite=cut),
     )
+
+
+def _referral_level3(case: Case, claim: Claim, rate: Decimal | None) -> RateAdjustment:
+    """第十七条: referred to a level-3 hospital outside the city, the ratio is 60% — a
+    figure of its own, whatever the local ratio (``rate``, ``None`` when unpublished)."""
+    fixed = case.param("remote.referral.level3_rate", claim.date)
+    return RateAdjustment(
+        rate=fixed.rate,
+        step=step(
+            f"转诊市外三级医疗机构：支付比例为{fmt_rate(fixed.rate)}",
+            f"referred to a level-3 hospital outside the city: {fmt_rate(fixed.rate)}",
+            fmt_rate(fixed.rate) if rate is None else f"{fmt_rate(rate)} → {fmt_rate(fixed.rate)}",
+            cite=fixed,
+        ),
+    )
+
+
+# -------------------------------------------------------------------------------------
+# Items the institution did not explain 第十五条
+# -------------------------------------------------------------------------------------
+
+
+def not_informed(case: Case, claim: Claim) -> tuple[Decimal, Step] | None:
+    """第十五条: costs outside the fund's scope, or with a first self-payment of 30% or
+    more, that a designated institution used without telling the patient are the
+    institution's, not the patient's — except in emergency rescue. At most the part of
+    the bill outside the compliant amount (those items are never compliant)."""
+    stated = fact(claim, "not_informed")
+    if not stated or fact(claim, "emergency_rescue"):
+        return None
+    outside = max(claim.bill - claim.compliant - (claim.blood or ZERO), ZERO)
+    amount = min(stated, outside)
+    return amount, step(
+        "未履行告知义务的医保支付范围外、先行自付30%以上项目：由定点医疗机构承担",
+        "items outside the fund's scope the institution did not explain: the institution "
+        "bears them",
+        amount,
+        cite=f"{SOURCE} 第十五条",
+    )
+
+
+@hookimpl
+def yibao_compliant_amount(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
+    """The compliant amount is the claim's own; what the institution bears instead of
+    the patient (第十五条) is shown from the start, so a claim whose benefits are not
+    published still says it."""
+    found = not_informed(case, claim)
+    return None if found is None else (claim.compliant, [found[1]])
+
+
+@hookimpl
+def yibao_further_layers(
+    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
+) -> list[LayerPayment] | None:
+    found = not_informed(case, claim)
+    if found is None:
+        return None
+    amount, why = found
+    return [_payment(INSTITUTION, amount, [why])]
 
 
 # -------------------------------------------------------------------------------------
@@ -150,11 +214,31 @@ def yibao_basic_fund(
 
 def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
     """Deductible per admission by hospital level, then the level's ratio (adjusted
-    for care outside the city), within the yearly payment limit."""
-    deductible = case.param(f"inpatient.deductible.level{claim.level}", claim.date)
-    ratio = case.param(f"inpatient.rate.level{claim.level}", claim.date)
-    cap = case.param("inpatient.limit", claim.date)
-    rate, remote = case.remote_care(claim, ratio.rate)
+    for care outside the city), within the yearly payment limit. When the yearly
+    standards are not published, the published part still shows (第十七条's 60% for a
+    level-3 referral, the bound it sets) and each missing value is named."""
+    level3_referral = claim.care == "referral" and claim.level == 3
+    keys = (
+        f"inpatient.deductible.level{claim.level}",
+        f"inpatient.rate.level{claim.level}",
+        "inpatient.limit",
+    )
+    found = {key: case.find_param(key, claim.date) for key in keys}
+    ratio = found.pop(keys[1])
+    if ratio is None and not level3_referral:  # a level-3 referral's ratio is its own
+        found[keys[1]] = None
+    if None in found.values():
+        raise _partly_published(case, claim, compliant, found, ratio)
+    deductible, cap = found[keys[0]], found[keys[2]]
+    assert deductible is not None and cap is not None
+    if ratio is None:
+        adjusted = _referral_level3(case, claim, None)
+        ratio_shown, rate, remote = adjusted.step, adjusted.rate, None
+    else:
+        ratio_shown = step(
+            f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio
+        )
+        rate, remote = case.remote_care(claim, ratio.rate)
     payable = max(compliant - deductible.money, ZERO)
     amount = apply_rate(payable, rate)
     steps = [
@@ -165,7 +249,7 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
             deductible.money,
             cite=deductible,
         ),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
+        ratio_shown,  # type: ignore[list-item]
     ]
     if remote is not None:
         steps.append(remote)
@@ -189,6 +273,48 @@ def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> 
         amount = room
     ledger.add("inpatient.paid", amount)
     return _payment(BASIC, amount, steps)
+
+
+def _partly_published(
+    case: Case,
+    claim: Claim,
+    compliant: Decimal,
+    found: dict[str, Param | None],
+    ratio: Param | None,
+) -> NotPublished:
+    """The gap in an inpatient claim's basic-fund standards, carrying what is published:
+    the ratio (第十七条 fixes 60% for a level-3 referral whatever the local ratio), the
+    bound it puts on the fund's payment before the deductible, and each missing key
+    (``found``: the values the claim needs, ``None`` where not published)."""
+    missing = [key for key, p in found.items() if p is None]
+    gaps = [case.params.not_published(key, claim.date) for key in missing]
+    for gap in gaps[1:]:
+        case.not_published(gap)
+    steps = [step("合规费用", "compliant amount", compliant)]
+    adjusted: RateAdjustment | None = None
+    if ratio is not None:
+        steps.append(step("支付比例", "ratio", fmt_rate(ratio.rate), cite=ratio))
+        rate, remote = case.remote_care(claim, ratio.rate)
+        adjusted = RateAdjustment(rate=rate, step=remote)
+    elif claim.care == "referral" and claim.level == 3:
+        adjusted = _referral_level3(case, claim, None)
+    if adjusted is not None:
+        if adjusted.step is not None:
+            steps.append(adjusted.step)
+        steps.append(
+            step(
+                f"统筹基金支付不超过 {compliant} × {fmt_rate(adjusted.rate)}（未扣起付标准）",
+                "the fund pays at most compliant × ratio (before the deductible)",
+                apply_rate(compliant, adjusted.rate),
+            )
+        )
+    steps += [
+        step(
+            f"{gap.key}：未公布", f"{gap.key}: not published", "未公布 not published", cite=gap.cite
+        )
+        for gap in gaps
+    ]
+    return gaps[0].with_steps(steps)
 
 
 # -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from decimal import Decimal
 from yibao import hookimpl
 from yibao.case import Case, step
 from yibao.errors import NotPublished
+from yibao.facts import fact
 from yibao.money import ZERO, fmt_rate
 from yibao.results import Eligibility, Notice, Premium, PremiumPart, Step
 
@@ -307,7 +308,133 @@ def yibao_premium(case: Case) -> Premium:
             individual if individual is not None else "未公布 not published",
         )
     )
+    _school_deadline(case)
+    steps += _refund(case, individual)
     return Premium(individual=individual, parts=tuple(parts), steps=tuple(steps))
+
+
+def _school_deadline(case: Case) -> None:
+    """第八条(五): a school registers its students and pays their contributions by 30
+    November. A later payment is flagged; it is still in the central period (第八条(四))
+    until 31 December, so cover does not change."""
+    record = case.scenario.enrollment_in(case.year)
+    if record is None or record.paid_on is None or fact(record, "paid_by") != "school":
+        return
+    month = case.param("school.deadline.month")
+    day = case.param("school.deadline.day")
+    deadline = dt.date(case.year - 1, month.integer, day.integer)
+    if record.paid_on <= deadline:
+        return
+    case.notice(
+        Notice(
+            kind="warning",
+            key="school.deadline",
+            text_zh=f"学校应于每年{month.integer}月{day.integer}日前统一上缴大学生医疗保险费；"
+            f"本次到账{record.paid_on}",
+            text_en=f"the school must pay its students' contributions by {deadline}; this one "
+            f"arrived on {record.paid_on}",
+            cite=month.source_label,
+        )
+    )
+
+
+def _refund(case: Case, individual: Decimal | None) -> list[Step]:
+    """第八条(四): once the benefit period has begun, a stop or withdrawal refunds
+    nothing; a duplicate payment or a death before it begins is refunded to the person
+    or the heirs. A stop or withdrawal before it begins the measures do not settle."""
+    record = case.scenario.enrollment_in(case.year)
+    reason = fact(record, "refund_reason") if record is not None else None
+    if reason is None:
+        return []
+    day = fact(record, "refund_on")
+    cite = f"{SOURCE} 第八条(四)"
+    if day is None:
+        return [
+            step(
+                "能否退费取决于是否已进入待遇享受期：请给出停保、退保、重复缴费或死亡日期",
+                "a refund depends on whether benefits had begun: give refund_on",
+                "—",
+                cite=cite,
+            )
+        ]
+    cover = case.hook.yibao_coverage(case=case)
+    start = cover.start if cover is not None else None
+    began = start is not None and day >= start
+    if cover is not None and start is None and cover.earliest is not None:
+        if day < cover.earliest:
+            began = False
+        elif cover.latest is None or day < cover.latest:
+            return [
+                step(
+                    "待遇享受期开始日未定：能否退费未定",
+                    "the benefit start is not known, so neither is the refund",
+                    f"{cover.earliest} – {cover.latest or '?'}",
+                    cite=cite,
+                )
+            ]
+        else:
+            began = True
+    amount = individual if individual is not None else "未公布 not published"
+    if began:
+        _stated(
+            case,
+            "premium.refund.refused",
+            "已进入待遇享受期：缴纳的参保费用不予退回",
+            "the benefit period had begun: nothing is refunded",
+            cite,
+        )
+        return [
+            step(
+                f"{day}已进入待遇享受期（{start}起）：停保、退保时缴纳的参保费用不予退回",
+                "the benefit period had begun: the contribution is not refunded",
+                "0.00",
+                cite=cite,
+            )
+        ]
+    refunded = case.param("premium.refund.before_benefits")
+    stop = case.find_param("premium.refund.stop_before_benefits")
+    if reason in refunded.value or (stop is not None and stop.value):
+        rule = refunded if reason in refunded.value else stop
+        _stated(
+            case,
+            "premium.refund.granted",
+            "待遇享受期开始前退出参保：可以申请退费",
+            "left before benefits began: refunded",
+            cite,
+        )
+        return [
+            step(
+                "待遇享受期开始前重复缴费或者死亡：终止参保关系，本人、继承人可以申请退费",
+                "before benefits begin: the relation ends and the person or heirs may "
+                "ask for a refund",
+                amount,
+                cite=rule,  # type: ignore[arg-type]
+            )
+        ]
+    if stop is not None:  # an overlay settles it: not refunded
+        _stated(
+            case,
+            "premium.refund.refused",
+            "待遇享受期开始前停保、退保：不予退费",
+            "a stop or withdrawal before benefits began: nothing is refunded",
+            cite,
+        )
+        return [step("停保、退保不予退费", "not refunded", "0.00", cite=stop)]
+    notice = case.not_published(
+        case.params.not_published("premium.refund.stop_before_benefits", case.year_start)
+    )
+    return [
+        step(
+            "待遇享受期开始前停保、退保：是否退费未规定",
+            "a stop or withdrawal before benefits begin: whether it is refunded is not published",
+            "未公布 not published",
+            cite=notice.cite,
+        )
+    ]
+
+
+def _stated(case: Case, key: str, zh: str, en: str, cite: str) -> None:
+    case.notice(Notice(kind="stated", key=key, text_zh=zh, text_en=en, cite=cite))
 
 
 def _government_subsidy(case: Case, steps: list[Step]) -> PremiumPart:
