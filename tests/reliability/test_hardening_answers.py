@@ -121,6 +121,18 @@ def test_layers_may_not_pay_more_than_the_compliant_amount_and_blood() -> None:
     assert "patient's share would be -100.00" in str(found)
 
 
+def test_what_the_institution_bears_lies_outside_the_compliant_ceiling() -> None:
+    """A 1200.00 bill, 1000.00 of it compliant; the basic fund pays 900.00 and the
+    institution bears 150.00 of the rest itself (徐州: items it did not explain to the
+    patient): 1050.00 paid is within 1000.00 + 150.00, the patient pays 150.00. Without
+    the institution's share, 1050.00 would be 50.00 over the compliant amount."""
+    bill, compliant = Decimal("1200.00"), Decimal("1000.00")
+    paid = [("basic_fund", Decimal("900.00")), ("institution", Decimal("150.00"))]
+    assert payments_problem(bill, compliant, paid) is None
+    as_a_fund = [("basic_fund", Decimal("900.00")), ("critical_illness", Decimal("150.00"))]
+    assert "more than the 1000.00" in str(payments_problem(bill, compliant, as_a_fund))
+
+
 def test_a_settlement_kernel_that_overpays_is_never_written(monkeypatch, tmp_path) -> None:
     """A kernel answer breaking an invariant is not used: the engine answers instead,
     so the record is the engine's (here: the right one)."""
