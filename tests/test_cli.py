@@ -91,7 +91,10 @@ compliant = "100.00"
             "$.claims[0]: Object contains unknown field `colour`",
         ),
         (('compliant = "100.00"', 'compliant = "-5"'), "`compliant`: expected an amount ≥ 0"),
-        (('compliant = "100.00"', 'compliant = "abc"'), "$.claims[0].compliant: Invalid decimal"),
+        (
+            ('compliant = "100.00"', 'compliant = "abc"'),
+            "$.claims[0].compliant: expected an amount in ASCII digits",
+        ),
         (
             ('compliant = "100.00"', 'compliant = "100.00"\ntotal = "50.00"'),
             "`compliant` plus `blood` (100.00) must not exceed `total` (50.00)",

@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,18 +107,25 @@ def test_two_jobs_write_the_same_bytes_as_one(general_file: Path, tmp_path: Path
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_two_jobs_read_a_pipe_once(general_file: Path, tmp_path: Path) -> None:
-    """An input that cannot be re-read (a pipe): the workers are sent the lines."""
+    """An input that cannot be re-read (standard input from a pipe, ``-``): the workers
+    are sent the lines. A named pipe given as a path is refused (it may never end)."""
     pipe, one, two = tmp_path / "in.pipe", tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     config = Config(regions=REGIONS)
     batch.run(general_file, one, config, jobs=1, block_bytes=8192)
-    os.mkfifo(pipe)
-    # A writer in its own process, as a shell's would be (a thread's end of the pipe
-    # would be inherited by the forked workers and the pipe would never end).
-    feeder = subprocess.Popen(["sh", "-c", 'cat "$0" > "$1"', general_file, pipe])
-    summary = batch.run(pipe, two, config, jobs=2, block_bytes=8192)
+    # A writer in its own process, as a shell's would be.
+    feeder = subprocess.Popen(["cat", str(general_file)], stdout=subprocess.PIPE)
+    command = [sys.executable, "-m", "yibao.cli", "batch", "-", "-r", ",".join(REGIONS)]
+    done = subprocess.run(
+        [*command, "-o", str(two), "-j", "2"], stdin=feeder.stdout, capture_output=True
+    )
+    feeder.stdout.close()  # type: ignore[union-attr]
     assert feeder.wait(timeout=60) == 0
-    assert summary.lines == 240
+    assert done.returncode == 0, done.stderr
+    assert b"lines 240, bad lines 0" in done.stderr
     assert two.read_bytes() == one.read_bytes()
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match="must be a regular file"):
+        batch.run(pipe, two, config, jobs=2)
 
 
 def test_an_input_changed_under_a_worker_is_an_error(general_file: Path, tmp_path: Path) -> None:

@@ -152,7 +152,13 @@ def test_two_unordered_overlays_claiming_one_parameter_conflict(tmp_path: Path) 
         "fictional-overlay-2",
         yibao_parameter_files=params_of(param_file(tmp_path, "o2", "4.00", "2025-03-01")),
     )
-    reg = registry(PROVINCE, overlays=(OverlayPlugin("a", one), OverlayPlugin("a", two)))
+    # The province gives the key, so the overlays' files are known keys (as --params).
+    province = layer(
+        "fictional-province",
+        yibao_eligibility=PROVINCE.yibao_eligibility,
+        yibao_parameter_files=params_of(param_file(tmp_path, "p", "1.00")),
+    )
+    reg = registry(province, overlays=(OverlayPlugin("a", one), OverlayPlugin("a", two)))
     conflicts = reg.layer_map("a", "resident").conflicts
     assert [(c.kind, c.subject) for c in conflicts] == [("parameter", "premium.base")]
     assert "overlapping dates" in str(conflicts[0])
@@ -161,7 +167,7 @@ def test_two_unordered_overlays_claiming_one_parameter_conflict(tmp_path: Path) 
     result = evaluate(SCENARIO, "a", registry=reg)
     assert result.status == "error" and "conflicting plugins" in result.error
     ordered = registry(
-        PROVINCE, overlays=(OverlayPlugin("a", one), OverlayPlugin("a", two, order=1))
+        province, overlays=(OverlayPlugin("a", one), OverlayPlugin("a", two, order=1))
     )
     stack = ordered.stack("a", "resident")
     june = dt.date(2025, 6, 1)

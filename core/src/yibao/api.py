@@ -117,7 +117,9 @@ def evaluate(
     registry = registry or default_registry()
     found = scenario(case, registry=registry)
     registry.region(region)  # unknown, broken or disabled: the caller's mistake, raised
-    return run(found, region, overlays=_overlays(params), registry=registry)
+    overlays = _overlays(params)
+    registry.check_targets(overlays, [region])  # an overlay amending nothing: raised
+    return run(found, region, overlays=overlays, registry=registry)
 
 
 def compare(
@@ -146,13 +148,10 @@ def compare(
 
     registry = registry or default_registry()
     found = scenario(case, registry=registry)
-    return run(
-        found,
-        region_codes(regions, registry),
-        overlays=_overlays(params),
-        registry=registry,
-        relocate=not as_given,
-    )
+    codes = region_codes(regions, registry)
+    overlays = _overlays(params)
+    registry.check_targets(overlays, codes)  # an overlay amending nothing: raised
+    return run(found, codes, overlays=overlays, registry=registry, relocate=not as_given)
 
 
 def region_codes(codes: Sequence[str] | None, registry: Registry | None = None) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import msgspec
 
 from yibao.errors import NotPublished, YibaoError
+from yibao.invariants import check_limit
 from yibao.model import Claim, Person, Scenario
 from yibao.money import FEN, ZERO
 from yibao.params import Param, ParameterSet
@@ -102,8 +103,15 @@ class Ledger:
         return self._amounts.get(key, ZERO)
 
     def add(self, key: str, amount: Decimal) -> None:
-        """Add ``amount`` to the running total under ``key``."""
-        self._amounts[key] = self._amounts.get(key, ZERO) + amount
+        """Add ``amount`` to the running total under ``key``.
+
+        Raises :class:`~yibao.invariants.ImpossibleAnswer` for a payment that takes a
+        yearly limit on payments beyond the cap in force (a settlement invariant)."""
+        used = self._amounts.get(key, ZERO) + amount
+        declared = self._limits.get(key)
+        if declared is not None and declared[3] == "payment" and amount > ZERO:
+            check_limit(key, declared[2], used)
+        self._amounts[key] = used
 
     def limit(
         self,

@@ -3,6 +3,10 @@
 Rich and the engine are imported inside the commands, so ``yibao --help`` starts fast.
 Every error a user can cause ends as one message on stderr naming the file, the field
 and what was expected, and exit status 2 — never a traceback.
+
+Exit statuses (docs/reliability.md): 0 answered; 1 ``evaluate``'s region could not
+answer, or ``batch`` completed with bad lines; 2 bad input, options or output (nothing
+answered); 3 a bug in yibao itself; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from yibao.cli_plugin import plugin, plugin_selection
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 
 def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,17 +34,25 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         from yibao.errors import YibaoError
+        from yibao.textsafe import printable
 
         try:
             return command(*args, **kwargs)
         except YibaoError as exc:
-            click.echo(f"yibao: error: {exc}", err=True)
+            click.echo(f"yibao: error: {printable(str(exc))}", err=True)
             sys.exit(EXIT_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.echo("yibao: interrupted; nothing was written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as exc:  # the system refused (a full disk, a closed pipe): no bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"yibao: error: {printable(where)}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
         except Exception as exc:  # a bug in yibao itself: still no traceback for users
             click.echo(
-                f"yibao: internal error: {type(exc).__name__}: {exc} "
+                f"yibao: internal error: {type(exc).__name__}: {printable(str(exc))} "
                 "(set YIBAO_DEBUG=1 to see the traceback)",
                 err=True,
             )
@@ -107,9 +120,25 @@ class _Commands(click.Group):
             return None
 
 
+def _set_timeout(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+    from yibao.deadline import set_region_timeout
+
+    if value is not None:
+        set_region_timeout(value)
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao")
 @plugin_selection
+@click.option(
+    "--region-timeout",
+    type=click.FloatRange(min=0),
+    expose_value=False,
+    callback=_set_timeout,
+    metavar="SECONDS",
+    help="Stop a region that gives no answer within SECONDS (default 10; 0: no limit; "
+    "also YIBAO_REGION_TIMEOUT).",
+)
 def main() -> None:
     """yibao 医保: what a person pays and gets back under Chinese public medical insurance,
     region by region, with every number traced to its policy source."""
@@ -209,7 +238,7 @@ def params(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--region", "-r", required=True, help="Region code, e.g. changzhou.")
 @params_option
 @json_option
@@ -219,7 +248,8 @@ def params(
 def evaluate(
     scenario: Path, region: str, params: Sequence[Path], as_json: bool, lang: str, explain: bool
 ) -> None:
-    """Evaluate SCENARIO (TOML or JSON) in one region."""
+    """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region. Exit status
+    1 when the region cannot answer (its error is printed)."""
     from yibao.api import evaluate as run
     from yibao.render import print_json, print_result
     from yibao.scenario_io import load_scenario
@@ -235,7 +265,7 @@ def evaluate(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
 @params_option
 @json_option

@@ -37,13 +37,26 @@ def _guard(command: F) -> F:
 def _select(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> None:
     from yibao.registry import Selection, select_plugins
 
-    ctx.meta[f"yibao.{param.name}"] = tuple(value)
-    selection = Selection.parse(ctx.meta.get("yibao.only", ()), ctx.meta.get("yibao.disable", ()))
+    ctx.meta[f"yibao.{param.name}"] = value if isinstance(value, bool) else tuple(value)
+    selection = Selection.parse(
+        ctx.meta.get("yibao.only", ()),
+        ctx.meta.get("yibao.disable", ()),
+        no_installed_overlays=ctx.meta.get("yibao.no_installed_overlays", False),
+    )
     select_plugins(selection)
 
 
 def plugin_selection(command: F) -> F:
-    """Add ``--only`` and ``--disable`` to a command (the ``yibao`` group uses it)."""
+    """Add ``--only``, ``--disable`` and ``--no-installed-overlays`` to a command (the
+    ``yibao`` group uses it)."""
+    command = click.option(
+        "--no-installed-overlays",
+        is_flag=True,
+        expose_value=False,
+        callback=_select,
+        help="Load no installed overlay plugin (yibao.overlays entry points; also "
+        "YIBAO_NO_INSTALLED_OVERLAYS=1). --params files still apply.",
+    )(command)
     command = click.option(
         "--disable",
         multiple=True,

@@ -19,8 +19,10 @@ import msgspec
 
 from yibao import whatif
 from yibao.case import Case, Ledger, step
+from yibao.deadline import within
 from yibao.dispatch import relay
 from yibao.errors import NotPublished, YibaoError
+from yibao.invariants import check_answer
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.params import ParameterFile, ParameterSet
@@ -54,11 +56,21 @@ def evaluate(
     """
     registry = registry or default_registry()
     scheme = scenario.person.scheme
-    try:
-        stack = registry.with_overlays(registry.stack(region, scheme), overlays)
-        return _evaluate(stack, scenario)
+    try:  # within the time limit: a hanging plugin is this region's error only
+        return within(region, _evaluate_in, registry, region, scheme, scenario, overlays)
     except Exception as exc:
         return error_result(region, scheme, scenario.year, exc)
+
+
+def _evaluate_in(
+    registry: Registry,
+    region: str,
+    scheme: str,
+    scenario: Scenario,
+    overlays: Sequence[ParameterFile],
+) -> RegionResult:
+    stack = registry.with_overlays(registry.stack(region, scheme), overlays)
+    return _evaluate(stack, scenario)
 
 
 def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
@@ -112,6 +124,18 @@ def _home(scenario: Scenario, registry: Registry) -> str | None:
 
 
 def _evaluate(
+    stack: Stack,
+    scenario: Scenario,
+    *,
+    hook: Any = None,
+    phases: Callable[[Case], Phases] | None = None,
+) -> RegionResult:
+    """:func:`_answer`, checked: an answer that breaks a settlement invariant raises
+    :class:`~yibao.invariants.ImpossibleAnswer` (the region's error) instead."""
+    return check_answer(_answer(stack, scenario, hook=hook, phases=phases), scenario, stack)
+
+
+def _answer(
     stack: Stack,
     scenario: Scenario,
     *,

@@ -89,6 +89,19 @@ class NotPublished(YibaoError):
         )
 
 
+class OutputError(YibaoError):
+    """An output cannot be written where asked (a missing directory, a full disk, a
+    read-only file system, a target that is not a regular file); ``where`` names it."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
+        return OutputError, (self.where, self.problem)
+
+
 class UnknownParameter(LookupError):
     """A rule read a parameter key that no parameter file defines and no
     ``[[unpublished]]`` entry declares: a misspelt key in the rule's code, not a gap in

@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 
@@ -82,7 +82,10 @@ def part_type(kind: type[Scenario], part: Where) -> type:
     if part == "person":
         return fields["person"]
     name = {"enrollment": "enrollment", "event": "events", "claim": "claims"}[part]
-    return get_args(fields[name])[0]
+    listed = fields[name]
+    if get_origin(listed) is Annotated:  # a list with its limit (yibao.model.MAX_CLAIMS)
+        listed = get_args(listed)[0]
+    return get_args(listed)[0]
 
 
 def fact(item: object, name: str) -> Any:
@@ -189,13 +192,22 @@ def scenario_type(facts: tuple[Fact, ...] = (), words: tuple[Word, ...] = ()) ->
         "Scenario",
         [
             ("person", person),
-            ("enrollment", tuple[enrollment, ...], ()),  # type: ignore[valid-type]
-            ("events", tuple[event, ...], ()),  # type: ignore[valid-type]
-            ("claims", tuple[claim, ...], ()),  # type: ignore[valid-type]
+            ("enrollment", _listed("enrollment", enrollment), ()),
+            ("events", _listed("events", event), ()),
+            ("claims", _listed("claims", claim), ()),
         ],
         bases=(Scenario,),
         **options,
     )
+
+
+def _listed(name: str, item: type) -> Any:
+    """``tuple[item, ...]`` with the limits core's scenario puts on the list ``name``
+    (how many claims, records, events: docs/reliability.md)."""
+    core = next(f.type for f in msgspec.structs.fields(Scenario) if f.name == name)
+    if get_origin(core) is Annotated:
+        return Annotated[(tuple[item, ...], *core.__metadata__)]  # type: ignore[valid-type]
+    return tuple[item, ...]  # type: ignore[valid-type]
 
 
 def markdown(declared: Iterable[tuple[str, Fact]], words: Iterable[tuple[str, Words]] = ()) -> str:

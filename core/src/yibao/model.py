@@ -108,6 +108,12 @@ Level = Annotated[int, msgspec.Meta(ge=1, le=3)]
 Count = Annotated[int, msgspec.Meta(ge=1, le=366)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
+MAX_CLAIMS = 10_000
+"""Claims one scenario may hold: a year of daily bills is under 400; ten thousand keeps
+a scenario's evaluation to seconds (docs/reliability.md)."""
+MAX_ITEMS = 1_000
+"""Enrolment records, life events, ``elsewhere`` regions and a claim's diseases."""
+
 
 def _check_money(owner: str, **amounts: Decimal | None) -> None:
     for name, value in amounts.items():
@@ -255,7 +261,7 @@ class Claim(Base, kw_only=True):
     admission: Count | None = None
     """Which admission of the year this is; counted from the claims when absent."""
     care: Care = "local"
-    diseases: tuple[Text, ...] = ()
+    diseases: Annotated[tuple[Text, ...], msgspec.Meta(max_length=MAX_ITEMS)] = ()
     """Disease codes for chronic/special outpatient claims, e.g. ``("hypertension",)``."""
     blood: Decimal | None = None
     """Blood-use items (用血) the blood centre does not cover, on an inpatient claim."""
@@ -295,22 +301,27 @@ class Scenario(Base, kw_only=True):
 
     year: Year
     person: Person
-    enrollment: tuple[Enrollment, ...] = ()
-    events: tuple[LifeEvent, ...] = ()
-    claims: tuple[Claim, ...] = ()
-    title: str | None = None
+    enrollment: Annotated[tuple[Enrollment, ...], msgspec.Meta(max_length=MAX_ITEMS)] = ()
+    events: Annotated[tuple[LifeEvent, ...], msgspec.Meta(max_length=MAX_ITEMS)] = ()
+    claims: Annotated[tuple[Claim, ...], msgspec.Meta(max_length=MAX_CLAIMS)] = ()
+    title: Annotated[str, msgspec.Meta(max_length=1_000)] | None = None
     """A one-line story of the case, shown in reports."""
-    elsewhere: dict[str, Elsewhere] = {}
+    elsewhere: Annotated[dict[str, Elsewhere], msgspec.Meta(max_length=MAX_ITEMS)] = {}
     """What to assume in each other region when the person is compared as if they lived
     there, by region code (``[elsewhere.xuzhou] district = "shiqu"``); see
     :mod:`yibao.whatif`."""
 
     def __post_init__(self) -> None:
         if len(self.claims) > 1:
-            ids = [c.id for c in self.claims]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"claim ids must be unique; repeated: {', '.join(dupes)}")
+            seen: set[str] = set()
+            repeated: set[str] = set()
+            for claim in self.claims:  # one pass: 80,000 claims took minutes with count()
+                if claim.id in seen:
+                    repeated.add(claim.id)
+                seen.add(claim.id)
+            if repeated:
+                shown = ", ".join(sorted(repeated)[:10]) + (" …" if len(repeated) > 10 else "")
+                raise ValueError(f"claim ids must be unique; repeated: {shown}")
         if len(self.enrollment) > 1:
             years = [e.year for e in self.enrollment]
             if len(set(years)) != len(years):

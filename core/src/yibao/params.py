@@ -46,7 +46,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-import tomllib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from itertools import pairwise
@@ -56,6 +56,7 @@ from typing import Any, Literal
 import msgspec
 
 from yibao.errors import InputError, NotPublished, UnknownParameter
+from yibao.inputs import read_input, toml_document, utf8_text
 from yibao.money import fmt_money, fmt_rate, parse_money, parse_rate
 
 Kind = Literal["money", "rate", "integer", "flag", "text", "date", "bands", "list"]
@@ -183,7 +184,7 @@ def _typed_value(kind: Kind, raw: object, where: str) -> object:
                 raise ValueError(f"expected a string, got {raw!r}")
             return raw
         if kind == "date":
-            if not isinstance(raw, dt.date):
+            if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
                 raise ValueError(f"expected a date such as 2025-01-01, got {raw!r}")
             return raw
         if kind == "list":
@@ -193,6 +194,32 @@ def _typed_value(kind: Kind, raw: object, where: str) -> object:
         return _bands(raw)
     except ValueError as exc:
         raise InputError(where, str(exc)) from None
+
+
+INTEGER_DOMAINS = (
+    (re.compile(r"(?:first|last|start|end)_day(?:_\w+)?|day"), 1, 31, "a day of the month"),
+    (re.compile(r"(?:first|last|start|end)_month|month"), 1, 12, "a month number"),
+    (re.compile(r"(?:first|last|start|end)_year|year"), 1949, 2100, "a year"),
+    (re.compile(r".*"), 0, 10_000, "a count"),
+)
+"""What an integer parameter may hold, by the last part of its key (first match): a day
+of the month (``enrolment.window.last_day``, ``….last_day_final_month``), a calendar
+month (``enrolment.central_period.first_month``), a year (``….first_year``), else a count
+of months, days, years or people (``waiting_period.months``, ``newborn.days``: 0–10,000).
+Bundled files and overlays are held to the same domains, so an overlay cannot give a
+month 13 that a rule would turn into a crash."""
+
+
+def _check_domain(key: str, kind: Kind, value: object, where: str) -> None:
+    """Raise :class:`InputError` for an integer outside its key's domain."""
+    if kind != "integer":
+        return
+    last = key.rsplit(".", 1)[-1]
+    for pattern, low, high, what in INTEGER_DOMAINS:
+        if pattern.fullmatch(last):
+            if not low <= value <= high:  # type: ignore[operator]
+                raise InputError(where, f"expected {what} from {low} to {high}, got {value}")
+            return
 
 
 def _bands(raw: object) -> tuple[Band, ...]:
@@ -210,6 +237,8 @@ def _bands(raw: object) -> tuple[Band, ...]:
         band = Band(above=parse_money(item["above"]), upto=upto, rate=parse_rate(item["rate"]))
         if upto is not None and upto <= band.above:
             raise ValueError(f"band {i}: upto must be greater than above")
+        if bands and bands[-1].upto is None:
+            raise ValueError(f"band {i - 1}: only the last band may be open-ended (no upto)")
         if bands and band.above < (bands[-1].upto or bands[-1].above):
             raise ValueError(f"band {i}: bands must be in order and must not overlap")
         bands.append(band)
@@ -236,20 +265,14 @@ def load_parameter_file(path: Path | str, *, origin: str = "bundled") -> Paramet
     when the file is not valid TOML, has an unknown or missing field, a value of the
     wrong kind, a date range that ends before it starts, or overlapping entries.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read the parameter file: {exc.strerror}") from None
-    return parse_parameter_text(text, name=str(path), origin=origin)
+    name = str(path)
+    text = utf8_text(read_input(path, "the parameter file"), name)
+    return parse_parameter_text(text, name=name, origin=origin)
 
 
 def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> ParameterFile:
     """Like :func:`load_parameter_file` for text already read; ``name`` labels errors."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(name, f"not valid TOML: {exc}") from None
+    raw = toml_document(text, name)
     try:
         decoded = msgspec.convert(raw, type=_File)
     except msgspec.ValidationError as exc:
@@ -264,6 +287,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
         if entry.carry is not None and entry.valid_to is None:
             raise InputError(where, "`carry` needs `valid_to`: an open-ended value never ends")
         value = _typed_value(entry.kind, entry.value, f"{where}.value")
+        _check_domain(entry.key, entry.kind, value, f"{where}.value")
         params.append(
             Param(
                 key=entry.key,

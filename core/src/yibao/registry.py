@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import os
 import sys
 import traceback
@@ -39,6 +40,7 @@ import pluggy
 
 from yibao import hookimpl, hookspecs
 from yibao.dates import answer_years
+from yibao.deadline import within
 from yibao.dispatch import monitor
 from yibao.errors import InputError, UnknownRegion, YibaoError
 from yibao.facts import Fact, Words, merged, scenario_type
@@ -52,6 +54,7 @@ from yibao.params import (
     load_parameter_file,
 )
 from yibao.results import RegionInfo, SchemeInfo
+from yibao.textsafe import printable
 
 REGION_GROUP = "yibao.regions"
 OVERLAY_GROUP = "yibao.overlays"
@@ -62,6 +65,8 @@ ONLY_ENV = "YIBAO_PLUGINS"
 distribution names). Set but empty: load none."""
 DISABLE_ENV = "YIBAO_DISABLE"
 """Comma-separated plugins not to load (region codes, overlay names or distributions)."""
+NO_OVERLAYS_ENV = "YIBAO_NO_INSTALLED_OVERLAYS"
+"""Set to 1 to load no ``yibao.overlays`` entry point (like ``--no-installed-overlays``)."""
 
 Role = Literal["province", "city", "overlay"]
 
@@ -135,18 +140,28 @@ class Selection:
 
     only: frozenset[str] | None = None
     disable: frozenset[str] = frozenset()
+    installed_overlays: bool = True
+    """``False`` (``--no-installed-overlays``): no ``yibao.overlays`` entry point loads."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Selection:
-        """The selection given by ``YIBAO_PLUGINS`` and ``YIBAO_DISABLE``."""
+        """The selection given by ``YIBAO_PLUGINS``, ``YIBAO_DISABLE`` and
+        ``YIBAO_NO_INSTALLED_OVERLAYS``."""
         environ = os.environ if environ is None else environ
         return cls(
             only=_names(environ.get(ONLY_ENV)),
             disable=_names(environ.get(DISABLE_ENV)) or frozenset(),
+            installed_overlays=environ.get(NO_OVERLAYS_ENV, "") in ("", "0"),
         )
 
     @classmethod
-    def parse(cls, only: Iterable[str] = (), disable: Iterable[str] = ()) -> Selection:
+    def parse(
+        cls,
+        only: Iterable[str] = (),
+        disable: Iterable[str] = (),
+        *,
+        no_installed_overlays: bool = False,
+    ) -> Selection:
         """A selection from option values (each may itself be comma-separated);
         with no ``only`` and no ``disable`` given, the environment decides."""
         only_text = ",".join(only)
@@ -155,6 +170,7 @@ class Selection:
         return cls(
             only=_names(only_text) if only_text else env.only,
             disable=(_names(disable_text) or frozenset()) | env.disable,
+            installed_overlays=env.installed_overlays and not no_installed_overlays,
         )
 
     def why_not(self, *names: str) -> str | None:
@@ -198,9 +214,15 @@ class Installed(_EntryPointState):
 
     code: str
     plugin: RegionPlugin | None = None
+    rivals: tuple[str, ...] = ()
+    """Every distribution claiming this code when more than one does (none is loaded)."""
 
     def _loaded(self) -> object | None:
         return self.plugin
+
+    @property
+    def status(self) -> Literal["ok", "broken", "disabled", "conflict"]:
+        return "conflict" if self.rivals else super().status
 
 
 @dataclass(kw_only=True)
@@ -262,6 +284,65 @@ class PluginConflict(YibaoError):
             "(OverlayPlugin.order, or tryfirst/trylast on the hook) or leave one out with "
             f"--disable / {DISABLE_ENV}"
         )
+
+
+def _target_problem(
+    region: str | None,
+    scheme: str | None,
+    run: Mapping[str, Sequence[str]],
+    loaded: Mapping[str, Sequence[str]],
+) -> str | None:
+    """Why an overlay for ``region``/``scheme`` amends nothing among ``run`` (region →
+    schemes), with a suggestion drawn from ``loaded``; ``None`` when it amends something."""
+    if region is not None and region not in run:
+        if region in loaded:
+            hint = f"; evaluate {region} too (--region/--regions) to use it"
+        else:
+            close = difflib.get_close_matches(region, list(loaded), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(run) or "none"
+        return f"region = {region!r} matches no region loaded for this run ({known}){hint}"
+    targets = [run[region]] if region is not None else list(run.values())
+    schemes = sorted({s for t in targets for s in t})
+    if scheme is not None and scheme not in schemes:
+        close = difflib.get_close_matches(scheme, schemes, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        where = f"region {region!r}" if region is not None else "the regions of this run"
+        return (
+            f"scheme = {scheme!r} is not a scheme of {where} "
+            f"(schemes: {', '.join(schemes) or 'none'}){hint}"
+        )
+    return None
+
+
+def _region_claims(
+    eps: Iterable[EntryPoint], selection: Selection
+) -> dict[str, list[tuple[str, str]]]:
+    """For each region code, the selected distributions whose entry point claims it."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for ep in eps:
+        name, version = _dist_of(ep)
+        mine = out.setdefault(ep.name, [])
+        if selection.why_not(ep.name, name) is None and (name, version) not in mine:
+            mine.append((name, version))
+    return out
+
+
+def _conflict(code: str, dists: Sequence[tuple[str, str]]) -> Installed:
+    """Two distributions claim ``code``: neither loads, and the listing says how to choose
+    (never chosen silently by entry-point order)."""
+    names = [f"{name} {version}" for name, version in dists]
+    return Installed(
+        code=code,
+        distribution=" | ".join(n for n, _ in dists),
+        version="-",
+        rivals=tuple(names),
+        error=(
+            f"claimed by {len(names)} distributions ({', '.join(names)}); neither is loaded. "
+            f"Choose one with --disable DISTRIBUTION (or {DISABLE_ENV}), or --only "
+            f"DISTRIBUTION,… (or {ONLY_ENV})"
+        ),
+    )
 
 
 def _dist_of(ep: EntryPoint) -> tuple[str, str]:
@@ -360,13 +441,19 @@ class Registry:
         if self._installed is None:
             selection = self.selection or Selection.from_env()
             self._installed = {}
+            claims = _region_claims(entry_points(group=REGION_GROUP), selection)
             for ep in sorted(entry_points(group=REGION_GROUP), key=lambda e: e.name):
                 name, version = _dist_of(ep)
                 item = Installed(code=ep.name, distribution=name, version=version)
                 item.disabled = selection.why_not(ep.name, name)
+                if item.disabled is None and len(claims[ep.name]) > 1:
+                    self._installed[ep.name] = _conflict(ep.name, claims[ep.name])
+                    continue
+                if ep.name in self._installed and item.disabled is not None:
+                    continue  # the code's selected distribution stands
                 if item.disabled is None:
                     try:
-                        plugin = ep.load()
+                        plugin = within(f"loading region {ep.name} from {name}", ep.load)
                         if not isinstance(plugin, RegionPlugin):
                             raise TypeError(f"{ep.value} is not a yibao.registry.RegionPlugin")
                         item.plugin = with_answer_years(plugin)
@@ -377,9 +464,11 @@ class Registry:
                 name, version = _dist_of(ep)
                 over = InstalledOverlay(name=ep.name, distribution=name, version=version)
                 over.disabled = selection.why_not(ep.name, name)
+                if not selection.installed_overlays:
+                    over.disabled = f"not loaded (--no-installed-overlays or {NO_OVERLAYS_ENV})"
                 if over.disabled is None:
                     try:
-                        overlay = ep.load()
+                        overlay = within(f"loading overlay {ep.name} from {name}", ep.load)
                         if not isinstance(overlay, OverlayPlugin):
                             raise TypeError(f"{ep.value} is not a yibao.registry.OverlayPlugin")
                         over.overlay = overlay
@@ -387,11 +476,46 @@ class Registry:
                         over.error = _error_text(exc)
                         print(
                             f"yibao: overlay {ep.name} from {name} {version} is broken: "
-                            f"{over.error}",
+                            f"{printable(over.error)}",
                             file=sys.stderr,
                         )
                 self._overlays.append(over)
+            for over in self._overlays:
+                self._check_overlay_plugin(over)
         return self._installed
+
+    def _check_overlay_plugin(self, over: InstalledOverlay) -> None:
+        """An installed overlay aimed at no loaded region or scheme is broken, with a
+        suggestion — never silently ignored."""
+        if over.overlay is None:
+            return
+        problem = _target_problem(
+            over.overlay.region, over.overlay.scheme, self._schemes(), self._schemes()
+        )
+        if problem is not None:
+            over.overlay, over.error = None, problem
+            print(
+                f"yibao: overlay {over.name} from {over.distribution} {over.version} is "
+                f"broken: {problem}",
+                file=sys.stderr,
+            )
+
+    def _schemes(self, codes: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """The schemes of each loaded region (of ``codes`` only, when given)."""
+        loaded = {c: i.plugin for c, i in (self._installed or {}).items() if i.plugin is not None}
+        chosen = loaded if codes is None else {c: loaded[c] for c in codes if c in loaded}
+        return {code: list(plugin.layers) for code, plugin in chosen.items()}
+
+    def check_targets(self, overlays: Sequence[ParameterFile], regions: Sequence[str]) -> None:
+        """Refuse a ``--params`` overlay whose ``region`` or ``scheme`` matches none of
+        ``regions`` (the run's), with a suggestion: a value nobody reads is an error."""
+        self.installed()
+        for overlay in overlays:
+            problem = _target_problem(
+                overlay.region, overlay.scheme, self._schemes(regions), self._schemes()
+            )
+            if problem is not None:
+                raise InputError(overlay.path, problem)
 
     def declared_facts(self) -> list[tuple[str, Fact]]:
         """``(region code, fact)`` for every fact the loaded regions declare."""
@@ -427,6 +551,8 @@ class Registry:
         item = self.installed().get(code)
         if item is None:
             raise UnknownRegion(code, self.codes())
+        if item.rivals:
+            raise YibaoError(f"region {code!r}: {item.error}")
         if item.disabled is not None:
             raise YibaoError(f"region {code!r} from {item.distribution} is {item.disabled}")
         if item.plugin is None:
@@ -508,6 +634,7 @@ class Registry:
         conflicts = _hook_conflicts(pm, refs) + _param_conflicts(files)
         if conflicts:
             raise PluginConflict(code, scheme, conflicts)
+        _check_installed_overlays(pm, files)
         _guard_hooks(pm, refs)
         if os.environ.get(TRACE_ENV):
             _trace(pm, code, scheme)
@@ -517,6 +644,7 @@ class Registry:
             pm=pm,
             params=ParameterSet(f for _, f in files),
             layer_names=tuple(ref.name for ref in refs),
+            overlays=tuple(ref.name for ref in refs if ref.role == "overlay"),
             layers=tuple(refs),
         )
         self._stacks[(code, scheme)] = stack
@@ -572,13 +700,36 @@ class Registry:
             pm=stack.pm,
             params=ParameterSet([*stack.params.files, *mine]),
             layer_names=stack.layer_names,
-            overlays=tuple(o.path for o in mine),
+            overlays=(*stack.overlays, *(o.path for o in mine)),
             layers=stack.layers,
         )
         if len(self._overlaid) >= 64:  # overlays loaded afresh for each call: stay bounded
             self._overlaid.clear()
         self._overlaid[key] = (mine, overlaid)
         return overlaid
+
+
+def _check_installed_overlays(
+    pm: pluggy.PluginManager, files: Sequence[tuple[LayerRef, ParameterFile]]
+) -> None:
+    """An installed overlay plugin that brings only values (no rule of its own) is
+    checked as a ``--params`` file is: every key known to the region's own layers, of
+    the kind they read it as. (An overlay with rules may add keys its rules read; a
+    key of two kinds is a conflict either way.)"""
+    base = ParameterSet(f for ref, f in files if ref.role != "overlay")
+    for ref, f in files:
+        if ref.role == "overlay" and not _has_rules(pm, ref.plugin):
+            check_overlay(f, base)
+
+
+def _has_rules(pm: pluggy.PluginManager, plugin: object) -> bool:
+    """Whether ``plugin`` implements any hook beyond describing its files."""
+    return any(
+        impl.plugin is plugin
+        for name in _spec_names()
+        if name not in ("yibao_parameter_files", "yibao_example_scenarios")
+        for impl in getattr(pm.hook, name).get_hookimpls()
+    )
 
 
 def with_answer_years(plugin: RegionPlugin) -> RegionPlugin:

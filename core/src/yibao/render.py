@@ -15,15 +15,32 @@ from rich.table import Table
 from rich.text import Text
 
 from yibao.money import fmt_money
-from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step
+from yibao.results import ClaimResult, Comparison, Notice, RegionResult, Step, claim_by_id
+from yibao.textsafe import printable
 from yibao.vocabulary import WORDS, notice_lines, step_cite
 
 LAYERS = WORDS["layer"]
 STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
 
 
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+class _DataConsole(Console):
+    """A console for results: every string is data. Markup is never parsed (a claim id
+    ``[/]`` or a title ``[link=…]`` prints as written) and control characters are shown
+    as escapes (:func:`yibao.textsafe.printable`); styles come only from ``Text``."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
+def console(**options: Any) -> Console:
+    """A Rich console for results (no markup parsed; Rich's ``Console`` options)."""
+    options = {"highlight": False, "soft_wrap": False, **options}
+    return _DataConsole(markup=False, emoji=False, **options)
+
+
+def _bold(label: str, rest: str) -> Text:
+    """``label`` in bold, then ``: rest`` (data, never markup)."""
+    return Text.assemble((printable(label), "bold"), ": ", printable(rest))
 
 
 def print_json(value: Any) -> None:
@@ -49,11 +66,11 @@ def print_regions(items: Sequence[Any], overlays: Sequence[Any] = ()) -> None:
         if item.plugin is None:
             status = getattr(item, "status", "broken")
             why = item.error or getattr(item, "disabled", None) or ""
-            style = "red" if status == "broken" else "dim"
+            style = "dim" if status == "disabled" else "red"  # broken, or a conflict
             table.add_row(
                 item.code,
                 Text(status, style=style),
-                Text(why, style=style),
+                Text(printable(why), style=style),
                 "",
                 f"{item.distribution} {item.version}",
             )
@@ -82,8 +99,11 @@ def print_years(code: str, outlooks: Sequence[Any]) -> None:
     out = console()
     for scheme, years, sources, by_year in outlooks:
         out.print(
-            f"[bold]{code} · {scheme}[/]: answers 可计算 {years[0]}–{years[-1]}; "
-            f"sources cover 来源年度 {', '.join(map(str, sources))}"
+            Text.assemble(
+                (f"{code} · {scheme}", "bold"),
+                f": answers 可计算 {years[0]}–{years[-1]}; "
+                f"sources cover 来源年度 {', '.join(map(str, sources))}",
+            )
         )
         for year, carried, lapsed in by_year:
             out.print(f"  {year}: {len(carried)} carried 沿用 · {len(lapsed)} not published 未公布")
@@ -143,7 +163,9 @@ def print_overlays(overlays: Sequence[Any]) -> None:
         target = f"{o.overlay.region} · {o.overlay.scheme or 'all schemes'}" if o.overlay else "—"
         status = o.status if o.status == "ok" else f"{o.status}: {o.error or o.disabled}"
         style = {"ok": "", "broken": "red"}.get(o.status, "dim")
-        table.add_row(o.name, target, Text(status, style=style), f"{o.distribution} {o.version}")
+        table.add_row(
+            o.name, target, Text(printable(status), style=style), f"{o.distribution} {o.version}"
+        )
     console().print(table)
 
 
@@ -200,7 +222,7 @@ def print_layer_maps(maps: Sequence[Any], *, as_json: bool = False) -> None:
         if m.conflicts:
             out.print(Text(f"{len(m.conflicts)} conflict(s):", style="bold red"))
             for c in m.conflicts:
-                out.print(Text(f"  ! {c}", style="red"))
+                out.print(Text(printable(f"  ! {c}"), style="red"))
         else:
             out.print(Text("no conflicts", style="green"))
 
@@ -262,7 +284,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
     head = f"{result.name_zh or result.region} · {result.scheme} · {result.year}"
     out.rule(head + (f" · {title}" if title else ""))
     if result.status == "error":
-        out.print(Text(f"error: {result.error}", style="bold red"))
+        out.print(Text(printable(f"error: {result.error}"), style="bold red"))
         return
     elig = result.eligibility
     if elig is not None:
@@ -272,7 +294,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             else _t(lang, "不可参保", "not eligible")
         )
         category = _t(lang, elig.category_zh or "—", elig.category_en or "—")
-        out.print(f"[bold]{_t(lang, '参保资格', 'Eligibility')}[/]: {verdict} · {category}")
+        out.print(_bold(_t(lang, "参保资格", "Eligibility"), f"{verdict} · {category}"))
         if explain:
             out.print(_steps_table(elig.steps, lang))
     if result.premium is not None:
@@ -280,14 +302,16 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             f"{_t(lang, p.label_zh, p.label_en)} {_money(p.amount)}" for p in result.premium.parts
         )
         out.print(
-            f"[bold]{_t(lang, '个人缴费', 'Premium')}[/]: {_money(result.premium.individual)}"
-            f"  ({parts})"
+            _bold(
+                _t(lang, "个人缴费", "Premium"), f"{_money(result.premium.individual)}  ({parts})"
+            )
         )
         if explain:
             out.print(_steps_table(result.premium.steps, lang))
     elif elig is not None and elig.eligible:
         missing = _t(lang, "未公布（见下方说明）", "not published (see the notices below)")
-        out.print(f"[bold]{_t(lang, '个人缴费', 'Premium')}[/]: [yellow]{missing}[/]")
+        label = _t(lang, "个人缴费", "Premium")
+        out.print(Text.assemble((label, "bold"), ": ", (missing, "yellow")))
     cover = result.coverage
     if cover is not None:
         start = (
@@ -299,7 +323,7 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
                 else "—"
             )
         )
-        out.print(f"[bold]{_t(lang, '待遇起始日', 'Benefits from')}[/]: {start}")
+        out.print(_bold(_t(lang, "待遇起始日", "Benefits from"), start))
         if explain:
             out.print(_steps_table(cover.steps, lang))
     if result.claims:
@@ -316,8 +340,10 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
             else _t(lang, "（不完整：部分费用未能结算）", " (incomplete: some claims unsettled)")
         )
         out.print(
-            f"[bold]{_t(lang, '年度合计', 'Year totals')}[/]: {layers}; "
-            f"{_t(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{flag}"
+            _bold(
+                _t(lang, "年度合计", "Year totals"),
+                f"{layers}; {_t(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{flag}",
+            )
         )
     if result.limits:
         limits = Table(title=_t(lang, "年度限额", "Yearly limits"), title_justify="left")
@@ -339,12 +365,12 @@ def print_result(result: RegionResult, *, title: str | None, lang: str, explain:
         if explain:
             for lim in result.limits:
                 if lim.steps:
-                    out.print(f"[bold]{_t(lang, lim.label_zh, lim.label_en)}[/]")
+                    out.print(Text(printable(_t(lang, lim.label_zh, lim.label_en)), style="bold"))
                     out.print(_steps_table(lim.steps, lang))
     _print_notices(out, result.notices, result.year, lang)
     if result.overlays:
         label = _t(lang, "参数覆盖文件", "parameter overlays")
-        out.print(f"[yellow]{label}: {', '.join(result.overlays)}")
+        out.print(Text(printable(f"{label}: {', '.join(result.overlays)}"), style="yellow"))
 
 
 def _layer_label(name: str, lang: str) -> str:
@@ -390,7 +416,7 @@ def _paid(claim: ClaimResult, layer: str) -> bool:
 
 
 def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
-    out.print(f"[bold]{claim.claim_id}[/]")
+    out.print(Text(printable(claim.claim_id), style="bold"))
     if claim.steps:
         out.print(_steps_table(claim.steps, lang))
     for layer in claim.layers:
@@ -401,7 +427,7 @@ def _print_claim_steps(out: Console, claim: ClaimResult, lang: str) -> None:
 def _print_notices(out: Console, notices: Sequence[Notice], year: int, lang: str) -> None:
     for kind, line in notice_lines(notices, year, lang):
         style = "yellow" if kind in ("not_published", "carried") else "dim"
-        out.print(Text(f"! {line}", style=style))
+        out.print(Text(printable(f"! {line}"), style=style))
 
 
 def print_comparison(comparison: Comparison, *, lang: str, source: str | None = None) -> None:
@@ -418,7 +444,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
         table.add_row(
             label,
             *[
-                cell(r) if r.status == "ok" else Text(f"error: {r.error}", style="red")
+                cell(r) if r.status == "ok" else Text(printable(f"error: {r.error}"), style="red")
                 for r in results
             ],
         )
@@ -448,7 +474,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     row(_t(lang, "待遇起始日", "benefits from"), lambda r: _start(r, lang))
     claim_ids = [c.claim_id for c in results[0].claims] if results else []
     for cid in claim_ids:
-        row(cid, lambda r, cid=cid: _claim_cell(r, cid, lang))
+        row(cid, lambda r, cid=cid: _claim_cell(claim_by_id(r, cid), lang))
     row(
         _t(lang, "年度个人负担", "year: patient pays"),
         lambda r: _year_patient(r, lang),
@@ -456,7 +482,7 @@ def print_comparison(comparison: Comparison, *, lang: str, source: str | None = 
     out.print(table)
     for r in results:
         if r.notices:
-            out.print(f"[dim]{r.name_zh or r.region}:")
+            out.print(Text(printable(f"{r.name_zh or r.region}:"), style="dim"))
             _print_notices(out, r.notices, r.year, lang)
 
 
@@ -481,8 +507,7 @@ def _start(r: RegionResult, lang: str) -> str:
     return _t(lang, "未参保", "not enrolled")
 
 
-def _claim_cell(r: RegionResult, cid: str, lang: str) -> str:
-    claim = next((c for c in r.claims if c.claim_id == cid), None)
+def _claim_cell(claim: ClaimResult | None, lang: str) -> str:
     if claim is None:
         return "—"
     if claim.status != "settled":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -295,3 +295,21 @@ class Comparison(Out, kw_only=True):
     """The result format's version (:data:`FORMAT_VERSION`)."""
     scenario_title: str | None
     results: tuple[RegionResult, ...]
+
+
+_CLAIMS_BY_ID: dict[int, tuple[object, dict[str, object]]] = {}
+"""Recent holders' claims by id (each holder kept, so its ``id`` is not reused)."""
+
+
+def claim_by_id(holder: object, claim_id: str) -> Any:
+    """The item of ``holder.claims`` (a region's result, or a report's column of one)
+    whose ``claim_id`` is ``claim_id``, or ``None``. A holder's claims are indexed once,
+    so looking up every claim of every row stays linear in the claims (a scenario may
+    hold 10,000)."""
+    found = _CLAIMS_BY_ID.get(id(holder))
+    if found is None or found[0] is not holder:
+        if len(_CLAIMS_BY_ID) >= 64:
+            _CLAIMS_BY_ID.clear()
+        claims = holder.claims  # type: ignore[attr-defined]
+        found = _CLAIMS_BY_ID[id(holder)] = (holder, {c.claim_id: c for c in claims})
+    return found[1].get(claim_id)

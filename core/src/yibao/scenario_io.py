@@ -3,18 +3,25 @@
 The scenario type depends on the regions installed: each may declare facts of its own
 (:mod:`yibao.facts`), which become fields a scenario may state. Reading uses the type of
 the given registry (default: the process-wide one).
+
+Files are read through :mod:`yibao.inputs` (bounded, regular files or ``-``, UTF-8 with
+an optional byte-order mark); JSON is refused with a repeated key, as TOML is; money is
+written in ASCII digits (:data:`yibao.money.MONEY_TEXT`). ``yibao batch`` decodes each
+line with :func:`decode_json` too, so a line and a file are held to the same rules.
 """
 
 from __future__ import annotations
 
-import tomllib
+import re
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
 from yibao.errors import InputError, MalformedInput
+from yibao.facts import part_type
+from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
 from yibao.model import Scenario
 
 if TYPE_CHECKING:
@@ -34,6 +41,40 @@ def json_decoder(kind: type[Scenario]) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(kind)
 
 
+_PARTS = (("person", "$.person"), ("enrollment", "$.enrollment"), ("events", "$.events"),
+          ("claims", "$.claims"))  # fmt: skip
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""Decimal text the model's own money check judges (sign, places, size), with its own
+message; anything else is not how an amount is written."""
+
+
+class _Money(NamedTuple):
+    """Where a scenario type holds money: the field names of each part, and a fast check
+    over a JSON line for a money field whose value is not plainly written (the exact
+    answer, with the field's path, comes from :func:`money_problem`)."""
+
+    fields: dict[str, frozenset[str]]
+    suspect: re.Pattern[bytes]
+
+
+@cache
+def _money(kind: type[Scenario]) -> _Money:
+    """The money fields of ``kind`` — core's and those the regions declare
+    (:mod:`yibao.facts`) — found once per scenario type."""
+    fields = {}
+    for part, _ in _PARTS:
+        struct = part_type(kind, {"events": "event", "claims": "claim"}.get(part, part))  # type: ignore[arg-type]
+        fields[part] = frozenset(
+            f.name for f in msgspec.structs.fields(struct) if "Decimal" in str(f.type)
+        )
+    names = sorted(set().union(*fields.values()))
+    suspect = re.compile(
+        rb'"(?:' + b"|".join(re.escape(n.encode()) for n in names) + rb')"\s*:\s*'
+        rb'(?!"-?[0-9]+(?:\.[0-9]+)?"|-?[0-9]+(?:\.[0-9]+)?\s*[,}]|null\s*[,}])'
+    )
+    return _Money(fields, suspect)
+
+
 def parse_scenario(
     data: bytes | str, *, name: str, fmt: str | None = None, registry: Registry | None = None
 ) -> Scenario:
@@ -50,34 +91,87 @@ def parse_scenario(
     if fmt is None:
         fmt = "json" if name.lower().endswith(".json") else "toml"
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if fmt == "json":
+        return decode_json(raw.removeprefix(BOM), name, kind)
+    obj = toml_document(utf8_text(raw, name), name)
+    found = money_problem(obj, kind)
+    if found is not None:
+        raise InputError(name, found)
     try:
-        if fmt == "json":
-            return json_decoder(kind).decode(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise MalformedInput(
-                name, f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-            ) from None
-        try:
-            obj = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise MalformedInput(name, f"not valid TOML: {exc}") from None
         return msgspec.convert(obj, type=kind)
     except msgspec.ValidationError as exc:
         raise InputError(name, field_message(exc)) from None
+
+
+def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Scenario:
+    """Decode one JSON scenario of type ``kind`` (default: the process-wide registry's)
+    from a file's bytes or one batch line; raise :class:`InputError` naming ``name`` and
+    the field."""
+    kind = kind or scenario_type()
+    if _money(kind).suspect.search(raw) is not None:  # before the model's coarser check
+        try:
+            problem = money_problem(msgspec.json.decode(raw), kind)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            problem = None  # not JSON: the decoder below says why
+        if problem is not None:
+            raise InputError(name, problem)
+    try:
+        scenario = json_decoder(kind).decode(raw)
+    except msgspec.ValidationError as exc:
+        raise InputError(name, field_message(exc)) from None
+    except UnicodeDecodeError:
+        raise MalformedInput(name, utf8_problem(raw) or "not UTF-8 text") from None
+    except RecursionError:
+        raise MalformedInput(name, "not valid JSON here: nested too deeply") from None
     except msgspec.DecodeError as exc:
+        if raw.startswith(BOM):
+            problem = "not valid JSON: it starts with a byte-order mark"
+            raise MalformedInput(name, problem) from None
         raise MalformedInput(name, f"not valid JSON: {exc}") from None
+    key = duplicate_key(raw)
+    if key is not None:  # as TOML: a document that says two things is not one document
+        problem = f"not valid JSON here: the key {key!r} appears twice in one object"
+        raise MalformedInput(name, problem)
+    return scenario
+
+
+def money_problem(obj: Any, kind: type[Scenario]) -> str | None:
+    """The first money field of a decoded scenario document (of type ``kind``) written
+    otherwise than in ASCII digits with at most two decimals (``"１２.００"``, ``"1_000"``,
+    ``" 12"``), as ``$.path: expectation``; ``None`` when there is none. (Numbers are
+    left to the model's own check.)"""
+    if not isinstance(obj, dict):
+        return None
+    fields = _money(kind).fields
+    places: list[tuple[str, Any, frozenset[str]]] = []
+    for part, path in _PARTS:
+        found = obj.get(part)
+        if isinstance(found, list):
+            places += [(f"{path}[{i}]", x, fields[part]) for i, x in enumerate(found)]
+        else:
+            places.append((path, found, fields[part]))
+    for path, item, fields_here in places:
+        if not isinstance(item, dict):
+            continue
+        for field in sorted(fields_here & item.keys()):
+            value = item[field]
+            if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+                return (
+                    f"{path}.{field}: expected an amount in ASCII digits with at most two "
+                    f'decimals, such as "730.00", got {value!r}'
+                )
+    return None
 
 
 def load_scenario(path: Path | str, *, registry: Registry | None = None) -> Scenario:
-    """Read and decode a scenario file; see :func:`parse_scenario`."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read the scenario file: {exc.strerror}") from None
-    return parse_scenario(data, name=str(path), registry=registry)
+    """Read and decode a scenario file (``-``: standard input, as TOML unless the data
+    starts with ``{``); see :func:`parse_scenario`."""
+    data = read_input(path, "the scenario file")
+    name = str(path)
+    fmt = None
+    if name == "-":
+        fmt = "json" if data.removeprefix(BOM).lstrip().startswith(b"{") else "toml"
+    return parse_scenario(data, name=name, fmt=fmt, registry=registry)
 
 
 def field_message(exc: msgspec.ValidationError) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from yibao.money import fmt_money
 from yibao.vocabulary import WORDS, notice_lines
 
-from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection
+from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection, claim_row
 
 STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
 PAYER = {code: (zh, en) for code, zh, en in WORDS["payer"]}
@@ -118,7 +118,7 @@ class Table:
 
     def _claim(self, claim_id: str) -> Callable[[RegionColumn], list[str]]:
         def show(col: RegionColumn) -> list[str]:
-            row = next((c for c in col.claims if c.claim_id == claim_id), None)
+            row = claim_row(col, claim_id)
             return ["—"] if row is None else self.claim_lines(row)
 
         return show

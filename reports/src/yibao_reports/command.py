@@ -60,6 +60,7 @@ def report(
     registry = default_registry()
     regions = _region_list(codes, registry)
     overlays = load_overlays(params)
+    registry.check_targets(overlays, regions)
     amounts = () if no_charts else (_grid(grid) if grid else samples.DEFAULT_GRID)
     total = work_units(len(sources), regions, amounts)
     with _progress(total) as tick:
@@ -177,17 +178,16 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _terminal(built: Any, output: Path | None, lang: str) -> None:
-    from rich.console import Console
+    from yibao.render import console
 
     from yibao_reports.terminal import print_report
 
     if output is None:
-        print_report(built, Console(highlight=False), lang)
+        print_report(built, console(), lang)
         return
     try:
         with output.open("w", encoding="utf-8", newline="\n") as f:
-            console = Console(file=f, width=120, highlight=False, color_system=None)
-            print_report(built, console, lang)
+            print_report(built, console(file=f, width=120, color_system=None), lang)
     except OSError as exc:
         from yibao.errors import InputError
 

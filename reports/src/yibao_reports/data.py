@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import msgspec
 from yibao.money import fmt_money
@@ -25,7 +26,7 @@ def to_csv(report: Report) -> str:
     """One row per fact, long format: ``scenario, region, scheme, section, item, field,
     value``. Charts come after the scenarios with ``scenario`` set to ``chart:<name>``."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = _SafeWriter(csv.writer(buf, lineterminator="\n"))
     writer.writerow(CSV_COLUMNS)
     for section in report.scenarios:
         for col in section.columns:
@@ -48,6 +49,26 @@ def to_csv(report: Report) -> str:
              bar.status, value)
         )  # fmt: skip
     return buf.getvalue()
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula begins (``=HYPERLINK(…)``)."""
+
+
+def neutral(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text: a leading formula character is
+    preceded by ``'`` (amounts and dates never begin with one)."""
+    return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
+class _SafeWriter:
+    """A ``csv.writer`` whose every cell is :func:`neutral`."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([neutral(str(cell)) for cell in row])
 
 
 def _column_rows(col: RegionColumn) -> Iterator[tuple[str, str, str, str]]:

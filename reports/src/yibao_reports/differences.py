@@ -13,7 +13,7 @@ from decimal import Decimal
 from yibao.money import fmt_money
 from yibao.vocabulary import WORDS
 
-from yibao_reports.model import ClaimRow, RegionColumn, Text2
+from yibao_reports.model import ClaimRow, RegionColumn, Text2, claim_row
 
 STATUS_PHRASE = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
 """A claim's status in a sentence: the same words as every table (yibao.vocabulary)."""
@@ -146,14 +146,14 @@ def _start(ok: Sequence[RegionColumn]) -> list[Text2]:
 
 
 def _claim_ids(ok: Sequence[RegionColumn]) -> list[str]:
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # ordered, and linear in the claims
     for col in ok:
-        ids.extend(c.claim_id for c in col.claims if c.claim_id not in ids)
-    return ids
+        ids.update((c.claim_id, None) for c in col.claims)
+    return list(ids)
 
 
 def _find(col: RegionColumn, claim_id: str) -> ClaimRow | None:
-    return next((c for c in col.claims if c.claim_id == claim_id), None)
+    return claim_row(col, claim_id)
 
 
 def _claims(ok: Sequence[RegionColumn]) -> list[Text2]:

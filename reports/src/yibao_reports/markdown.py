@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from yibao.textsafe import printable
+
 from yibao_reports.cells import Table, citation_groups, notices, t, title_of
 from yibao_reports.model import Report, ScenarioSection
 
+_MARKUP = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "[": "\\[", "]": "\\]",
+     "`": "\\`", "\\": "\\\\", "\n": " "}
+)  # fmt: skip
+"""Text is data: no HTML (``<script>``, ``<img onerror>``), no link or code syntax, no
+table cell break; control characters are shown as escapes."""
+
 
 def _esc(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text).translate(_MARKUP)
 
 
 def _cell(lines: list[str]) -> str:
@@ -51,7 +60,7 @@ def _write(target: Path, text: str) -> None:
 
 def _preamble(report: Report, lang: str) -> list[str]:
     lines = [
-        t(lang, "地区：", "Regions: ") + ", ".join(f"`{r}`" for r in report.regions),
+        t(lang, "地区：", "Regions: ") + ", ".join(f"`{_esc(r)}`" for r in report.regions),
         "",
         t(
             lang,
@@ -65,7 +74,7 @@ def _preamble(report: Report, lang: str) -> list[str]:
     ]
     if report.overlays:
         lines += [
-            t(lang, "参数覆盖文件：", "Parameter overlays: ") + ", ".join(report.overlays),
+            t(lang, "参数覆盖文件：", "Parameter overlays: ") + _esc(", ".join(report.overlays)),
             "",
         ]
     return lines
@@ -76,7 +85,7 @@ def _section(report: Report, section: ScenarioSection, index: int, lang: str) ->
     out = [
         f"## {index}. {_esc(title_of(section))}",
         "",
-        f"`{section.source}` · {section.year} · {section.scheme}",
+        f"{_esc(section.source)} · {section.year} · {section.scheme}",
         "",
         "| | " + " | ".join(_esc(h) for h in table.header()) + " |",
         "|---|" + "---|" * len(section.columns),

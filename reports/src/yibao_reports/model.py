@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import msgspec
-from yibao.results import Notice, PremiumPart
+from yibao.results import Notice, PremiumPart, claim_by_id
 
 
 class Out(msgspec.Struct, frozen=True, kw_only=True):
@@ -148,3 +148,8 @@ class Report(Out, kw_only=True):
     """The payer layers' names, as the regions' results give them."""
     share_charts: tuple[ShareChart, ...] = ()
     premiums: tuple[PremiumBar, ...] = ()
+
+
+def claim_row(col: RegionColumn, claim_id: str) -> ClaimRow | None:
+    """The column's row for claim ``claim_id``, if it has one."""
+    return claim_by_id(col, claim_id)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from yibao.money import fmt_money
+from yibao.textsafe import printable
 
 from yibao_reports.cells import Table, citation_groups, t, title_of
 from yibao_reports.model import Report, ScenarioSection
@@ -27,7 +29,8 @@ def _section(report: Report, section: ScenarioSection, console: Any, lang: str) 
 
     table = Table(report, section, lang)
     console.rule(f"{title_of(section)}")
-    console.print(f"[dim]{section.source} · {section.year} · {section.scheme}[/]")
+    where = f"{section.source} · {section.year} · {section.scheme}"
+    console.print(Text(printable(where), style="dim"))
     grid = RichTable(show_lines=True)
     grid.add_column("")
     for head in table.header():
@@ -92,6 +95,6 @@ def _shares(report: Report, console: Any, lang: str) -> None:
 def _appendix(report: Report, console: Any, lang: str) -> None:
     console.rule(t(lang, "附录：引用的政策条款", "Appendix: citations"))
     for doc, title, cites in citation_groups(report):
-        console.print(f"[bold]{doc}[/] {title or ''}")
+        console.print(Text.assemble((printable(doc), "bold"), printable(f" {title or ''}")))
         for c in cites:
             console.print(f"  {c}", markup=False)

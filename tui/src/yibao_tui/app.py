@@ -20,6 +20,7 @@ from yibao.model import Scenario
 from yibao.registry import Registry, default_registry
 from yibao.results import Comparison, RegionResult
 from yibao.scenario_io import load_scenario
+from yibao.textsafe import printable
 from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
@@ -93,6 +94,8 @@ class YibaoApp(App[None]):
         """Tabs whose answers changed since they were last drawn."""
         self.note: tuple[str, str] = ("", "")
         """The last export's outcome for the status line: ``(text, style)``."""
+        self.draft: autosave.Draft | None = session.draft
+        """The row being typed in a dialog (autosaved with the case)."""
 
     # ---- state --------------------------------------------------------------------
 
@@ -113,7 +116,15 @@ class YibaoApp(App[None]):
         return ordered[:3]
 
     def session(self) -> autosave.Session:
-        return autosave.Session(self.form, self.region, list(self.picked), self.path)
+        return autosave.Session(
+            self.form, self.region, list(self.picked), self.path, draft=self.draft
+        )
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """A notification shows its message as data (a path or a claim id may hold
+        ``[`` or a control character), never as markup."""
+        kwargs.setdefault("markup", False)
+        super().notify(printable(message), **kwargs)
 
     def get_default_screen(self) -> Screen:
         regions = [(code, self.names[code]) for code in self.codes]
@@ -122,7 +133,31 @@ class YibaoApp(App[None]):
     def on_mount(self) -> None:
         self.title = tr("app_title", self.lang)
         if self.notice:
-            self.notify(self.notice)
+            self.notify(self.notice, timeout=10)
+        if self.draft is not None:  # a dialog was open when the app last stopped
+            self.call_after_refresh(self._reopen_draft, self.draft)
+
+    def _reopen_draft(self, draft: autosave.Draft) -> None:
+        items = getattr(self.form, draft.list)
+        index = draft.index if draft.index is not None and draft.index < len(items) else None
+        self._open(draft.list, index, draft.row)
+        self.notify(tr("draft_restored", self.lang))
+
+    def _dialogs(self) -> dict[str, tuple[str, Any, Callable[[int | None], Any]]]:
+        """Each list's dialog: title key, fields, and the check across rows."""
+        return {
+            "enrollment": (
+                "dlg_enrollment",
+                self.choices.fields("enrollment"),
+                lambda i: enrollment_clash(self.form, i, self.lang),
+            ),
+            "events": ("dlg_event", self.choices.fields("event"), lambda i: None),
+            "claims": (
+                "dlg_claim",
+                self.choices.fields("claim"),
+                lambda i: claim_clash(self.form, i, self.lang),
+            ),
+        }
 
     def recompute(self, *, force: bool = False) -> None:
         """Check the form; when valid and changed, ask the engine again. Then autosave
@@ -331,9 +366,20 @@ class YibaoApp(App[None]):
 
     # ---- actions: lists ------------------------------------------------------------
 
-    def _edit(self, items: list[dict], index: int | None, title: str, specs, raw, extra) -> None:
+    def _open(self, name: str, index: int | None, raw: dict) -> None:
+        """The dialog for row ``index`` of list ``name`` (``None``: the new row ``raw``);
+        the row being typed is autosaved as a draft until the dialog closes."""
+        items = getattr(self.form, name)
+        title, specs, clash = self._dialogs()[name]
+
+        def typed(row: dict) -> None:
+            self.draft = autosave.Draft(name, index, dict(row))
+            self.save_session()
+
         def done(result: dict | None) -> None:
+            self.draft = None
             if result is None:
+                self.save_session()
                 return
             if index is None:
                 items.append(result)
@@ -341,7 +387,9 @@ class YibaoApp(App[None]):
                 items[index] = result
             self.recompute()
 
-        dialog = RowDialog(tr(title, self.lang), specs, raw, self.choices, self.lang, extra)
+        dialog = RowDialog(
+            tr(title, self.lang), specs, raw, self.choices, self.lang, clash(index), on_change=typed
+        )
         self.push_screen(dialog, done)
 
     def _selected(self, table_type: type, items: list) -> int | None:
@@ -354,27 +402,12 @@ class YibaoApp(App[None]):
             self.recompute()
 
     def action_enrollment_add(self) -> None:
-        raw = self.form.new_enrollment(self.region)
-        self._edit(
-            self.form.enrollment,
-            None,
-            "dlg_enrollment",
-            self.choices.fields("enrollment"),
-            raw,
-            enrollment_clash(self.form, None, self.lang),
-        )
+        self._open("enrollment", None, self.form.new_enrollment(self.region))
 
     def action_enrollment_edit(self) -> None:
         i = self._selected(EnrollmentTable, self.form.enrollment)
         if i is not None:
-            self._edit(
-                self.form.enrollment,
-                i,
-                "dlg_enrollment",
-                self.choices.fields("enrollment"),
-                self.form.enrollment[i],
-                enrollment_clash(self.form, i, self.lang),
-            )
+            self._open("enrollment", i, self.form.enrollment[i])
 
     def action_enrollment_toggle_reimbursed(self) -> None:
         i = self._selected(EnrollmentTable, self.form.enrollment)
@@ -387,51 +420,23 @@ class YibaoApp(App[None]):
         self._remove(EnrollmentTable, self.form.enrollment)
 
     def action_event_add(self) -> None:
-        self._edit(
-            self.form.events,
-            None,
-            "dlg_event",
-            self.choices.fields("event"),
-            self.form.new_event(),
-            None,
-        )
+        self._open("events", None, self.form.new_event())
 
     def action_event_edit(self) -> None:
         i = self._selected(EventsTable, self.form.events)
         if i is not None:
-            self._edit(
-                self.form.events,
-                i,
-                "dlg_event",
-                self.choices.fields("event"),
-                self.form.events[i],
-                None,
-            )
+            self._open("events", i, self.form.events[i])
 
     def action_event_delete(self) -> None:
         self._remove(EventsTable, self.form.events)
 
     def action_claim_add(self) -> None:
-        self._edit(
-            self.form.claims,
-            None,
-            "dlg_claim",
-            self.choices.fields("claim"),
-            self.form.new_claim(),
-            claim_clash(self.form, None, self.lang),
-        )
+        self._open("claims", None, self.form.new_claim())
 
     def action_claim_edit(self) -> None:
         i = self._selected(ClaimsTable, self.form.claims)
         if i is not None:
-            self._edit(
-                self.form.claims,
-                i,
-                "dlg_claim",
-                self.choices.fields("claim"),
-                self.form.claims[i],
-                claim_clash(self.form, i, self.lang),
-            )
+            self._open("claims", i, self.form.claims[i])
 
     def action_claim_duplicate(self) -> None:
         i = self._selected(ClaimsTable, self.form.claims)
@@ -451,11 +456,17 @@ class YibaoApp(App[None]):
             return
 
         def done(path: str | None) -> None:
-            if path:
+            if not path:
+                return
+            try:
                 Path(path).write_text(to_toml(scenario), "utf-8")
-                self.path = path
-                self.save_session()
-                self.notify(tr("saved", self.lang, path=path))
+            except OSError as exc:  # a directory, no permission, a full disk: say so, stay
+                error = f"{exc.strerror or exc} ({path})"
+                self.tell(tr("save_failed", self.lang, error=error), "error")
+                return
+            self.path = path
+            self.save_session()
+            self.notify(tr("saved", self.lang, path=path))
 
         title = tr("save_title", self.lang)
         self.push_screen(
@@ -588,13 +599,31 @@ def make_app(
     registry = registry or default_registry()
     state = state_dir if state_dir is not None else autosave.state_dir()
     notice = None
+    session = None
     if scenario_path is not None:
         scenario = load_scenario(scenario_path, registry=registry)
         session = autosave.Session(
             from_scenario(scenario, choices_of(registry)), path=str(scenario_path)
         )
-    elif restore and (found := autosave.load(state)) is not None:
-        session, notice = found, tr("restored", lang)
-    else:
+    elif restore:
+        session, kept = _restored(state, registry)
+        if session is not None:
+            notice = tr("restored", lang)
+        elif kept is not None:
+            notice = tr("autosave_unreadable", lang, path=kept)
+    if session is None:
         session = autosave.Session(CaseForm.new(default_year()))
     return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)
+
+
+def _restored(state: Path, registry: Registry) -> tuple[autosave.Session | None, str | None]:
+    """The autosaved session, if one reads back and its form converts as the app will
+    convert it; else ``None`` and where an unreadable file was kept."""
+    session, kept = autosave.restore(state)
+    if session is None:
+        return None, kept
+    try:
+        to_scenario(session.form, choices_of(registry), "en", session.region)
+    except Exception:  # a value the form cannot hold: keep the file, start clean
+        return None, str(autosave.set_aside(state / autosave.FILE))
+    return session, None

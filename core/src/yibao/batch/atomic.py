@@ -2,59 +2,146 @@
 
 The data goes to a temporary file in the target's directory (same file system), which
 is renamed over the target only when writing finished; on any error, or when the
-process is killed, the target is untouched and only a ``.<name>.*.part`` file remains
-(removed on errors Python sees).
+process is killed, the target is untouched and only a ``.<name>.<pid>.*.part`` file
+remains — removed on errors Python sees, and by the next run writing the same target
+once process ``<pid>`` is gone (:func:`remove_leftovers`, which also removes a killed
+batch run's ``.spill`` directory).
+
+The target is checked first (:func:`output_path`): a symbolic link is written through
+(its target replaced, the link kept), an existing file keeps its permissions, and
+anything but a regular file (a device, a FIFO, a directory) is refused with a message
+rather than replaced. A write that fails (a missing directory, a full disk, a read-only
+file system) is an :class:`~yibao.errors.OutputError` naming the file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from yibao.errors import OutputError
+
+#: errno values that mean "the output cannot be written", said as such (not a bug).
+_WRITE_FAILURES = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM}
+)
+
 
 @contextlib.contextmanager
 def atomic_binary(path: Path | str) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path`` for binary writing; rename it on success."""
-    target = Path(path)
-    fd, tmp = _temporary(target)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _atomic(path, "wb", None) as out:
+        yield out
 
 
 @contextlib.contextmanager
 def atomic_text(path: Path | str) -> Iterator[IO[str]]:
     """Like :func:`atomic_binary` for UTF-8 text."""
-    target = Path(path)
-    fd, tmp = _temporary(target)
+    with _atomic(path, "w", "utf-8") as out:
+        yield out
+
+
+@contextlib.contextmanager
+def _atomic(path: Path | str, mode: str, encoding: str | None) -> Iterator[IO]:
+    target = output_path(path)
+    remove_leftovers(target)
+    fd, tmp = _temporary(target, str(path))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20) as out:
+        with os.fdopen(fd, mode, encoding=encoding, buffering=1 << 20) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_FAILURES:
+            raise OutputError(str(path), f"cannot write the output: {exc.strerror}") from None
         raise
 
 
-def _temporary(target: Path) -> tuple[int, str]:
-    """A new temporary file beside ``target``, with the mode a new file would get."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    if hasattr(os, "fchmod"):  # mkstemp makes 0600; give the usual 0666 & ~umask
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
+def output_path(path: Path | str) -> Path:
+    """The file to write for ``path``: the final target of a symbolic link, an existing
+    regular file or a new file in an existing directory; else :class:`OutputError`."""
+    given = Path(path)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise OutputError(str(path), f"no such directory: {target.parent}") from None
+        return target
+    except OSError as exc:
+        raise OutputError(str(path), f"cannot write the output: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(
+            str(path), "the output must be a regular file (or a new one); this is not: "
+            "yibao does not replace a device, a FIFO or a directory"
+        )  # fmt: skip
+    return target
+
+
+def leftover_prefix(target: Path) -> str:
+    """How this process's temporary files and directories beside ``target`` begin."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def _temporary(target: Path, shown: str) -> tuple[int, str]:
+    """A new temporary file beside ``target``, with the target's permissions if it
+    exists, else those a new file would get."""
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=leftover_prefix(target), suffix=".part", dir=target.parent
+        )
+    except OSError as exc:
+        raise OutputError(shown, f"cannot write the output: {exc.strerror}") from None
+    if hasattr(os, "fchmod"):  # mkstemp makes 0600
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.fchmod(fd, mode)
     return fd, tmp
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove ``.part`` files and ``.spill`` directories an earlier run writing
+    ``target`` left when it was killed (its process is gone); return what was removed."""
+    removed = []
+    prefix = f".{target.name}."
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            name = entry.name
+            if not name.startswith(prefix) or not name.endswith((".part", ".spill")):
+                continue
+            pid = name[len(prefix) :].split(".", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive, and not ours to clean up after
+        return True
+    return True

@@ -14,9 +14,14 @@ Each region answers *as if the person lived there* (the engine's ``compare`` rul
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import stat
+import sys
 import tempfile
+import threading
 import time
 import zlib
 from collections import deque
@@ -28,11 +33,12 @@ from typing import IO, Any, NamedTuple
 
 import msgspec
 
-from yibao.batch.atomic import atomic_binary
+from yibao.batch.atomic import atomic_binary, leftover_prefix
 from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
+from yibao.inputs import BOM, MAX_INPUT_BYTES
 from yibao.model import Scenario
-from yibao.scenario_io import json_decoder, scenario_type
+from yibao.scenario_io import decode_json, scenario_type
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -43,6 +49,9 @@ class Config:
     """What every block is settled with; picklable, so workers build the same engine."""
 
     regions: tuple[str, ...]
+    timeout: float | None = None
+    """Each region's time limit per line in seconds (:mod:`yibao.deadline`); ``None``:
+    the worker's own setting."""
     explain: bool = False
     relocate: bool = True
     overlays: tuple[str, ...] = ()
@@ -83,8 +92,11 @@ def answerer(config: Config) -> Answerer:
 
 
 def _build_answerer(config: Config) -> Answerer:
+    from yibao.deadline import set_region_timeout
     from yibao.registry import default_registry, load_overlays
 
+    if config.timeout is not None:  # a spawned or Dask worker has no CLI options
+        set_region_timeout(config.timeout)
     registry = default_registry()
     overlays = load_overlays(list(config.overlays))
     regions = list(config.regions)
@@ -113,15 +125,11 @@ def _build_answerer(config: Config) -> Answerer:
 
 
 def decode_line(raw: bytes, line: int) -> Scenario:
-    """Decode one JSON line; raise :class:`InputError` naming the line and the field."""
-    try:
-        return json_decoder(scenario_type()).decode(raw)
-    except msgspec.ValidationError as exc:
-        text, sep, path = str(exc).rpartition(" - at ")
-        message = f"{path.strip('`')}: {text}" if sep else str(exc)
-        raise InputError(f"line {line}", message) from None
-    except msgspec.DecodeError as exc:
-        raise InputError(f"line {line}", f"not valid JSON: {exc}") from None
+    """Decode one JSON line (:func:`yibao.scenario_io.decode_json`, the rules of a JSON
+    scenario file); raise :class:`InputError` naming the line and the field."""
+    if line == 1:
+        raw = raw.removeprefix(BOM)  # a byte-order mark opens the file, not the line
+    return decode_json(raw, f"line {line}", scenario_type())
 
 
 def process_block(data: bytes, first_line: int, config: Config) -> Block:
@@ -137,6 +145,10 @@ def process_block(data: bytes, first_line: int, config: Config) -> Block:
             continue
         summary.lines += 1
         try:
+            if raw == TOO_LONG:
+                raise InputError(
+                    f"line {number}", f"longer than the limit of {MAX_INPUT_BYTES} bytes"
+                )
             scenario = decode_line(raw, number)
         except InputError as exc:
             summary.bad_lines += 1
@@ -163,21 +175,46 @@ class Part(NamedTuple):
     first_line: int
     offset: int
     """Byte offset of the block's first line."""
+    as_read: bool = True
+    """``False`` when ``data`` is not the input's bytes (a line over the limit replaced
+    by :data:`TOO_LONG`), so a worker must be sent the bytes, not re-read them."""
 
 
-def blocks(source: IO[bytes], size: int = BLOCK_BYTES) -> Iterator[Part]:
-    """Cut ``source`` into runs of whole lines of about ``size`` bytes."""
+TOO_LONG = b"\x00yibao:line-too-long\x00"
+"""What stands in a block for a line longer than :data:`~yibao.inputs.MAX_INPUT_BYTES`
+(never valid JSON; :func:`process_block` reports the line as too long)."""
+
+
+def blocks(
+    source: IO[bytes], size: int = BLOCK_BYTES, limit: int = MAX_INPUT_BYTES
+) -> Iterator[Part]:
+    """Cut ``source`` into runs of whole lines of about ``size`` bytes. A line longer
+    than ``limit`` is never held whole: it becomes a one-line block of
+    :data:`TOO_LONG`, and its bytes are skipped up to its end."""
     line = 1
     offset = 0
     rest = b""
+    skipping = False  # inside a line over the limit, already reported
     while True:
         chunk = source.read(size)
         if not chunk:
             break
+        if skipping:
+            end = chunk.find(b"\n")
+            if end < 0:
+                offset += len(chunk)
+                continue
+            offset += end + 1
+            line += 1
+            chunk, skipping = chunk[end + 1 :], False
         data = rest + chunk
         cut = data.rfind(b"\n")
         if cut < 0:
             rest = data
+            if len(rest) > limit:
+                yield Part(TOO_LONG, line, offset, as_read=False)
+                offset += len(rest)
+                rest, skipping = b"", True
             continue
         whole, rest = data[: cut + 1], data[cut + 1 :]
         yield Part(whole, line, offset)
@@ -209,17 +246,44 @@ def run(
     summary = Summary()
     for code in config.regions:
         summary.region(code)
-    with open(source, "rb") as src, atomic_binary(target) as out:
+    with _opened(source) as src, atomic_binary(target) as out:
         parts = blocks(src, block_bytes)
         if jobs <= 1:
             for part in parts:
                 block = process_block(part.data, part.first_line, config)
                 _take(block.data, block.summary, len(part.data), out, summary, progress)
         else:
-            rereadable = source if source.is_file() else None
+            rereadable = source if str(source) != "-" and source.is_file() else None
             _run_pool(parts, rereadable, target, config, jobs, out, summary, progress)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextlib.contextmanager
+def _opened(source: Path) -> Iterator[IO[bytes]]:
+    """The input: standard input for ``-``, else the regular file ``source``."""
+    if str(source) == "-":
+        yield sys.stdin.buffer
+        return
+    check_input(source)
+    with open(source, "rb") as src:
+        yield src
+
+
+def check_input(source: Path) -> None:
+    """Refuse an input that is not a regular file (``-`` reads standard input)."""
+    if str(source) == "-":
+        return
+    try:
+        info = os.stat(source)
+    except OSError as exc:
+        raise InputError(str(source), f"cannot read the input: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            str(source),
+            "the input must be a regular file (give - to read standard input); reading a "
+            "device or a FIFO may never end",
+        )
 
 
 def _take(
@@ -267,24 +331,66 @@ def _run_pool(
     # Beside the target, like its temporary file: the same file system, so appending a
     # spill file is a copy inside the kernel.
     spill_dir = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".spill", dir=target.parent)
+        tempfile.mkdtemp(prefix=leftover_prefix(target), suffix=".spill", dir=target.parent)
+    )
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
     )
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            submitted = (
-                (
-                    pool.submit(_settle_spilled, _task(part, source), config, spill_dir),
-                    len(part.data),
-                )
-                for part in parts
+        submitted = (
+            (
+                pool.submit(_settle_spilled, _task(part, source), config, spill_dir),
+                len(part.data),
             )
-            ordered_window(
-                submitted,
-                2 * jobs,
-                lambda done, size: _take(*done, size, out, summary, progress),
-            )
+            for part in parts
+        )
+        ordered_window(
+            submitted, 2 * jobs, lambda done, size: _take(*done, size, out, summary, progress)
+        )
+        pool.shutdown()
+    except BaseException:
+        _stop(pool)  # an error or a signal: no worker may outlive the run
+        raise
     finally:
         shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` now: pending blocks cancelled, workers terminated."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
+    # With its workers gone the pool's manager thread ends at once; waiting for it
+    # keeps its exit handler from writing to a closed pipe.
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """In each pool worker: die with the parent. The parent handles interrupts and
+    stops its workers (:func:`_stop`); if it is killed outright (``kill -9``) the
+    kernel ends them (Linux ``PR_SET_PDEATHSIG``), and elsewhere a watch thread does
+    within half a second."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 _Task = tuple[bytes | Path, int, int, int, int]
@@ -295,6 +401,8 @@ the bytes read again are the same; 17 ms per 60 MB)."""
 
 def _task(part: Part, source: Path | None) -> _Task:
     data = part.data
+    if not part.as_read:
+        source = None
     crc = 0 if source is None else zlib.crc32(data)
     return (data if source is None else source, part.first_line, part.offset, len(data), crc)
 

@@ -38,7 +38,7 @@ params_option = click.option(
 
 @click.command()
 @click.argument(
-    "source", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "source", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 )
 @click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
 @click.option(
@@ -79,24 +79,33 @@ def batch(
     quiet: bool,
     params: Sequence[Path],
 ) -> None:
-    """Settle every scenario of INPUT (JSON Lines, one scenario per line) in each region.
+    """Settle every scenario of INPUT (JSON Lines, one scenario per line; - reads standard
+    input) in each region.
 
     Writes one record per input line and region, in input order; a line that is not a
     valid scenario gets a ``bad_input`` record naming its line and field, and the run
     goes on. The summary (cases, errors, fund outlays per layer, patient share, per
-    region) goes to stderr and, with --summary, to a JSON file. See docs/batch.md.
+    region) goes to stderr and, with --summary, to a JSON file. Exit status 0: every
+    line was a scenario; 1: the run completed with bad lines (their records say why);
+    2: nothing was written. See docs/batch.md and docs/reliability.md.
     """
     import msgspec
 
-    from yibao.batch.atomic import atomic_binary
-    from yibao.batch.batch import Config
+    from yibao.batch.atomic import atomic_binary, output_path
+    from yibao.batch.batch import Config, check_input
     from yibao.cli import _region_list
+    from yibao.deadline import region_timeout
     from yibao.registry import default_registry, load_overlays
 
     registry = default_registry()
-    load_overlays(params)  # a bad overlay fails here, once, with its message
+    regions = tuple(_region_list(codes, registry))
+    # A bad overlay fails here, once, with its message.
+    registry.check_targets(load_overlays(params), regions)
+    check_input(source)
+    output_path(target)  # a target yibao must not replace fails before any work
     config = Config(
-        regions=tuple(_region_list(codes, registry)),
+        timeout=region_timeout(),
+        regions=regions,
         explain=explain,
         relocate=not as_given,
         overlays=tuple(str(p) for p in params),
@@ -104,7 +113,8 @@ def batch(
         kernel=not no_kernel,
         memo=memo,
     )
-    with _progress(source.stat().st_size) as progress:
+    size = 0 if str(source) == "-" else source.stat().st_size
+    with _progress(size) as progress, _sigterm_interrupts():
         if engine == "dask":
             from yibao.batch import dask_runner
 
@@ -122,12 +132,37 @@ def batch(
             out.write(msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
     if not quiet:
         click.echo(summary.text(), err=True)
+    if summary.bad_lines:
+        sys.exit(EXIT_BAD_LINES)
+
+
+EXIT_BAD_LINES = 1
+"""``yibao batch`` completed, but some lines were not scenarios (``bad_input`` records)."""
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM ends a run as Ctrl-C does: workers stopped, no output, no leftovers."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
 def _progress(total: int) -> Iterator[object]:
     """A Rich progress bar over input bytes when stderr is a terminal, else nothing."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or not total:
         yield None
         return
     from rich.console import Console

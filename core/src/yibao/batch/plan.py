@@ -40,6 +40,7 @@ import msgspec
 from yibao import engine, whatif
 from yibao.batch.records import Record, notice_codes, record
 from yibao.case import Case
+from yibao.deadline import RegionTimeout, within
 from yibao.dispatch import relay
 from yibao.model import Scenario
 from yibao.params import ParameterFile
@@ -184,8 +185,15 @@ class Planner:
         return found
 
     def evaluate(self, scenario: Scenario, region: str) -> RegionResult:
-        """Exactly :func:`yibao.engine.evaluate` (no relocation)."""
+        """Exactly :func:`yibao.engine.evaluate` (no relocation), within the region's
+        time limit (:mod:`yibao.deadline`)."""
         scheme = scenario.person.scheme
+        try:
+            return within(region, self._evaluate, scenario, region, scheme)
+        except RegionTimeout as exc:
+            return engine.error_result(region, scheme, scenario.year, exc)
+
+    def _evaluate(self, scenario: Scenario, region: str, scheme: str) -> RegionResult:
         found = self._lookup(region, scheme)
         if isinstance(found, Exception):
             return engine.error_result(region, scheme, scenario.year, found)
@@ -204,10 +212,23 @@ class Planner:
         from the engine's answer as :meth:`results` gives it."""
         out = []
         for code, moved, lead in self._relocated(scenario, regions):
-            found = None if explain else self._lookup(code, moved.person.scheme)
-            fast = found.fast_record(moved, line, lead) if isinstance(found, Plan) else None
-            out.append(fast or record(line, self._answer(moved, code, lead), explain=explain))
+            try:  # one time limit for the region's whole answer (yibao.deadline)
+                out.append(within(code, self._record, code, moved, line, lead, explain))
+            except RegionTimeout as exc:
+                result = engine.error_result(code, moved.person.scheme, moved.year, exc)
+                out.append(record(line, result, explain=explain))
         return out
+
+    def _record(
+        self, code: str, moved: Scenario, line: int, lead: tuple[Notice, ...], explain: bool
+    ) -> Record:
+        """The region's record: its fast path's when it gives one, else the engine's."""
+        found = None if explain else self._lookup(code, moved.person.scheme)
+        if isinstance(found, Plan):
+            fast = found.fast_record(moved, line, lead)
+            if fast is not None:
+                return fast
+        return record(line, self._answer(moved, code, lead), explain=explain)
 
     def _relocated(
         self, scenario: Scenario, regions: Sequence[str]

@@ -27,6 +27,7 @@ from yibao.batch.records import ClaimLine, Record, add_layers, notice_codes
 from yibao.case import Case
 from yibao.errors import NotPublished
 from yibao.facts import fact
+from yibao.invariants import ceiling_of, payments_problem, premium_violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.results import Notice, Totals
@@ -80,6 +81,8 @@ class _Phased(msgspec.Struct, frozen=True):
     category: str | None
     coverage: object
     notices: tuple[Notice, ...]
+    premium_ok: bool
+    """A premium keeping the invariants (:mod:`yibao.invariants`), checked once per key."""
 
 
 class FastPath:
@@ -131,9 +134,9 @@ class FastPath:
         phased = self._phased(key, case)
         if phased is None:
             return None
-        eligibility, premium, coverage = phased.phases
-        if eligibility is None or not eligibility.eligible or premium is None:
-            return None
+        eligibility, _, coverage = phased.phases
+        if eligibility is None or not eligibility.eligible or not phased.premium_ok:
+            return None  # the engine answers: explained, or the region's error
         if coverage is not None and coverage.suspended:  # type: ignore[attr-defined]
             return None
         case.category, case.coverage = phased.category, coverage  # type: ignore[assignment]
@@ -146,8 +149,8 @@ class FastPath:
             if engine.cover_status(coverage, claim) is not None:  # type: ignore[arg-type]
                 return None
             paid = self._settle(key, case, claim, ledger, caps)
-            if paid is None:
-                return None
+            if paid is None or _breaks_invariants(claim, paid):
+                return None  # the engine answers: explained, or the region's error
             lines.append(paid)
         self.settled += 1
         return _record(line, self.stack.info.code, phased, lead, case.notices, claims, lines,
@@ -162,8 +165,11 @@ class FastPath:
             engine.check_scope(self.stack, scenario)
             case.scenario = msgspec.structs.replace(scenario, claims=())
             phases = engine.run_phases(case)
-            found: _Phased | None = _Phased(phases, case.category, case.coverage,
-                                            tuple(case.notices))  # fmt: skip
+            premium = phases[1]
+            ok = premium is not None and next(premium_violations(premium), None) is None
+            found: _Phased | None = _Phased(
+                phases, case.category, case.coverage, tuple(case.notices), ok
+            )
         except Exception:
             found = None  # the engine's answer says why
         finally:
@@ -241,6 +247,13 @@ class FastPath:
             self._plans.clear()
         found = self._plans[plan_key] = tuple(out)
         return found
+
+
+def _breaks_invariants(claim: Claim, paid: list[tuple[str, int]]) -> bool:
+    """Whether a claim's payments break a settlement invariant (:mod:`yibao.invariants`):
+    the engine then answers, and its answer names the layer and the plugin."""
+    amounts = [(layer, Decimal(fen).scaleb(-2)) for layer, fen in paid]
+    return payments_problem(claim.bill, ceiling_of(claim, claim.compliant), amounts) is not None
 
 
 def _record(

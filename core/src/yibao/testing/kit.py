@@ -18,8 +18,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
+from yibao.dispatch import monitor
 from yibao.errors import YibaoError
 from yibao.facts import check_declarations
+from yibao.invariants import violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.params import ParameterSet
@@ -65,8 +67,13 @@ class Evaluation:
     result: RegionResult
 
 
+_PLUGIN_FAULTS = ("plugin error", "impossible answer")
+"""How the engine's error for a raising hook, and for an answer that broke a settlement
+invariant (withheld by :mod:`yibao.invariants`), begin."""
+
+
 def _plugin_error(result: RegionResult) -> bool:
-    return result.status == "error" and (result.error or "").startswith("plugin error")
+    return result.status == "error" and (result.error or "").startswith(_PLUGIN_FAULTS)
 
 
 class Kit:
@@ -168,8 +175,6 @@ class Kit:
                     self.money_findings[key] = (
                         f"{where}: {inexact} (scenario {current.get('title')!r})"
                     )
-
-        from yibao.dispatch import monitor
 
         monitor(stack.pm, before, after)  # the fast relay steps aside for a watched stack
 
@@ -472,47 +477,10 @@ def check_personas(kit: Kit) -> CheckResult:
 
 
 def _claims_invariants(e: Evaluation) -> Iterator[str]:
-    result = e.result
-    by_id = {c.id: c for c in e.scenario.claims}
-    for c in result.claims:
-        where = f"{e.label} / {c.claim_id} ({c.kind}, bill {c.bill})"
-        paid = sum((p.amount for p in c.layers), ZERO)
-        for p in c.layers:
-            if p.amount < 0:
-                yield f"{where}: {p.layer} pays {p.amount} (negative)"
-        if c.status == "settled":
-            if c.patient is None:
-                yield f"{where}: settled but the patient's share is unknown"
-                continue
-            if c.patient < 0:
-                yield f"{where}: the patient's share is {c.patient} (negative)"
-            if paid + c.patient != c.bill:
-                yield f"{where}: layers {paid} + patient {c.patient} ≠ bill {c.bill}"
-            claim = by_id.get(c.claim_id)
-            # an institution bears costs outside the compliant part (e.g. items it did not
-            # explain to the patient), so its share comes on top of the compliant ceiling
-            ceiling = (
-                c.compliant + ((claim.blood if claim else None) or ZERO) + c.paid_by("institution")
-            )
-            if paid > ceiling:
-                yield f"{where}: the layers pay {paid}, more than the compliant {ceiling}"
-        elif c.status in ("not_covered", "refused") and (c.patient != c.bill or paid):
-            yield f"{where}: {c.status} but the layers pay {paid} and the patient {c.patient}"
-    totals = result.totals
-    if totals is not None:
-        known = [c for c in result.claims if c.patient is not None]
-        bill = sum((c.bill for c in known), ZERO)
-        if totals.bill != bill:
-            yield f"{e.label}: totals.bill {totals.bill} ≠ the claims' {bill}"
-        if totals.patient + sum(totals.layers.values(), ZERO) != totals.bill:
-            yield f"{e.label}: totals: layers + patient ≠ bill"
-        if totals.complete != (len(known) == len(result.claims)):
-            yield f"{e.label}: totals.complete is {totals.complete}"
-    for lim in result.limits:
-        if lim.basis == "payment" and lim.used > lim.cap:
-            yield f"{e.label}: limit {lim.key}: used {lim.used} > cap {lim.cap}"
-        if lim.remaining != max(lim.cap - lim.used, ZERO):
-            yield f"{e.label}: limit {lim.key}: remaining {lim.remaining} ≠ cap − used"
+    """The settlement invariants (:mod:`yibao.invariants`, the engine's own run-time
+    check) broken by one evaluation."""
+    for found in violations(e.result, e.scenario):
+        yield f"{e.label}: {found}"
 
 
 def _settled(evaluations: list[Evaluation]) -> int:

@@ -119,6 +119,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_busy": ("正在导出 {path} …", "exporting {path} …"),
     "exported": ("已导出 {path}", "exported {path}"),
     "export_failed": ("导出失败：{error}", "export failed: {error}"),
+    "save_failed": ("保存失败：{error}", "save failed: {error}"),
+    "autosave_unreadable": (
+        "自动保存文件无法读取，已原样保留为 {path}；现从新案例开始",
+        "the autosave could not be read; it is kept as {path}; starting a new case",
+    ),
+    "draft_restored": (
+        "已恢复未完成的对话框输入（自动保存）",
+        "restored the row being typed in a dialog (autosave)",
+    ),
     "export_missing": (
         "导出不可用：未安装 yibao-reports",
         "export unavailable: yibao-reports is not installed",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from yibao.results import ClaimResult, LimitState, RegionResult, Step
+from yibao.results import ClaimResult, LimitState, RegionResult, Step, claim_by_id
 from yibao.vocabulary import notice_lines
 
 from yibao_tui.domain.i18n import Lang, pick, tr, word
@@ -162,7 +162,7 @@ def _enrolment_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
 
 
 def _claim(r: RegionResult, cid: str) -> ClaimResult | None:
-    return next((c for c in r.claims if c.claim_id == cid), None)
+    return claim_by_id(r, cid)
 
 
 def _layers(results: Sequence[RegionResult], pick_layers) -> list[tuple[str, str, str]]:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +21,7 @@ from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.domain.keys import BUILTIN, KEYS, SCOPES
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
+from yibao_tui.widgets.plain import plain
 
 Extra = Callable[[dict[str, Any]], dict[str, str]]
 
@@ -51,6 +51,8 @@ class RowDialog(_Modal):
         choices: Choices,
         lang: Lang,
         extra: Extra | None = None,
+        *,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         super().__init__(lang)
         self.title_text = title
@@ -58,6 +60,8 @@ class RowDialog(_Modal):
         self.raw = dict(raw)
         self.choices = choices
         self.extra = extra
+        self.on_change = on_change
+        """Told the row after every edit (the app autosaves it as a draft)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -68,10 +72,6 @@ class RowDialog(_Modal):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self.lang), variant="primary", id="ok", compact=True)
                 yield Button(tr("cancel", self.lang), id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self._validate()
-        self.query_one(FormGrid).query("Input, Select, Checkbox").first().focus()
 
     def _problems(self) -> dict[str, str]:
         found = errors(self.specs, self.raw, self.choices, self.lang)
@@ -85,10 +85,18 @@ class RowDialog(_Modal):
         self.query_one(FormGrid).show_errors(found)
         return found
 
+    def on_mount(self) -> None:
+        self._validate()
+        self.query_one(FormGrid).query("Input, Select, Checkbox").first().focus()
+        if self.on_change is not None:
+            self.on_change(self.raw)
+
     def on_form_grid_edited(self, event: FormGrid.Edited) -> None:
         event.stop()  # the case is unchanged until OK
         self._validate()
         self.query_one("#dialog-msg", Static).update("")
+        if self.on_change is not None:
+            self.on_change(self.raw)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_ok()
@@ -186,7 +194,7 @@ class ExplainScreen(_Modal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(id="steps", classes="dialog-body"):
                 yield Static(self._table(), id="steps-text")
             yield Static("esc", classes="dialog-hint")
@@ -198,9 +206,9 @@ class ExplainScreen(_Modal):
         table.add_column(tr("col_step", self.lang), ratio=1)
         table.add_column(tr("col_value", self.lang), justify="right", no_wrap=True)
         for s in self.steps:
-            table.add_row(pick(self.lang, s.label_zh, s.label_en), s.value)
+            table.add_row(plain(pick(self.lang, s.label_zh, s.label_en)), plain(s.value))
             if s.cite:
-                table.add_row(Text("  ↳ " + step_cite(s, self.lang), style="cyan"), "")
+                table.add_row(plain("  ↳ " + step_cite(s, self.lang), style="cyan"), "")
         return table
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from yibao_tui.domain.i18n import Lang, tr
 from yibao_tui.domain.view import Row
 from yibao_tui.widgets import quiet
 from yibao_tui.widgets.form_grid import FormGrid
+from yibao_tui.widgets.plain import cleaned, plain
 from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
 
 
@@ -166,7 +167,7 @@ class MainScreen(Screen):
         t = self.lang
         parts = [
             Text(f" {tr('region', t)}: ", style="bold"),
-            Text(region, style="bold reverse"),
+            plain(region, style="bold reverse"),
             Text("  F2  ", style="dim"),
         ]
         n = problems.count()
@@ -177,7 +178,7 @@ class MainScreen(Screen):
         if stale:
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
         if note[0]:
-            parts.append(Text("  " + note[0], style=note[1]))
+            parts.append(plain("  " + note[0], style=note[1]))
         quiet.update(self.query_one("#status", Static), Text.assemble(*parts))
 
     def show_result(
@@ -201,7 +202,7 @@ class MainScreen(Screen):
     ) -> None:
         self.query_one("#compare-table", ResultTable).show(rows, headings, stale=stale)
         box = self.query_one("#compare-notes", Horizontal)
-        texts = [self._note(h, lines) for h, lines in zip(headings, notes, strict=True)]
+        texts = [cleaned(self._note(h, lines)) for h, lines in zip(headings, notes, strict=True)]
         columns = list(box.query(".note-col Static").results(Static))
         if len(columns) != len(texts):
             box.remove_children()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from yibao_tui.domain.i18n import Lang, tr, word
 from yibao_tui.domain.view import Row
 from yibao_tui.widgets.keys import bindings, relabel
+from yibao_tui.widgets.plain import cleaned
 
 
 class _Localized(DataTable):
@@ -19,6 +20,13 @@ class _Localized(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.lang = lang
         relabel(self, lang)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        """Every cell shown as data, never as markup (a claim id may be ``[/]``)."""
+        return super().add_row(*(cleaned(c) for c in cells), **kwargs)
+
+    def add_column(self, label: Any, **kwargs: Any) -> Any:
+        return super().add_column(cleaned(label), **kwargs)
 
 
 class ListTable(_Localized):
