@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -84,6 +84,30 @@ class _Phased(msgspec.Struct, frozen=True):
     premium_ok: bool
     """A premium keeping the invariants (:mod:`yibao.invariants`), checked once per key."""
 
+    @property
+    def settles(self) -> bool:
+        """Whether the path may settle cases of this person-year: an eligible person
+        with a sound premium and no suspension of cover (else the engine answers,
+        explained, or with the region's error)."""
+        eligibility, _, coverage = self.phases
+        if eligibility is None or not eligibility.eligible or not self.premium_ok:
+            return False
+        return coverage is None or not coverage.suspended  # type: ignore[attr-defined]
+
+
+RulePlan = tuple[Plan | OutOfScope, FenPlan | None, tuple[Notice, ...]]
+"""One rule's plan for a claim, its integer form (``None``: out of scope, a zero
+payment) and the notices compiling it recorded (replayed for every claim)."""
+
+
+class ClaimPlans(NamedTuple):
+    """Everything that settles a claim of some circumstances: the notices its gate
+    recorded (for the kinds asked once per plan, ``Settlement.gated_per_plan``) and each
+    applying rule's plan, in the order the layers pay."""
+
+    gate: tuple[Notice, ...]
+    rules: tuple[RulePlan, ...]
+
 
 class FastPath:
     """One stack's declared settlement, ready to settle batch cases."""
@@ -93,7 +117,7 @@ class FastPath:
         self.settlement = settlement
         self.relay = relay
         self._phases: dict[Hashable, _Phased | None] = {}
-        self._plans: dict[Hashable, tuple[tuple[Plan | None, FenPlan | None, tuple], ...]] = {}
+        self._plans: dict[Hashable, ClaimPlans | None] = {}
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
@@ -117,30 +141,28 @@ class FastPath:
             tuple(scenario.elsewhere.items()) if scenario.elsewhere else (),
         )
 
+    def takes(self, claim: Claim) -> bool:
+        """Whether a claim is of the shape the declared rules settle: a declared kind,
+        no blood-use items, exclusion or injury, no region-declared claim fact."""
+        return (
+            claim.kind in self.settlement.kinds
+            and not claim.blood
+            and claim.excluded is None
+            and not claim.injury
+            and not any(fact(claim, name) is not None for name in self._facts)
+        )
+
     def record(self, scenario: Scenario, line: int, lead: tuple[Notice, ...]) -> Record | None:
         """The case's record, or ``None`` when the engine must answer it."""
-        kinds = self.settlement.kinds
-        for claim in scenario.claims:
-            if (
-                claim.kind not in kinds
-                or claim.blood
-                or claim.excluded is not None
-                or claim.injury
-                or any(fact(claim, name) is not None for name in self._facts)
-            ):
-                return None
-        key = self.phase_key(scenario)
-        case = Case(scenario, self.stack.info, self.stack.params, self.relay)
-        phased = self._phased(key, case)
-        if phased is None:
+        if not all(self.takes(claim) for claim in scenario.claims):
             return None
-        eligibility, _, coverage = phased.phases
-        if eligibility is None or not eligibility.eligible or not phased.premium_ok:
-            return None  # the engine answers: explained, or the region's error
-        if coverage is not None and coverage.suspended:  # type: ignore[attr-defined]
+        case = self.case(scenario)
+        phased = self.phased(case)
+        if phased is None or not phased.settles:
             return None
-        case.category, case.coverage = phased.category, coverage  # type: ignore[assignment]
-        case.notices = list(phased.notices)
+        self.enter(case, phased)
+        facts = self.plan_facts(case)
+        coverage = phased.coverage
         claims = engine.settlement_order(scenario.claims)
         ledger: dict[str, int] = {}
         caps: dict[str, int] = {}  # each yearly limit's cap, in the order declared
@@ -148,7 +170,7 @@ class FastPath:
         for claim in claims:
             if engine.cover_status(coverage, claim) is not None:  # type: ignore[arg-type]
                 return None
-            paid = self._settle(key, case, claim, ledger, caps)
+            paid = self._settle(facts, case, claim, ledger, caps)
             if paid is None or _breaks_invariants(claim, paid):
                 return None  # the engine answers: explained, or the region's error
             lines.append(paid)
@@ -156,7 +178,29 @@ class FastPath:
         return _record(line, self.stack.info.code, phased, lead, case.notices, claims, lines,
                        ledger, caps)  # fmt: skip
 
-    def _phased(self, key: Hashable, case: Case) -> _Phased | None:
+    def case(self, scenario: Scenario) -> Case:
+        """A case of ``scenario`` in this stack (its phases not yet entered)."""
+        return Case(scenario, self.stack.info, self.stack.params, self.relay)
+
+    @staticmethod
+    def enter(case: Case, phased: _Phased) -> None:
+        """Set what the phases decided on ``case``, as the engine does before the claims."""
+        case.category, case.coverage = phased.category, phased.coverage  # type: ignore[assignment]
+        case.notices = list(phased.notices)
+
+    def plan_facts(self, case: Case) -> Hashable:
+        """What the case's plans depend on of its person-year (``Settlement.plan_facts``;
+        without it, the whole phase key)."""
+        declared = self.settlement.plan_facts
+        if declared is None:
+            return self.phase_key(case.scenario)
+        return (case.year, declared(case))
+
+    def phased(self, case: Case, *, remember: bool = True) -> _Phased | None:
+        """What the phases decide for ``case``'s person-year (on the scenario without
+        its claims), once per phase key; ``None`` when deciding them fails (the engine's
+        answer says why). ``remember=False`` decides without keeping the answer."""
+        key = self.phase_key(case.scenario)
         known = self._phases.get(key, False)
         if known is not False:
             return known  # type: ignore[return-value]
@@ -174,43 +218,41 @@ class FastPath:
             found = None  # the engine's answer says why
         finally:
             case.scenario = scenario
-        if len(self._phases) >= MEMO_SIZE:
-            self._phases.clear()
-        self._phases[key] = found
+            case.notices = []
+        if remember:
+            if len(self._phases) >= MEMO_SIZE:
+                self._phases.clear()
+            self._phases[key] = found
         return found
 
     def _settle(
-        self, key: Hashable, case: Case, claim: Claim, ledger: dict[str, int], caps: dict[str, int]
-    ) -> list[tuple[str, int]] | None:
+        self, facts: Hashable, case: Case, claim: Claim, ledger: dict[str, int],
+        caps: dict[str, int],
+    ) -> list[tuple[str, int]] | None:  # fmt: skip
         """One claim's payments in fen by layer, in the engine's order; ``None`` when the
         engine must settle the case."""
-        hook = case.hook
-        kept, case.notices = case.notices, []  # what the gate says, in full (not deduplicated)
-        try:
-            if hook.yibao_claim_gate(case=case, claim=claim) is not None:
+        per_plan = claim.kind in self.settlement.gated_per_plan
+        gate_notices: tuple[Notice, ...] = ()
+        if not per_plan:
+            gate_notices = _gate(case, claim)  # type: ignore[assignment]
+            if gate_notices is None:
                 return None
-            if hook.yibao_compliant_amount(case=case, claim=claim) is not None:
-                return None
-            gate_notices = case.notices
-        finally:
-            case.notices = kept
-        plans = self._plans_for(key, case, claim)
+        plans = self.plans(facts, case, claim)
         if plans is None:
             return None
-        for notice in gate_notices:
+        for notice in plans.gate if per_plan else gate_notices:
             case.notice(notice)
         compliant = int(claim.compliant * 100)
         remaining = compliant
         paid: list[tuple[str, int]] = []
         admission = claim.admission
-        for plan, fenplan, notices in plans:
+        for plan, fenplan, notices in plans.rules:
             for notice in notices:
                 case.notice(notice)
-            if fenplan is None:
-                if plan is not None:  # out of scope: a zero payment
-                    paid.append((plan.rule.layer[0], 0))  # type: ignore[attr-defined]
+            if fenplan is None:  # out of scope: a zero payment
+                paid.append((plan.rule.layer[0], 0))
                 continue
-            amount = compliant if plan.rule.on == "compliant" else remaining  # type: ignore[union-attr]
+            amount = compliant if plan.rule.on == "compliant" else remaining
             pay = run_fen(fenplan, ledger, amount, admission, caps)
             if pay and plan.notice_if_paid is not None:  # type: ignore[union-attr]
                 case.notice(plan.notice_if_paid)  # type: ignore[union-attr]
@@ -218,14 +260,29 @@ class FastPath:
             remaining -= pay
         return paid
 
-    def _plans_for(self, key: Hashable, case: Case, claim: Claim):  # type: ignore[no-untyped-def]
-        """The claim's plans, rule by rule, each with the notices compiling it gave:
-        compiled once per (phase key, claim circumstances, parameter segment)."""
-        plan_key = (key, claim.kind, claim.level, claim.care, claim.facility, claim.diseases,
-                    self.stack.params.segment(claim.date))  # fmt: skip
-        found = self._plans.get(plan_key)
-        if found is not None:
-            return found
+    def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
+        """The claim's plans, rule by rule, each with the notices compiling it gave, and
+        for the kinds gated per plan what the gate recorded: compiled once per (plan
+        facts, claim circumstances, parameter segment). ``None``: the engine settles
+        the claim (a value not published, a gate that stops it). ``case`` has its
+        phases entered."""
+        plan_key = (facts, claim.kind, claim.level, claim.care, claim.facility,
+                    claim.diseases, self.stack.params.segment(claim.date))  # fmt: skip
+        found = self._plans.get(plan_key, False)
+        if found is not False:
+            return found  # type: ignore[return-value]
+        found = self._compile(case, claim)
+        if len(self._plans) >= MEMO_SIZE:
+            self._plans.clear()
+        self._plans[plan_key] = found
+        return found
+
+    def _compile(self, case: Case, claim: Claim) -> ClaimPlans | None:
+        gate: tuple[Notice, ...] | None = ()
+        if claim.kind in self.settlement.gated_per_plan:
+            gate = _gate(case, claim)
+            if gate is None:
+                return None
         out = []
         kept = case.notices
         try:
@@ -243,10 +300,22 @@ class FastPath:
             return None
         finally:
             case.notices = kept
-        if len(self._plans) >= MEMO_SIZE:
-            self._plans.clear()
-        found = self._plans[plan_key] = tuple(out)
-        return found
+        return ClaimPlans(gate, tuple(out))  # type: ignore[arg-type]
+
+
+def _gate(case: Case, claim: Claim) -> tuple[Notice, ...] | None:
+    """What the claim gate and the compliant-amount hook record for ``claim``, in full
+    (not deduplicated); ``None`` when either answers (the engine then settles it)."""
+    hook = case.hook
+    kept, case.notices = case.notices, []
+    try:
+        if hook.yibao_claim_gate(case=case, claim=claim) is not None:
+            return None
+        if hook.yibao_compliant_amount(case=case, claim=claim) is not None:
+            return None
+        return tuple(case.notices)
+    finally:
+        case.notices = kept
 
 
 def _breaks_invariants(claim: Claim, paid: list[tuple[str, int]]) -> bool:

@@ -9,7 +9,7 @@ rules through :func:`yibao.steps.explain.settle`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from yibao.case import Case
 from yibao.model import Claim
@@ -131,13 +131,28 @@ BASIC_RULES = {
 }
 """The declared basic-tier rule of each claim kind (the others are Python)."""
 
+
+def _plan_facts(case: Case) -> Hashable:
+    """What the plans read of the person-year: the category (§三(一)'s column), the
+    assistance statuses (the critical-illness table and medical assistance, §四, §五)
+    and the enrolment history (the Jiangsu cap's incentives, jiangsu 二.3)."""
+    return (case.category, case.person.assistance, case.scenario.enrollment)
+
+
 SETTLEMENT = Settlement(
     rules=(INPATIENT, GENERAL_OUTPATIENT, CHRONIC, DRUGS, CRITICAL_ILLNESS, ASSISTANCE),
     kinds=frozenset(
         {"inpatient", "maternity", "general_outpatient", "chronic_outpatient"}
         | {"dual_channel_drug", "rare_disease_drug"}
     ),
+    plan_facts=_plan_facts,
+    gated_per_plan=frozenset(
+        {"inpatient", "general_outpatient", "chronic_outpatient"}
+        | {"dual_channel_drug", "rare_disease_drug"}
+    ),
 )
 """For batch's fast path: the kinds every layer of which is declared here (special
 outpatient care, with its recognition, and PKU, with the age at the claim, are Python:
-those cases go to the engine)."""
+those cases go to the engine). The gate reads only the claim's care and kind (the
+零星报销 checklist, §六(四)2) and a chronic claim's diseases (§三(二)2.1), except for
+a delivery, whose gate counts a year of enrolment up to the claim's date (§三5.1)."""
