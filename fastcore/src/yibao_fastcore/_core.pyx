@@ -25,6 +25,7 @@ its place in the output.
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy
 
@@ -302,15 +303,21 @@ cdef Py_ssize_t skip_value(const unsigned char *s, Py_ssize_t i, Py_ssize_t n,
     if i >= n or depth > 64:
         return -1
     c = s[i]
+    cdef const unsigned char *q
+    cdef Py_ssize_t b
     if c == 34:
         i += 1
         while i < n:
-            if s[i] == 92:
-                i += 2
-                continue
-            if s[i] == 34:
-                return i + 1
-            i += 1
+            q = <const unsigned char *>memchr(s + i, 34, n - i)
+            if q == NULL:
+                return -1
+            # an escaped quote has an odd run of backslashes before it
+            b = q - s
+            while b > i and s[b - 1] == 92:
+                b -= 1
+            if ((q - s) - b) % 2 == 0:
+                return (q - s) + 1
+            i = (q - s) + 1
         return -1
     if c == 123 or c == 91:  # { [
         close = 125 if c == 123 else 93
@@ -441,6 +448,125 @@ cdef inline bint key_is(const unsigned char *s, Py_ssize_t a, Py_ssize_t b,
 # -------------------------------------------------------------------------------------
 
 
+cdef inline uint64_t key_hash(const char *k, Py_ssize_t n) noexcept nogil:
+    """A fast 64-bit hash of a memo key (eight bytes at a time)."""
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
+    cdef uint64_t w
+    cdef Py_ssize_t i = 0
+    while i + 8 <= n:
+        memcpy(&w, k + i, 8)
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL
+        h ^= h >> 31
+        i += 8
+    w = 0
+    if i < n:
+        memcpy(&w, k + i, n - i)
+        h = (h ^ w) * 0x94D049BB133111EBULL
+        h ^= h >> 29
+    return h ^ (h >> 32)
+
+
+cdef struct Slot:
+    uint64_t hash
+    Py_ssize_t key      # offset of the key in the arena (-1: empty)
+    Py_ssize_t n
+    PyObject *value
+
+
+cdef class Memo:
+    """Python objects by byte-string key, looked up without making a bytes object:
+    open addressing, the keys kept in one arena. Starts afresh when ``limit`` keys are
+    held (memory stays bounded)."""
+
+    cdef Slot *slots
+    cdef Py_ssize_t cap, count, limit
+    cdef Buf arena
+
+    def __cinit__(self, Py_ssize_t limit=65536):
+        self.limit = limit
+        self.cap = 0
+        self.count = 0
+        self.slots = NULL
+        self.arena.p = NULL
+        self.arena.n = 0
+        self.arena.cap = 0
+        self._alloc(1024)
+
+    def __dealloc__(self):
+        self._drop()
+        PyMem_Free(self.slots)
+        PyMem_Free(self.arena.p)
+
+    def __len__(self):
+        return self.count
+
+    def clear(self):
+        """Forget every key."""
+        self._drop()
+        self.arena.n = 0
+
+    cdef void _drop(self) noexcept:
+        cdef Py_ssize_t k
+        for k in range(self.cap):
+            if self.slots[k].key >= 0:
+                Py_DECREF(<object>self.slots[k].value)
+                self.slots[k].key = -1
+        self.count = 0
+
+    cdef int _alloc(self, Py_ssize_t cap) except -1:
+        cdef Py_ssize_t k
+        cdef Slot *slots = <Slot *> PyMem_Malloc(sizeof(Slot) * cap)
+        if slots == NULL:
+            raise MemoryError()
+        for k in range(cap):
+            slots[k].key = -1
+        PyMem_Free(self.slots)
+        self.slots = slots
+        self.cap = cap
+        return 0
+
+    cdef PyObject *get(self, const char *key, Py_ssize_t n, uint64_t h) noexcept:
+        cdef Py_ssize_t i = <Py_ssize_t>(h & <uint64_t>(self.cap - 1))
+        cdef Slot *s
+        while True:
+            s = &self.slots[i]
+            if s.key < 0:
+                return NULL
+            if s.hash == h and s.n == n and memcmp(self.arena.p + s.key, key, n) == 0:
+                return s.value
+            i = (i + 1) & (self.cap - 1)
+
+    cdef int put(self, const char *key, Py_ssize_t n, uint64_t h, object value) except -1:
+        """Remember ``value`` under ``key`` (not held yet)."""
+        cdef Slot *old
+        cdef Py_ssize_t oldcap, k, i
+        if self.count >= self.limit:
+            self.clear()
+        if 2 * (self.count + 1) > self.cap:
+            old = self.slots
+            oldcap = self.cap
+            self.slots = NULL
+            self._alloc(self.cap * 2)
+            for k in range(oldcap):
+                if old[k].key >= 0:
+                    i = <Py_ssize_t>(old[k].hash & <uint64_t>(self.cap - 1))
+                    while self.slots[i].key >= 0:
+                        i = (i + 1) & (self.cap - 1)
+                    self.slots[i] = old[k]
+            PyMem_Free(old)
+        i = <Py_ssize_t>(h & <uint64_t>(self.cap - 1))
+        while self.slots[i].key >= 0:
+            i = (i + 1) & (self.cap - 1)
+        self.slots[i].hash = h
+        self.slots[i].key = self.arena.n
+        self.slots[i].n = n
+        buf_put(&self.arena, key, n)
+        Py_INCREF(value)
+        self.slots[i].value = <PyObject *>value
+        self.count += 1
+        return 0
+
+
 OPCODES = {
     "limit_cost": OP_LIMIT_COST,
     "limit_payment": OP_LIMIT_PAY,
@@ -468,6 +594,7 @@ cdef class RegionPhase:
     cdef int32_t nlead       # notices before the case's own (relocation), not deduplicated
     cdef int32_t nnotes      # the case's notices after the phases
     cdef int32_t *notes
+    cdef bytes joined        # every notice above, encoded and joined with commas
 
     def __cinit__(self, bytes fragment, int lo, int hi, tuple lead, tuple notices, int plans,
                   int stack, int64_t kinds):
@@ -765,7 +892,8 @@ cdef class Core:
     cdef public list layers, notices, ledgers
     cdef public int institution
     cdef object phase_cb, plan_cb, fallback_cb, flush_cb
-    cdef public dict phases, plans
+    cdef public Memo phases, plans
+    cdef list bounds            # per stack: its segment bounds as an int32 array (bytes)
     cdef Py_ssize_t memo_size
     cdef public int64_t compiled
     cdef bytes raw
@@ -821,8 +949,9 @@ cdef class Core:
         self.plan_cb = plan
         self.fallback_cb = fallback
         self.flush_cb = flush
-        self.phases = {}
-        self.plans = {}
+        self.phases = Memo(memo_size)
+        self.plans = Memo(memo_size)
+        self.bounds = []
         self.memo_size = memo_size
         self.led = Ledger()
         self.nnotes_cap = 256
@@ -914,6 +1043,17 @@ cdef class Core:
         buf_bytes(&self.out, self.fallback_cb(raw, number, region))
         return 0
 
+    cdef object _region_phase(self, tuple args):
+        """What Python decided for one region, with its notices pre-encoded."""
+        cdef RegionPhase rp
+        cdef int32_t k
+        if args is None:
+            return None
+        rp = RegionPhase(*args)
+        rp.joined = b",".join([<bytes>self.notices[rp.notes[k]]
+                               for k in range(rp.nlead + rp.nnotes)])
+        return rp
+
     cdef bytes _raw(self, const unsigned char *s, Py_ssize_t n):
         """The line's bytes as a Python object (made once, when Python needs them)."""
         if self.raw is None:
@@ -923,6 +1063,8 @@ cdef class Core:
     cdef int _line(self, bytes data, const unsigned char *s, Py_ssize_t n,
                    int64_t number) except -1:
         cdef object entry
+        cdef PyObject *found
+        cdef uint64_t h
         cdef RegionPhase rp
         cdef int r, ok
         cdef Py_ssize_t before
@@ -930,18 +1072,19 @@ cdef class Core:
         if not self._scan(s, n):
             return self._fallback(self._raw(s, n), number, -1)
         self._phase_key(s)
-        keyb = PyBytes_FromStringAndSize(self.key.p, self.key.n)
-        entry = self.phases.get(keyb)
-        if entry is None:
+        h = key_hash(self.key.p, self.key.n)
+        found = self.phases.get(self.key.p, self.key.n, h)
+        if found != NULL:
+            entry = <object>found
+        else:
             answer = self.phase_cb(self._raw(s, n), number)
             if answer is None:
                 return self._fallback(self._raw(s, n), number, -1)
             per, remember = answer
-            entry = tuple(RegionPhase(*args) if args is not None else None for args in per)
+            entry = tuple(self._region_phase(args) for args in per)
             if remember:
-                if len(self.phases) >= self.memo_size:
-                    self.phases.clear()
-                self.phases[keyb] = entry
+                self._phase_key(s)  # the key again: the callback may keep more birth dates
+                self.phases.put(self.key.p, self.key.n, key_hash(self.key.p, self.key.n), entry)
         for r in range(self.nregions):
             item = (<tuple>entry)[r]
             ok = 0
@@ -1326,11 +1469,19 @@ cdef class Core:
 
     cdef int32_t _segment(self, int stack, int32_t day) except -2:
         """Which stretch of parameter validity ``day`` falls in (bisect right)."""
-        cdef list bounds = <list>self.segments[stack]
-        cdef Py_ssize_t lo = 0, hi = len(bounds), mid
+        cdef bytes packed
+        cdef const int32_t *bounds
+        cdef Py_ssize_t lo = 0, hi, mid
+        while len(self.bounds) <= stack:  # a stack's bounds, packed when first needed
+            found = <list>self.segments[len(self.bounds)]
+            self.bounds.append(b"".join((<int>d).to_bytes(4, "little", signed=True)
+                                        for d in found))
+        packed = <bytes>self.bounds[stack]
+        bounds = <const int32_t *>PyBytes_AS_STRING(packed)
+        hi = PyBytes_GET_SIZE(packed) // 4
         while lo < hi:
             mid = (lo + hi) >> 1
-            if day < <int32_t>bounds[mid]:
+            if day < bounds[mid]:
                 hi = mid
             else:
                 lo = mid + 1
@@ -1374,17 +1525,19 @@ cdef class Core:
         buf_put(&self.key, <const char *>h, sizeof(h))
         if c.dis_n:
             buf_put(&self.key, <const char *>s + c.dis_s, c.dis_n)
-        keyb = PyBytes_FromStringAndSize(self.key.p, self.key.n)
-        found = self.plans.get(keyb, False)
-        if found is False:
+        cdef uint64_t hk = key_hash(self.key.p, self.key.n)
+        cdef PyObject *held = self.plans.get(self.key.p, self.key.n, hk)
+        cdef object found
+        if held != NULL:
+            found = <object>held
+        else:
+            keyb = PyBytes_FromStringAndSize(self.key.p, self.key.n)
             answer = self.plan_cb(r, self._raw(s, n), number, c.index)
             if answer is False:
                 status[0] = -1
                 return None
             found = PlanEntry(*answer) if answer is not None else None
-            if len(self.plans) >= self.memo_size:
-                self.plans.clear()
-            self.plans[keyb] = found
+            self.plans.put(PyBytes_AS_STRING(keyb), PyBytes_GET_SIZE(keyb), hk, found)
         if found is None:
             status[0] = 0
             return None
@@ -1565,8 +1718,10 @@ cdef class Core:
         buf_fen(o, patient_total)
         buf_put(o, b',"complete":true}', 17)
         if nnotes:
+            # the phases' notices come first, encoded once per person-year
             buf_put(o, b',"notices":[', 12)
-            for k in range(nnotes):
+            buf_bytes(o, rp.joined)
+            for k in range(rp.nlead + rp.nnotes, nnotes):
                 if k:
                     buf_put(o, b',', 1)
                 buf_bytes(o, <bytes>self.notices[self.notes[k]])
