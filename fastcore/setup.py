@@ -13,14 +13,7 @@ except ImportError:  # Cython is a build requirement; without it there is nothin
     ext_modules = []
 else:
     ext_modules = cythonize(
-        [
-            Extension(
-                "yibao_fastcore._core",
-                ["src/yibao_fastcore/_core.pyx"],
-                extra_compile_args=["-O2"],
-                optional=True,
-            )
-        ],
+        [Extension("yibao_fastcore._core", ["src/yibao_fastcore/_core.pyx"])],
         language_level=3,
         compiler_directives={
             "boundscheck": False,
@@ -29,5 +22,7 @@ else:
             "initializedcheck": False,
         },
     )
+    for extension in ext_modules:  # cythonize does not carry the flag over
+        extension.optional = True  # no compiler: installed without it
 
 setup(ext_modules=ext_modules)
