@@ -55,10 +55,15 @@ class Run(NamedTuple):
     """Peak resident set of the child (the largest single process), KiB."""
 
 
-def run_cli(args: list[str]) -> Run:
-    """Run ``yibao ARGS`` in a child process and measure it."""
+def run_cli(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run ``yibao ARGS`` in a child process (``env`` added to the environment) and
+    measure it."""
     start = time.perf_counter()
-    proc = subprocess.Popen([yibao_exe(), *args], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [yibao_exe(), *args],
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, **env} if env else None,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
