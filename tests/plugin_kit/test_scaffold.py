@@ -80,7 +80,8 @@ def test_the_generated_plugin_passes_its_own_tests(tmp_path: Path) -> None:
 
 def test_the_chinese_name_is_written_into_the_region(tmp_path: Path) -> None:
     root = scaffold("sutown", tmp_path, name_zh="苏镇")
-    assert 'name_zh="苏镇（虚构示例）"' in (root / "src/yibao_sutown/__init__.py").read_text("utf-8")
+    region = (root / "src/yibao_sutown/__init__.py").read_text("utf-8")
+    assert 'name_zh="苏镇（虚构示例）"' in region
     out = CliRunner().invoke(main, ["plugin", "new", "x", "--name-zh", 'a"b', "-o", str(tmp_path)])
     assert out.exit_code == 2 and "不含引号" in out.stderr and "without quotes" in out.stderr
 
