@@ -148,12 +148,28 @@ class Plan:
 @dataclass(frozen=True)
 class Unsettled:
     """A ``partial`` rule whose values are not all published: every gap, in the order
-    of the steps (the first is the claim's; the others are notices), and the steps
-    whose values were found (the published part of the answer)."""
+    of the steps (the first is the claim's — or, when the remote-care rule met one, that
+    gap; the others are notices), and the steps whose values were found (the published
+    part of the answer)."""
 
     rule: Rule
     gaps: tuple[NotPublished, ...]
     found: tuple[PlanStep, ...]
+
+
+class _RemoteGap(Exception):
+    """The remote-care rule met a value not published (in a ``partial`` rule that gap
+    stops the answer; the missing values are still named)."""
+
+    def __init__(self, exc: NotPublished) -> None:
+        self.exc = exc
+
+
+def _remote_care(case: Case, claim: Claim, rate: Decimal) -> tuple[Decimal, Step | None]:
+    try:
+        return case.remote_care(claim, rate)
+    except NotPublished as exc:
+        raise _RemoteGap(exc) from None
 
 
 @dataclass(frozen=True)
@@ -204,11 +220,17 @@ def compile_rule(rule: Rule, case: Case, claim: Claim) -> Plan | OutOfScope | Un
 
     steps: list[PlanStep] = []
     gaps: list[NotPublished] = []
+    stop: NotPublished | None = None  # a gap the remote-care rule met
     rate: Decimal | None = None
     pays: Decimal | None = None
     for s in rule.steps:
         try:
             found = _step(s, case, claim, param, ledger, label, selection)
+        except _RemoteGap as remote:
+            if not rule.partial:
+                raise remote.exc from None
+            stop = stop or remote.exc
+            continue
         except NotPublished as exc:
             if not rule.partial:
                 raise
@@ -225,12 +247,18 @@ def compile_rule(rule: Rule, case: Case, claim: Claim) -> Plan | OutOfScope | Un
     if rule.subsidy is not None:
         try:
             subsidy = _subsidy(rule.subsidy, case, claim, param, label)
+        except _RemoteGap as remote:
+            if not rule.partial:
+                raise remote.exc from None
+            stop = stop or remote.exc
         except NotPublished as exc:
             if not rule.partial:
                 raise
             gaps.append(exc)
-    if gaps:
-        return Unsettled(rule, tuple(gaps), tuple(steps))
+    if gaps:  # a remote-care gap is the claim's; the missing values are named besides
+        return Unsettled(rule, (stop or gaps[0], *gaps[1:]), tuple(steps))
+    if stop is not None:
+        raise stop
     notice = rule.notice_if_paid(case, claim) if rule.notice_if_paid is not None else None
     return Plan(
         rule,
@@ -265,7 +293,7 @@ def _step(s, case: Case, claim: Claim, param, ledger, label, selection) -> PlanS
         return PDeductible(first, later, counter, label(s.label))
     if isinstance(s, Ratio):
         ratio = param(s.key)
-        adjusted, remote = case.remote_care(claim, ratio.rate) if s.remote else (ratio.rate, None)
+        adjusted, remote = _remote_care(case, claim, ratio.rate) if s.remote else (ratio.rate, None)
         return PRatio(ratio, adjusted, remote, label(s.label))
     if isinstance(s, Bands):
         bands = param(s.key)
@@ -292,7 +320,7 @@ def _window(s: Window, case: Case, claim: Claim, param, ledger, label, selection
     above = param(s.above)
     cap = param(s.limit)
     ratio = param(s.ratio)
-    adjusted, remote = case.remote_care(claim, ratio.rate) if s.remote else (ratio.rate, None)
+    adjusted, remote = _remote_care(case, claim, ratio.rate) if s.remote else (ratio.rate, None)
     within_key = s.within.format_map(selection)
     within = case.param(within_key, claim.date) if within_key else None
     return PWindow(
@@ -339,7 +367,7 @@ def _band_rates(
     step = None
     for band in bands:
         if remote:
-            adjusted, found = case.remote_care(claim, band.rate)
+            adjusted, found = _remote_care(case, claim, band.rate)
             step = found or step
         else:
             adjusted = band.rate
