@@ -1,7 +1,7 @@
 """The compiled executor pays what the integer and the explained executors pay.
 
 Hypothesis draws a FICTIONAL layer's numbers (limits, deductibles, ratios with many
-decimal places, bands, caps, a top-up floor) and sequences of claims sharing one year's
+decimal places, bands, caps, a top-up floor, a window, a limit counting unpaid cost) and sequences of claims sharing one year's
 ledger; each plan runs three ways — :func:`yibao.steps.explain.run` in Decimal,
 :func:`yibao.steps.fen.run` in whole fen and the compiled core's program
 (:func:`yibao.steps.compiled.program`, run by ``yibao_fastcore``) — and every payment,
@@ -22,7 +22,7 @@ from yibao.dispatch import relay
 from yibao.model import Claim, Scenario
 from yibao.params import ParameterSet, parse_parameter_text
 from yibao.results import RegionInfo, SchemeInfo
-from yibao.steps import Bands, Cap, Deductible, Limit, Ratio, Rule, TopUp
+from yibao.steps import Bands, Cap, Deductible, Limit, Ratio, Rule, TopUp, Window
 from yibao.steps import compiled as compiled_module
 from yibao.steps.explain import run as explained
 from yibao.steps.fen import fen, to_fen
@@ -67,6 +67,17 @@ SECOND = Rule(
     ),
 )
 
+THIRD = Rule(
+    layer=("assistance", "医疗救助", "assistance"),
+    kinds=("inpatient", "maternity"),
+    steps=(
+        Limit("counted", cap="unpaid_limit", counts_unpaid=True, label=("限额", "limit")),
+        Window("window", above="window.above", limit="window.limit", ratio="window.rate"),
+    ),
+)
+"""A cost limit counting what a layer paying nothing bears, and a window on a running
+total between a yearly deductible and a yearly limit (the ports' step kinds)."""
+
 MONEY = st.integers(0, 100_000_000).map(lambda f: Decimal(f).scaleb(-2))
 RATE = st.one_of(
     st.integers(0, 100).map(lambda p: Decimal(p) / 100),
@@ -99,6 +110,10 @@ def layers(draw: st.DrawFn) -> str:
         rate("floor"),
         money("payment_limit"),
         money("cap"),
+        money("unpaid_limit"),
+        money("window.above"),
+        money("window.limit"),
+        rate("window.rate"),
         f'[[parameter]]\nkey = "bands"\nkind = "bands"\nvalue = [{", ".join(bands)}]\n',
     ]
     return "\n".join(p + 'valid_from = 2025-01-01\ncite = "FICTIONAL"\n' if p.startswith("[[")
@@ -145,7 +160,7 @@ def test_three_executors_pay_the_same(text: str, claims: list) -> None:
             Claim,
         )  # fmt: skip
         remaining = amount
-        for rule in (FIRST, SECOND):
+        for rule in (FIRST, SECOND, THIRD):
             plan = compile_rule(rule, case, claim)
             assert isinstance(plan, Plan)
             on = amount if rule.on == "compliant" else remaining

@@ -109,6 +109,8 @@ cdef enum:
     OP_BANDS = 5        # running, den, n, then n x (above, has_upto, upto, num)
     OP_CAP = 6          # ledger, has_cap, cap
     OP_TOPUP = 7        # num, den
+    OP_LIMIT_UNPAID = 8 # ledger, cap (a limit on cost counting what a layer paying nothing bears)
+    OP_WINDOW = 9       # running, above, top, cap, num, den
     MAX_LEDGER = 256    # ledger keys a run may name (more: those plans stay Python)
     MAX_LAST = 32       # payment limits and caps one layer applies at its end
     MAX_CLAIMS = 64     # claims of a line settled here (more: the line goes to Python)
@@ -575,6 +577,8 @@ OPCODES = {
     "bands": OP_BANDS,
     "cap": OP_CAP,
     "top_up": OP_TOPUP,
+    "limit_cost_unpaid": OP_LIMIT_UNPAID,
+    "window": OP_WINDOW,
 }
 """The program's opcodes, for the code that writes programs."""
 
@@ -740,14 +744,14 @@ cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t am
     cdef int64_t op
     while i < plen:
         op = prog[i]
-        if op == OP_LIMIT_COST:
+        if op == OP_LIMIT_COST or op == OP_LIMIT_UNPAID:
             key = <int32_t>prog[i + 1]
             cap = prog[i + 2]
             led.cap(key, cap)
             room = cap - led.get(key)
             if room < 0:
                 room = 0
-            if pays:
+            if pays or op == OP_LIMIT_UNPAID:
                 if room < counted:
                     counted = room
             else:
@@ -806,6 +810,22 @@ cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t am
             if not yb_round(total, den, &pay):
                 return 0
             has_pay = True
+        elif op == OP_WINDOW:
+            # the part of the running total between a yearly deductible and a limit
+            key = <int32_t>prog[i + 1]
+            before = led.get(key)
+            led.cap(key, prog[i + 4])
+            led.put(key, before + counted)
+            top = before + counted
+            if prog[i + 3] < top:
+                top = prog[i + 3]
+            bottom = before if before > prog[i + 2] else prog[i + 2]
+            if top < bottom:
+                top = bottom
+            if not yb_times(top - bottom, prog[i + 5], prog[i + 6], &pay):
+                return 0
+            has_pay = True
+            i += 7
         elif op == OP_TOPUP:
             if pays and has_pay:
                 if not yb_times(counted, prog[i + 1], prog[i + 2], &d):

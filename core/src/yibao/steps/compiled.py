@@ -43,7 +43,7 @@ from yibao.errors import InputError
 from yibao.model import Care, Claim, ClaimKind, Facility, Scenario
 from yibao.results import Notice
 from yibao.steps.batch import MEMO_SIZE, ClaimPlans, FastPath
-from yibao.steps.fen import FBands, FCap, FDeductible, FenPlan, FLimit, FRatio, FTopUp
+from yibao.steps.fen import FBands, FCap, FDeductible, FenPlan, FLimit, FRatio, FTopUp, FWindow
 from yibao.steps.plan import OutOfScope
 
 if TYPE_CHECKING:
@@ -231,7 +231,11 @@ class Compiled:
         if phased is None:
             return False
         fast.enter(case, phased)
-        plans = fast.plans(fast.plan_facts(case), case, moved.claims[index])
+        claim = moved.claims[index]
+        key = fast.settlement.claim_key
+        if key is not None and key(case, claim) is not None:
+            return None  # plans by a fact of the claim the core does not key on
+        plans = fast.plans(fast.plan_facts(case), case, claim)
         return None if plans is None else self._entry(plans)
 
     def _fallback(self, raw: bytes, number: int, region: int) -> bytes:
@@ -322,25 +326,35 @@ class Compiled:
     def _entry(self, plans: ClaimPlans) -> tuple | None:
         """The plans as the core holds them: ``(gate notices, rules)``, each rule
         ``(layer, flags, notice when it pays, notices, program)``; ``None`` when one of
-        them does not fit the core."""
+        them does not fit the core — a gate that stops the claim or gives its own
+        compliant amount, a value not published, a rule that passes cost on, pays a
+        subsidy or pays nothing when nothing is left (Python settles those claims)."""
+        gate = plans.gate
+        if gate is None or gate.status is not None or gate.compliant is not None:
+            return None
         rules = []
-        for plan, fenplan, notices in plans.rules:
-            layer = plan.rule.layer[0]
+        for entry in plans.rules:
+            rule, plan, fenplan = entry.rule, entry.plan, entry.fen
+            if entry.gaps or entry.then or rule.nothing_left is not None or plan is None:
+                return None
+            layer = rule.layer[0]
             if layer not in self._layer_ids and len(self.layers) >= extension.LIMITS["layers"]:
                 return None
             if fenplan is None or isinstance(plan, OutOfScope):
-                rules.append((self._layer(layer), 2, -1, self._notices(notices), ()))
+                rules.append((self._layer(layer), 2, -1, self._notices(entry.notices), ()))
                 continue
+            if fenplan.subsidy is not None:
+                return None
             code = program(fenplan, self._ledger)
             if code is None:
                 return None
-            flags = (1 if plan.rule.on == "remaining" else 0) | (4 if fenplan.pays else 0)
+            flags = (1 if rule.on == "remaining" else 0) | (4 if fenplan.pays else 0)
             paid = plan.notice_if_paid
             nip = self._notices((paid,))[0] if paid is not None else -1
-            rules.append((self._layer(layer), flags, nip, self._notices(notices), code))
+            rules.append((self._layer(layer), flags, nip, self._notices(entry.notices), code))
         if len(rules) > extension.LIMITS["payments"]:
             return None
-        return self._notices(plans.gate), tuple(rules)
+        return self._notices(gate.notices), tuple(rules)
 
 
 def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | None:
@@ -358,7 +372,10 @@ def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | No
     out: list[int] = []
     for s in plan.steps:
         if isinstance(s, FLimit):
-            out += (op["limit_payment" if s.payment else "limit_cost"], key(s.ledger), s.cap)
+            if s.overflow:  # what it leaves passes on to other rules: Python's
+                return None
+            kind = "limit_cost_unpaid" if s.counts_unpaid else "limit_cost"
+            out += (op["limit_payment" if s.payment else kind], key(s.ledger), s.cap)
         elif isinstance(s, FDeductible):
             counter = key(s.counter) if s.counter is not None else -1
             later = s.later if s.later is not None else 0
@@ -371,6 +388,8 @@ def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | No
                 out += (above, int(upto is not None), upto or 0, num)
         elif isinstance(s, FCap):
             out += (op["cap"], key(s.ledger), int(s.cap is not None), s.cap or 0)
+        elif isinstance(s, FWindow):
+            out += (op["window"], key(s.running), s.above, s.top, s.cap, *s.rate)
         elif isinstance(s, FTopUp):
             out += (op["top_up"], *s.floor)
         else:  # a step kind the core does not know

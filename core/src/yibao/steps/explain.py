@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from yibao.calc import banded
 from yibao.case import Ledger, step
-from yibao.money import ZERO, fmt_rate, round_fen
+from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
+from yibao.params import Param
 from yibao.results import LayerPayment, Step
-from yibao.steps import Rule
+from yibao.steps import Label, Rule
 from yibao.steps.plan import (
     OutOfScope,
     PBands,
@@ -24,7 +25,11 @@ from yibao.steps.plan import (
     Plan,
     PLimit,
     PRatio,
+    PSubsidy,
     PTopUp,
+    PWindow,
+    Unsettled,
+    applies,
     compile_rule,
 )
 
@@ -38,55 +43,153 @@ def settle(
 ) -> LayerPayment | None:
     """``rule``'s payment on ``amount`` of ``claim`` (the compliant amount, or what the
     patient still bears), recorded on ``ledger``; ``None`` when the rule does not apply
-    to the claim."""
+    to the claim. A rule with a subsidy pays it too: :func:`settle_layers` gives both."""
+    found = _settle(rule, case, claim, ledger, amount)
+    return None if found is None else found[0]
+
+
+def settle_layers(
+    rule: Rule, case: Case, claim: Claim, ledger: Ledger, amount: Decimal
+) -> list[LayerPayment]:
+    """Every payment ``rule`` makes on ``amount``: its own, then its subsidy's — when it
+    declares one, or when a rule it passed cost on to paid one; empty when the rule does
+    not apply to the claim."""
+    found = _settle(rule, case, claim, ledger, amount)
+    if found is None:
+        return []
+    own, subsidy = found
+    return [own] if subsidy is None else [own, subsidy]
+
+
+def _settle(
+    rule: Rule, case: Case, claim: Claim, ledger: Ledger, amount: Decimal
+) -> tuple[LayerPayment, LayerPayment | None] | None:
+    if rule.nothing_left is not None and amount <= ZERO and applies(rule, case, claim):
+        return _payment(rule.layer, ZERO, [step(*rule.nothing_left, "—", cite=rule.cite)]), None
     plan = compile_rule(rule, case, claim)
     if plan is None:
         return None
     if isinstance(plan, OutOfScope):
-        return _payment(plan.rule, ZERO, [step(*plan.why, "—", cite=plan.cite)])
-    paid, steps = run(plan, claim, ledger, amount)
+        return _payment(rule.layer, ZERO, [step(*plan.why, "—", cite=plan.cite)]), None
+    if isinstance(plan, Unsettled):
+        for gap in plan.gaps[1:]:
+            case.not_published(gap)
+        raise plan.gaps[0].with_steps(partial_steps(plan, amount))
+    trace: dict[str, object] | None = {} if plan.subsidy or rule.passes_on else None
+    paid, steps = run(plan, claim, ledger, amount, trace)
     if paid > ZERO and plan.notice_if_paid is not None:
         case.notice(plan.notice_if_paid)
-    return _payment(rule, paid, steps)
+    subsidy: tuple[Decimal, list[Step]] | None = None
+    if plan.subsidy is not None:
+        subsidy = _subsidy(plan.subsidy, trace["interval"], steps)  # type: ignore[index]
+    overflow = trace.get("overflow") if trace is not None else None
+    if overflow is not None and rule.passes_on:
+        steps.append(
+            step(
+                "超出限额的费用按下一项规定支付",
+                "the cost beyond the limit: settled under the next rule",
+                overflow,
+                cite=rule.cite,
+            )
+        )
+        for then in rule.passes_on:
+            found = _settle(then, case, claim, ledger, overflow)  # type: ignore[arg-type]
+            if found is None:
+                continue
+            own, more = found
+            paid += own.amount
+            steps += own.steps
+            if more is not None:
+                shown = subsidy[1] if subsidy is not None else []
+                total = subsidy[0] if subsidy is not None else ZERO
+                subsidy = (total + more.amount, [*more.steps, *shown])
+            break
+    own_payment = _payment(rule.layer, paid, steps)
+    if subsidy is None:
+        return own_payment, None
+    layer = plan.subsidy.layer if plan.subsidy is not None else _subsidy_layer(rule)
+    return own_payment, _payment(layer, subsidy[0], subsidy[1])
 
 
-def _payment(rule: Rule, amount: Decimal, steps: list[Step]) -> LayerPayment:
-    name, zh, en = rule.layer
+def _subsidy_layer(rule: Rule):  # type: ignore[no-untyped-def]
+    """The subsidy's layer of the first rule down the ``passes_on`` chain that has one."""
+    for then in rule.passes_on:
+        if then.subsidy is not None:
+            return then.subsidy.layer
+        found = _subsidy_layer(then)
+        if found is not None:
+            return found
+    return None
+
+
+def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> LayerPayment:
+    name, zh, en = layer
     return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
 
 
-def run(plan: Plan, claim: Claim, ledger: Ledger, amount: Decimal) -> tuple[Decimal, list[Step]]:
+def run(
+    plan: Plan,
+    claim: Claim,
+    ledger: Ledger,
+    amount: Decimal,
+    trace: dict[str, object] | None = None,
+) -> tuple[Decimal, list[Step]]:
     """Run ``plan`` on ``amount``: the payment (rounded to the fen) and its steps.
 
     ``counted`` is the amount after the cost limits (what the claim brings to a running
     total, and what a top-up is a ratio of); ``base`` is ``counted`` less the deductible
-    (what a ratio applies to)."""
+    (what a ratio applies to). ``trace``, when given, receives the part of the running
+    total the claim occupies (``interval``, what a subsidy pays on) and what a limit
+    with ``overflow`` leaves (``overflow``; ``None`` when nothing passes on)."""
     on_zh, on_en = ON[plan.rule.on]
     steps = [step(on_zh, on_en, amount)]
     counted = amount
     deducted = ZERO
     pay: Decimal | None = None
+    overflow: Decimal | None = None
+    interval = (ZERO, ZERO)
     last: list[PLimit | PCap] = []  # payment limits and caps cut the payment at the end
     for s in plan.steps:
         if isinstance(s, PLimit):
             if s.basis == "payment":
                 last.append(s)
             else:
-                counted = _cost_limit(s, plan, ledger, counted, steps)
+                within = _cost_limit(s, plan, ledger, counted, steps)
+                if s.overflow and within < counted:
+                    overflow = (overflow or ZERO) + counted - within
+                counted = within
         elif isinstance(s, PDeductible):
             deducted = min(_deductible(s, claim, ledger, steps), counted)
         elif isinstance(s, PRatio):
             pay = _ratio(s, counted - deducted, steps)
         elif isinstance(s, PBands):
+            interval = _interval(ledger, s.running, counted, deducted)
             pay = _bands(s, ledger, counted, deducted, steps)
+        elif isinstance(s, PWindow):
+            interval = _interval(ledger, s.running, counted, ZERO)
+            pay = _window(s, ledger, counted, steps)
         elif isinstance(s, PCap):
             last.append(s)
         elif isinstance(s, PTopUp) and plan.pays and pay is not None:
             pay = _top_up(s, counted, pay, steps)
     pay = pay if pay is not None else ZERO
     for s in last:
+        uncut = pay
         pay = _cap_payment(s, ledger, pay, steps)
+        if isinstance(s, PLimit) and s.overflow and pay < uncut and plan.rate:
+            base = counted - deducted
+            overflow = (overflow or ZERO) + base - min(round_fen(pay / plan.rate), base)
+    if trace is not None:
+        trace["interval"] = interval
+        trace["overflow"] = overflow
     return pay, steps
+
+
+def _interval(ledger: Ledger, running: str, counted: Decimal, deducted: Decimal):  # type: ignore[no-untyped-def]
+    """The part of the running total under ``running`` the claim occupies above its
+    deductible (before the claim is added)."""
+    before = ledger.used(running)
+    return before + deducted, before + counted
 
 
 ON = {
@@ -125,9 +228,10 @@ def _cost_limit(s: PLimit, plan: Plan, ledger: Ledger, base: Decimal, steps: lis
         basis="cost",
         cite=s.cap.source_label,
     )
-    counted = min(base, room) if plan.pays else ZERO
+    counts = plan.pays or s.counts_unpaid
+    counted = min(base, room) if counts else ZERO
     ledger.add(s.ledger, counted)
-    if counted < base and plan.pays:
+    if counted < base and counts:
         steps.append(
             step(
                 f"年度限额剩余 {room}，超出部分基金不予支付",
@@ -181,6 +285,103 @@ def _bands(
     if s.remote is not None:
         steps.append(s.remote)
     return round_fen(total)
+
+
+def _window(s: PWindow, ledger: Ledger, counted: Decimal, steps: list[Step]) -> Decimal:
+    """The part of the running total the claim occupies between the yearly deductible
+    and the limit (or the lower position), paid at the ratio."""
+    before = ledger.used(s.running)
+    ledger.limit(
+        s.running,
+        s.limit.money,
+        label_zh=s.limit_label[0],
+        label_en=s.limit_label[1],
+        basis="cost",
+        cite=s.limit.source_label,
+    )
+    ledger.add(s.running, counted)
+    portion = max(min(before + counted, s.top) - max(before, s.above.money), ZERO)
+    steps += [
+        step("年度内此前累计", "cumulative before this claim", before),
+        step("年度起付标准", "yearly deductible", s.above.money, cite=s.above),
+        step(*s.limit_label, s.limit.money, cite=s.limit),
+    ]
+    if s.within is not None:
+        steps.append(step(*s.within_label, s.within.money, cite=s.within))
+    steps.append(
+        step("起付标准以上、限额以内的费用", "cost above the deductible, within the limit", portion)
+    )
+    return _ratio(PRatio(s.ratio, s.rate, s.remote, s.label), portion, steps)
+
+
+def _subsidy(
+    s: PSubsidy, interval: tuple[Decimal, Decimal], fund_steps: list[Step]
+) -> tuple[Decimal, list[Step]]:
+    """The subsidy's bands on the part of the running total the rule worked on."""
+    low, high = interval
+    steps: list[Step] = []
+    total = ZERO
+    bands = s.bands.bands
+    for share in banded(low, high - low, bands):
+        rate = s.rates[bands.index(share.band)]
+        total += share.portion * rate
+        upto = share.band.upto if share.band.upto is not None else "∞"
+        steps.append(
+            step(
+                s.label[0],
+                s.label[1],
+                f"{share.portion} in {share.band.above}–{upto} × {fmt_rate(rate)} "
+                f"= {round_fen(share.portion * rate)}",
+                cite=s.bands,
+            )
+        )
+    if s.remote is not None:
+        steps.append(s.remote)
+    paid = round_fen(total)
+    _, zh, en = s.layer
+    steps.append(step(f"{zh}支付", f"{en} pays", paid, cite=s.bands))
+    return paid, steps
+
+
+def partial_steps(plan: Unsettled, amount: Decimal) -> list[Step]:
+    """What a ``partial`` rule shows when values are missing: the amount, each value
+    found (a ratio with its remote-care step and the bound it sets before the
+    deductible), then each missing key."""
+    on_zh, on_en = ON[plan.rule.on]
+    steps = [step(on_zh, on_en, amount)]
+    rate: Decimal | None = None
+    for s in plan.found:
+        if isinstance(s, PRatio | PWindow):
+            shown = fmt_rate(s.ratio.rate)
+            steps.append(step(f"{s.label[0]} {shown}", s.label[1], shown, cite=s.ratio))
+            if s.remote is not None:
+                steps.append(s.remote)
+            rate = s.rate
+        else:
+            steps += [step(*label, value.money, cite=value) for label, value in _values(s)]
+    if rate is not None:
+        _, zh, en = plan.rule.layer
+        steps.append(
+            step(
+                f"{zh}支付不超过 {amount} × {fmt_rate(rate)}（未扣起付标准）",
+                f"the {en} pays at most {amount} × {fmt_rate(rate)} (before the deductible)",
+                apply_rate(amount, rate),
+            )
+        )
+    steps += [
+        step(f"{g.key}：未公布", f"{g.key}: not published", "未公布 not published", cite=g.cite)
+        for g in plan.gaps
+    ]
+    return steps
+
+
+def _values(s) -> list[tuple[Label, Param]]:  # type: ignore[no-untyped-def]
+    """The money values a step found, with their labels (for a partial answer)."""
+    if isinstance(s, PDeductible):
+        return [(s.label, s.first)]
+    if isinstance(s, PLimit):
+        return [(s.label, s.cap)]
+    return []
 
 
 def _cap_payment(s: PLimit | PCap, ledger: Ledger, pay: Decimal, steps: list[Step]) -> Decimal:

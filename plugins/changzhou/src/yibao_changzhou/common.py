@@ -346,13 +346,14 @@ def _assistance_selection(case: Case, claim: Claim) -> dict[str, str] | None:
     return {"ratio": ratio, "bucket": bucket}
 
 
-def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
-    """The special-outpatient yearly limit for ``disease`` (``None`` when it has none);
-    an organ transplant's depends on whether the first year after surgery is over."""
+def disease_limit(case: Case, claim: Claim, disease: str) -> str | None:
+    """The key of the special-outpatient yearly limit for ``disease`` (``None`` when it has
+    none); an organ transplant's depends on whether the first year after surgery is over."""
     if disease == "child_ghd" and fact(claim, "ghd_maintenance_dose"):
-        return case.param("special.limit.child_ghd.maintenance", claim.date)
+        return "special.limit.child_ghd.maintenance"
     if disease != "organ_transplant":
-        return case.find_param(f"special.limit.{disease}", claim.date)
+        key = f"special.limit.{disease}"
+        return key if case.find_param(key, claim.date) is not None else None
     months = fact(claim, "months_since_transplant")
     if months is None:
         raise NotPublished(
@@ -363,7 +364,7 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
         )
     first_year = case.param("special.organ_transplant.first_year_months", claim.date)
     which = "first_year" if months < first_year.integer else "later"
-    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
+    return f"special.limit.organ_transplant.{which}"
 
 
 def banded_pay(
@@ -393,9 +394,9 @@ def banded_pay(
     return round_fen(total), steps
 
 
-def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
+def special_limit(case: Case, claim: Claim) -> tuple[str, str] | None:
     """The per-disease yearly limit a special-outpatient claim counts against, as
-    ``(disease, limit)``; ``None`` when none of its diseases has one.
+    ``(disease, parameter key)``; ``None`` when none of its diseases has one.
 
     The limits are set per disease and a bill is not itemised by disease, so a claim
     naming several diseases, one of them limited, cannot be split between them: that
@@ -404,9 +405,9 @@ def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
     """
     limited = []
     for disease in claim.diseases:
-        cap = disease_limit(case, claim, disease)
-        if cap is not None:
-            limited.append((disease, cap))
+        key = disease_limit(case, claim, disease)
+        if key is not None:
+            limited.append((disease, key))
     if not limited:
         return None
     if len(claim.diseases) > 1:
@@ -418,6 +419,14 @@ def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
             "give one claim per disease",
         )
     return limited[0]
+
+
+def special_limit_selection(case: Case, claim: Claim) -> dict[str, str]:
+    """The ``disease`` and its limit's key (``limit``) for a rule's selection: both empty
+    when the claim's disease has no limit of its own (the limit step is then skipped)."""
+    found = special_limit(case, claim)
+    disease, key = found if found is not None else ("", "")
+    return {"disease": disease, "limit": key}
 
 
 def unlisted_disease_gate(case: Case, claim: Claim) -> ClaimGate | None:

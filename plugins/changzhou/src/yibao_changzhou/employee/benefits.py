@@ -242,7 +242,8 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> li
     counted = compliant
     found = special_limit(case, claim)
     if found is not None:
-        disease, cap = found
+        disease, key = found
+        cap = case.param(key, claim.date)
         remaining = limit(
             ledger,
             f"special.{disease}",
