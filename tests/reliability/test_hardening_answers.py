@@ -133,25 +133,27 @@ def test_what_the_institution_bears_lies_outside_the_compliant_ceiling() -> None
     assert "more than the 1000.00" in str(payments_problem(bill, compliant, as_a_fund))
 
 
-def test_a_settlement_kernel_that_overpays_is_never_written(monkeypatch, tmp_path) -> None:
-    """A kernel answer breaking an invariant is not used: the engine answers instead,
+def test_a_fast_path_answer_that_overpays_is_never_written(monkeypatch, tmp_path) -> None:
+    """A fast-path answer breaking an invariant is not used: the engine answers instead,
     so the record is the engine's (here: the right one)."""
     from yibao.batch.plan import Planner
     from yibao.registry import default_registry
-    from yibao_changzhou.resident.kernel import ResidentKernel
-
-    settle = ResidentKernel.settle
-
-    def overpay(self, case, claims):  # type: ignore[no-untyped-def]
-        paid = settle(self, case, claims)
-        return None if paid is None else [(("basic_fund", c.bill * 2),) for c in claims]
+    from yibao.steps import batch as fast
 
     scenario = msgspec.toml.decode(STROKE.read_bytes(), type=Scenario)
     engine_only = Planner(default_registry(), kernel=False).records(scenario, ["changzhou"], 1)
-    monkeypatch.setattr(ResidentKernel, "settle", overpay)
+    honest = Planner(default_registry(), kernel=True)
+    assert honest.records(scenario, ["changzhou"], 1) == engine_only
+    assert honest.plan("changzhou", "resident").fast.settled == 1  # the path does settle it
+    run = fast.run_fen
+
+    def overpay(plan, ledger, amount, admission=None, caps=None):  # type: ignore[no-untyped-def]
+        return run(plan, ledger, amount, admission, caps) + amount * 2
+
+    monkeypatch.setattr(fast, "run_fen", overpay)
     planner = Planner(default_registry(), kernel=True)
     assert planner.records(scenario, ["changzhou"], 1) == engine_only
-    assert planner.plan("changzhou", "resident").fast == 0
+    assert planner.plan("changzhou", "resident").fast.settled == 0
 
 
 # -------------------------------------------------------------------------------------

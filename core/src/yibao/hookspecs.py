@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment
-    from yibao.kernel import SettlementKernel
     from yibao.model import Claim
-    from yibao.params import ParameterSet
     from yibao.results import Coverage, Eligibility, LayerPayment, Premium, Step
+    from yibao.steps import Settlement
 
 hookspec = pluggy.HookspecMarker("yibao")
+hookimpl = pluggy.HookimplMarker("yibao")
+"""Marker for a region layer's hook implementations: ``@hookimpl`` (also ``yibao.hookimpl``)."""
 
 
 # -------------------------------------------------------------------------------------
@@ -280,22 +281,24 @@ def yibao_further_layers(
 
 
 # -------------------------------------------------------------------------------------
-# Batch: an explanation-free fast path
+# Batch: the declared settlement
 # -------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
-def yibao_settlement_kernel(params: ParameterSet) -> SettlementKernel | None:
-    """Return this layer's settlement kernel: the same answers, without explanations.
+def yibao_settlement() -> Settlement | None:
+    """Return this layer's declared settlement: its rules written from core's step kinds.
 
-    Optional. Called once per stack when ``yibao batch`` runs without ``--explain``. A
-    kernel settles the case shapes it knows — exactly as this layer's hooks and the
-    layers below would, to the fen — and declines every other case, which the engine
-    then settles. It is used only while this layer is the top rule layer of the stack
-    (an overlay that answers a rule hook switches the region back to the engine).
-    See :mod:`yibao.kernel` for the contract.
+    Optional, and read only by ``yibao batch`` without ``--explain``: a case whose
+    claims are all of the kinds the settlement covers is settled from the rules in whole
+    fen (:mod:`yibao.steps.batch`), giving exactly the record the engine gives. The
+    layer's Python hooks must pay as the rules do — they usually run the same rules
+    (:func:`yibao.steps.explain.settle`). Used only while this layer is the top rule
+    layer of the stack (an overlay that answers a rule hook switches the region back to
+    the engine).
 
-    :param params: The stack's parameters (``--params`` overlays included), for a kernel
-        that reads a value before it has a case.
-    :return: An object with ``phase_key(scenario)`` and ``settle(case, claims)``.
+    Stops at first non-None result.
+
+    :return: The rules, the kinds they settle entirely, and the ages at which a
+        birthday changes a person-year answer.
     """

@@ -43,6 +43,7 @@ the layer: a province's standing rule beats a city's value presumed to hold on.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -358,6 +359,7 @@ class ParameterSet:
         self._kinds.update({g.key: g.kind for g in self._gaps.values()})
         self._found: dict[tuple[str, dt.date], Param | None] = {}
         """Answers already looked up: the set never changes once built."""
+        self._bounds: list[dt.date] | None = None
 
     def find(self, key: str, on: dt.date) -> Param | None:
         """The value of ``key`` in force on ``on``, or ``None`` when none is loaded.
@@ -421,6 +423,23 @@ class ParameterSet:
     def known_keys(self) -> set[str]:
         """Every key the region knows: with a value, or declared as unpublished."""
         return set(self._kinds)
+
+    def segment(self, day: dt.date) -> int:
+        """Which stretch of time ``day`` falls in, between the dates any value starts or
+        ends (and each 1 January, where carried values change their year): every key
+        has one value throughout a stretch, so a plan compiled for one day of it holds
+        for all."""
+        if self._bounds is None:
+            days = {p.valid_from for entries in self._by_key.values() for p in entries}
+            days |= {
+                p.valid_to + dt.timedelta(days=1)
+                for entries in self._by_key.values()
+                for p in entries
+                if p.valid_to is not None
+            }
+            self._bounds = sorted(days)
+        index = bisect.bisect_right(self._bounds, day)
+        return index * 10_000 + day.year
 
     def entries(self, key: str) -> tuple[Param, ...]:
         """Every loaded entry for ``key``, topmost layer first."""

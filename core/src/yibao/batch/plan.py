@@ -20,9 +20,10 @@ parameter searches as the plugin model's own cost. A :class:`Plan` holds, per
   the memo (the same for any ``--jobs`` or partitioning). Off by default.
 
 With ``kernel=True`` (``yibao batch`` without ``--explain`` or ``--no-kernel``) a plan
-also asks the region's **settlement kernel** (:mod:`yibao.kernel`) first: phases decided
-once per the kernel's phase key, claims split without explanation steps, the record
-written directly (:meth:`Plan.fast_record`); whatever the kernel declines goes on below.
+also asks the region's **declared settlement** first (:mod:`yibao.steps.batch`): phases
+decided once per phase key, each claim's declared rules compiled once per circumstance
+and run in whole fen, the record written directly (:meth:`Plan.fast_record`); whatever
+the fast path cannot settle goes on below.
 
 Everything else — the claim loop, the ledger, the rounding, the results — is the
 engine's own code (:func:`yibao.engine._evaluate`), so a plan's answer is the engine's
@@ -37,21 +38,15 @@ from collections.abc import Hashable, Sequence
 import msgspec
 
 from yibao import engine, whatif
-from yibao.batch.records import Record, kernel_record, notice_codes, record
+from yibao.batch.records import Record, notice_codes, record
 from yibao.case import Case
 from yibao.deadline import RegionTimeout, within
 from yibao.dispatch import relay
-from yibao.errors import NotPublished
-from yibao.invariants import ceiling_of, payments_problem, premium_violations
-from yibao.kernel import LayerAmounts, SettlementKernel, kernel_for
-from yibao.model import Claim, Scenario
+from yibao.model import Scenario
 from yibao.params import ParameterFile
 from yibao.registry import Registry, Stack, default_registry
-from yibao.results import Coverage, Notice, Premium, RegionResult
-
-MEMO_SIZE = 4096
-"""How many settlement-kernel phase keys a plan remembers before it starts afresh (the
-person-year memo's size is ``--memo``)."""
+from yibao.results import Coverage, Notice, RegionResult
+from yibao.steps.batch import FastPath, settlement_for
 
 
 class Plan:
@@ -60,17 +55,11 @@ class Plan:
     def __init__(self, stack: Stack, *, memo_size: int = 0, kernel: bool = False) -> None:
         self.stack = stack
         self.relay = relay(stack.pm)
-        self.kernel = _kernel(stack) if kernel else None
+        self.fast = _fast_path(stack, self.relay) if kernel else None
         self._memo: dict[Hashable, _Phased] = {}
         self._memo_size = memo_size
-        self._kernel_memo: dict[Hashable, _Phased] = {}
         self.hits = 0
         self.misses = 0
-        self.fast = 0
-        """Cases the settlement kernel answered."""
-        self._premiums: dict[int, Premium] = {}
-        """Premiums already found to keep the invariants (one per phase key, so each
-        is checked once; held, so an ``id`` is never reused while remembered)."""
 
     def evaluate(self, scenario: Scenario) -> RegionResult:
         """Exactly :func:`yibao.engine.evaluate` for this stack (errors included)."""
@@ -79,16 +68,6 @@ class Plan:
             return engine._evaluate(self.stack, scenario, hook=self.relay, phases=phases)
         except Exception as exc:
             return engine.error_result(self.stack.info.code, self.stack.scheme, scenario.year, exc)
-
-    def _premium_ok(self, premium: Premium) -> bool:
-        if self._premiums.get(id(premium)) is premium:
-            return True
-        if next(premium_violations(premium), None) is not None:
-            return False
-        if len(self._premiums) >= MEMO_SIZE:
-            self._premiums.clear()
-        self._premiums[id(premium)] = premium
-        return True
 
     def _phases(self, case: Case) -> engine.Phases:
         scenario = case.scenario
@@ -106,69 +85,28 @@ class Plan:
             self.misses += 1
         return _remembered(self._memo, self._memo_size, key, case)[0]
 
-    def fast_record(self, scenario: Scenario, line: int, lead: tuple[str, ...]) -> Record | None:
-        """The record the settlement kernel gives, or ``None`` when there is no kernel
-        or it declines the case (the engine then answers it)."""
-        kernel = self.kernel
-        key = kernel.phase_key(scenario) if kernel is not None else None
-        if key is None:
+    def fast_record(self, scenario: Scenario, line: int, lead: tuple[Notice, ...]) -> Record | None:
+        """The record the region's declared settlement gives, or ``None`` when there is
+        none or it cannot settle the case (the engine then answers it)."""
+        if self.fast is None:
             return None
-        stack = self.stack
-        case = Case(scenario, stack.info, stack.params, self.relay)
         try:
-            if key not in self._kernel_memo:  # the key holds year and district: checked once
-                engine.check_scope(stack, scenario)
-            known = _remembered(self._kernel_memo, MEMO_SIZE, key, case)
-        except Exception:
-            return None  # the engine's answer says why
-        (eligibility, premium, coverage), notices = known[0], known[4]
-        if eligibility is None or not eligibility.eligible or premium is None:
-            return None
-        if coverage is not None and coverage.suspended:
-            return None  # claims in a suspension may be owed by someone else: the engine's
-        claims = engine.settlement_order(scenario.claims)
-        for claim in claims:
-            if engine.cover_status(coverage, claim) is not None:
-                return None
-        try:
-            paid = kernel.settle(case, claims)  # type: ignore[union-attr]
-        except NotPublished:
-            return None
-        except Exception as exc:  # a kernel bug is its region's error, as in the engine
-            result = engine.error_result(stack.info.code, stack.scheme, scenario.year, exc)
+            return self.fast.record(scenario, line, lead)
+        except Exception as exc:  # a rule's bug is its region's error, as in the engine
+            result = engine.error_result(
+                self.stack.info.code, self.stack.scheme, scenario.year, exc
+            )
             return record(line, result)
-        if paid is None or _breaks_invariants(claims, paid) or not self._premium_ok(premium):
-            return None  # the engine answers: explained, or the region's error
-        if len(case.notices) > len(known[3]):  # the claims read values carried into the year
-            notices = notice_codes(case.notices)
-        self.fast += 1
-        return kernel_record(
-            line,
-            stack.info.code,
-            eligibility=eligibility,
-            premium=premium,
-            coverage=coverage,
-            claims=claims,
-            paid=paid,
-            notices=(*lead, *notices) if lead else notices,
-        )
 
 
-def _breaks_invariants(claims: Sequence[Claim], paid: Sequence[LayerAmounts]) -> bool:
-    """Whether a kernel's payments break a settlement invariant (:mod:`yibao.invariants`)."""
-    for claim, payments in zip(claims, paid, strict=True):
-        if payments_problem(claim.bill, ceiling_of(claim, claim.compliant), payments):
-            return True
-    return False
-
-
-def _kernel(stack: Stack) -> SettlementKernel | None:
-    """The stack's settlement kernel; none when offering it fails, since the engine
-    answers every case correctly without one."""
+def _fast_path(stack: Stack, relayed: object) -> FastPath | None:
+    """The stack's fast path; none when offering it fails, since the engine answers
+    every case correctly without one."""
     try:
-        return kernel_for(stack)
+        settlement = settlement_for(stack)
     except Exception:
         return None
+    return FastPath(stack, settlement, relayed) if settlement is not None else None
 
 
 _Phased = tuple[engine.Phases, str | None, Coverage | None, tuple[Notice, ...], tuple[str, ...]]
@@ -284,11 +222,10 @@ class Planner:
     def _record(
         self, code: str, moved: Scenario, line: int, lead: tuple[Notice, ...], explain: bool
     ) -> Record:
-        """The region's record: its settlement kernel's when it gives one, else the
-        engine's."""
+        """The region's record: its fast path's when it gives one, else the engine's."""
         found = None if explain else self._lookup(code, moved.person.scheme)
         if isinstance(found, Plan):
-            fast = found.fast_record(moved, line, notice_codes(lead) if lead else ())
+            fast = found.fast_record(moved, line, lead)
             if fast is not None:
                 return fast
         return record(line, self._answer(moved, code, lead), explain=explain)

@@ -8,14 +8,12 @@ as everywhere in yibao.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 
 import msgspec
 
-from yibao.kernel import LayerAmounts
-from yibao.model import Claim
 from yibao.money import ZERO
 from yibao.results import (
     ClaimResult,
@@ -112,44 +110,6 @@ def record(line: int, result: RegionResult, *, explain: bool = False) -> Record:
 def notice_codes(notices: tuple[Notice, ...] | list[Notice]) -> tuple[str, ...]:
     """``kind:key`` of each notice (``kind:text`` when it has no key)."""
     return tuple(f"{n.kind}:{n.key or n.text_en}" for n in notices)
-
-
-def kernel_record(
-    line: int,
-    region: str,
-    *,
-    eligibility: Eligibility,
-    premium: Premium,
-    coverage: Coverage | None,
-    claims: Sequence[Claim],
-    paid: Sequence[LayerAmounts],
-    notices: tuple[str, ...],
-) -> Record:
-    """The record of a case a settlement kernel settled (:mod:`yibao.kernel`): the same
-    record :func:`record` makes of the engine's answer, every claim settled."""
-    lines = []
-    bill_total = patient_total = ZERO
-    layer_totals: dict[str, Decimal] = {}
-    for claim, payments in zip(claims, paid, strict=True):
-        add_layers(layer_totals, payments)
-        bill = claim.bill
-        patient = bill - sum((amount for _, amount in payments), ZERO)
-        bill_total += bill
-        patient_total += patient
-        lines.append(
-            ClaimLine(
-                id=claim.id,
-                status="settled",
-                bill=bill,
-                compliant=claim.compliant,
-                layers=add_layers({}, payments),
-                patient=patient,
-            )
-        )
-    totals = Totals(bill=bill_total, layers=layer_totals, patient=patient_total, complete=True)
-    return _answered(
-        line, region, eligibility, premium, coverage, tuple(lines), totals, notices=notices
-    )
 
 
 def _answered(

@@ -46,9 +46,11 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from yibao.case import Case
     from yibao.model import Claim
+    from yibao.results import Notice
 
 Label = tuple[str, str]
-"""A label in Chinese and English."""
+"""A label in Chinese and English; ``{placeholders}`` are filled from the rule's
+selection, like the keys (``"起付标准（{level}级医疗机构，每次）"``)."""
 
 LayerName = tuple[str, str, str]
 """A payer layer: ``(name, label_zh, label_en)``, e.g. ``("basic_fund", "基本医保统筹基金",
@@ -62,8 +64,9 @@ class Limit:
     ``basis="cost"``: the amount the layer works on is cut to what remains of the
     limit and recorded (a layer paying at a ratio of zero records nothing);
     ``basis="payment"``: the payment is cut to what remains, after the other steps.
-    ``basis_key`` names a parameter stating the basis (``cost`` or ``payment``), so the
-    reading is visible and an overlay may change it.
+    ``basis_key`` names a parameter stating the reading (``cost`` or ``payment``), so it
+    is visible where the values are; a value other than ``basis`` there makes the claim
+    not published (the rule supports the reading it declares).
     """
 
     ledger: str
@@ -163,8 +166,12 @@ class Rule:
         or what the patient still bears after the layers before (``remaining``).
     :param select: Fills the keys' placeholders (:data:`Select`).
     :param cite: The clause, shown with the layer's result.
-    :param out_of_scope: Care routes (``non_designated``) and kinds outside ``kinds``
-        get a zero payment with this label, instead of no payment from this layer.
+    :param out_of_scope: Kinds outside ``kinds`` get a zero payment with this label
+        (instead of no payment from this layer).
+    :param excluded_care: Care routes the layer pays nothing on: a zero payment with
+        ``excluded_label`` when given, else no payment from this layer.
+    :param notice_if_paid: A notice the answer carries when the layer pays anything
+        (built once per plan: e.g. the assumption a payment rests on).
     """
 
     layer: LayerName
@@ -175,15 +182,24 @@ class Rule:
     cite: str = ""
     out_of_scope: Label | None = None
     excluded_care: tuple[str, ...] = ()
-    """Care routes on which the layer pays nothing (with the ``out_of_scope`` label)."""
+    excluded_label: Label | None = None
+    notice_if_paid: Callable[[Case, Claim], Notice | None] | None = None
 
 
 @dataclass(frozen=True)
 class Settlement:
-    """A region's declared settlement: its rules, layer by layer, in the order the
-    layers pay (the basic tier first)."""
+    """A region's declared settlement for batch's fast path (hook ``yibao_settlement``).
+
+    :param rules: Every declared rule, in the order the layers pay (the basic tier's
+        rules, one per claim kind, then critical illness, assistance, further layers).
+    :param kinds: The claim kinds whose every layer is declared here: a case whose
+        claims are all of these kinds is settled from the rules in whole fen; any other
+        goes to the engine, explained.
+    :param birthday_ages: Ages (on 1 January) at which a birthday during the year
+        changes a person-year answer (a premium waived from the 70th birthday): the
+        fast path keeps the birth date itself for them. The very young always keep it.
+    """
 
     rules: tuple[Rule, ...]
-    kinds: frozenset[str] = field(default_factory=frozenset)
-    """The claim kinds every layer of which is declared here: the engine settles them
-    from these rules; other kinds go to the layers' Python hooks."""
+    kinds: frozenset[str]
+    birthday_ages: frozenset[int] = field(default_factory=frozenset)

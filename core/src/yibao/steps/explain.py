@@ -45,6 +45,8 @@ def settle(
     if isinstance(plan, OutOfScope):
         return _payment(plan.rule, ZERO, [step(*plan.why, "—", cite=plan.cite)])
     paid, steps = run(plan, claim, ledger, amount)
+    if paid > ZERO and plan.notice_if_paid is not None:
+        case.notice(plan.notice_if_paid)
     return _payment(rule, paid, steps)
 
 

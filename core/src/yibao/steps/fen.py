@@ -110,10 +110,18 @@ def to_fen(plan: Plan) -> FenPlan:
     return FenPlan(plan.rule.layer[0], tuple(steps), plan.pays)
 
 
-def run(plan: FenPlan, ledger: dict[str, int], amount: int, admission: int | None = None) -> int:
+def run(
+    plan: FenPlan,
+    ledger: dict[str, int],
+    amount: int,
+    admission: int | None = None,
+    caps: dict[str, int] | None = None,
+) -> int:
     """Run ``plan`` on ``amount`` fen with the year's ``ledger`` (running totals in fen,
-    and admission counts); return the payment in fen. Mirrors
-    :func:`yibao.steps.explain.run` step for step."""
+    and admission counts); return the payment in fen. ``caps`` collects each yearly
+    limit's cap in the order the limits are declared (what the engine's ledger reports).
+    Mirrors :func:`yibao.steps.explain.run` step for step."""
+    caps = {} if caps is None else caps
     counted = amount
     deducted = 0
     pay: int | None = None
@@ -123,6 +131,7 @@ def run(plan: FenPlan, ledger: dict[str, int], amount: int, admission: int | Non
             if s.payment:
                 last.append(s)
                 continue
+            caps[s.ledger] = s.cap
             room = max(s.cap - ledger.get(s.ledger, 0), 0)
             counted = min(counted, room) if plan.pays else 0
             ledger[s.ledger] = ledger.get(s.ledger, 0) + counted
@@ -156,6 +165,7 @@ def run(plan: FenPlan, ledger: dict[str, int], amount: int, admission: int | Non
     pay = pay if pay is not None else 0
     for s in last:
         if s.cap is not None:
+            caps[s.ledger] = s.cap
             pay = min(pay, max(s.cap - ledger.get(s.ledger, 0), 0))
         ledger[s.ledger] = ledger.get(s.ledger, 0) + pay
     return pay

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from yibao.errors import NotPublished
 from yibao.params import Band, Param
-from yibao.results import Step
+from yibao.results import Notice, Step
 from yibao.steps import Bands, Cap, Deductible, Label, Limit, Ratio, Rule, TopUp
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ class Plan:
     pays: bool
     """Whether the layer pays at all (a ratio above zero): a layer paying nothing
     counts nothing against a cost limit."""
+    notice_if_paid: Notice | None = None
+    """The notice the answer carries when the layer pays anything."""
 
 
 @dataclass(frozen=True)
@@ -109,50 +112,74 @@ def applies(rule: Rule, case: Case, claim: Claim) -> bool:
 def compile_rule(rule: Rule, case: Case, claim: Claim) -> Plan | OutOfScope | None:
     """``rule`` resolved for ``claim``; :class:`OutOfScope` for a claim the layer pays
     nothing on by its scope; ``None`` when the rule does not apply to the claim."""
-    in_kinds = applies(rule, case, claim)
-    if rule.out_of_scope is not None and (not in_kinds or claim.care in rule.excluded_care):
-        cite = rule.kinds if isinstance(rule.kinds, str) else rule.cite
-        if isinstance(rule.kinds, str):
-            cite = case.param(rule.kinds, claim.date).source_label
-        return OutOfScope(rule, rule.out_of_scope, cite)
-    if not in_kinds:
-        return None
+    if not applies(rule, case, claim):
+        if rule.out_of_scope is None:
+            return None
+        return OutOfScope(rule, rule.out_of_scope, _kinds_cite(rule, case, claim))
     selection = rule.select(case, claim)
     if selection is None:
         return None
+    if claim.care in rule.excluded_care:
+        if rule.excluded_label is None:
+            return None
+        return OutOfScope(rule, rule.excluded_label, _kinds_cite(rule, case, claim))
 
     def param(key: str) -> Param:
         return case.param(key.format_map(selection), claim.date)
+
+    def ledger(key: str) -> str:
+        return key.format_map(selection)
+
+    def label(text: Label) -> Label:
+        return (text[0].format_map(selection), text[1].format_map(selection))
 
     steps: list[PlanStep] = []
     rate: Decimal | None = None
     for s in rule.steps:
         if isinstance(s, Limit):
-            basis = s.basis
             if s.basis_key is not None:
-                basis = param(s.basis_key).value  # type: ignore[assignment]
-            steps.append(PLimit(s.ledger, param(s.cap), basis, s.label))
+                _require_basis(param(s.basis_key), s.basis, claim)
+            steps.append(PLimit(ledger(s.ledger), param(s.cap), s.basis, label(s.label)))
         elif isinstance(s, Deductible):
             first = param(s.key or s.first or "")
             later = param(s.later) if s.later else None
-            steps.append(PDeductible(first, later, s.counter, s.label))
+            counter = ledger(s.counter) if s.counter else None
+            steps.append(PDeductible(first, later, counter, label(s.label)))
         elif isinstance(s, Ratio):
             ratio = param(s.key)
             adjusted, remote = (
                 case.remote_care(claim, ratio.rate) if s.remote else (ratio.rate, None)
             )
             rate = adjusted
-            steps.append(PRatio(ratio, adjusted, remote, s.label))
+            steps.append(PRatio(ratio, adjusted, remote, label(s.label)))
         elif isinstance(s, Bands):
             bands = param(s.key)
             rates, remote = _band_rates(case, claim, bands.bands, s.remote)
             rate = max(rates, default=Decimal(0))
-            steps.append(PBands(bands, s.running, rates, remote, s.label))
+            steps.append(PBands(bands, ledger(s.running), rates, remote, label(s.label)))
         elif isinstance(s, Cap):
-            steps.append(_cap(s, case, claim, param))
+            steps.append(_cap(s, case, claim, param, ledger(s.ledger)))
         elif isinstance(s, TopUp) and claim.kind in s.kinds:
-            steps.append(PTopUp(param(s.key), s.label))
-    return Plan(rule, tuple(steps), pays=rate is None or rate > 0)
+            steps.append(PTopUp(param(s.key), label(s.label)))
+    notice = rule.notice_if_paid(case, claim) if rule.notice_if_paid is not None else None
+    return Plan(rule, tuple(steps), pays=rate is None or rate > 0, notice_if_paid=notice)
+
+
+def _kinds_cite(rule: Rule, case: Case, claim: Claim) -> str:
+    if isinstance(rule.kinds, str):
+        return case.param(rule.kinds, claim.date).source_label
+    return rule.cite
+
+
+def _require_basis(stated: Param, basis: str, claim: Claim) -> None:
+    """The reading a limit's basis parameter states must be the one the rule applies."""
+    if stated.value != basis:
+        raise NotPublished(
+            key=stated.key,
+            on=claim.date,
+            reason=f"basis {stated.value!r} is not supported; expected {basis!r}",
+            cite=stated.source_label,
+        )
 
 
 def _band_rates(
@@ -170,13 +197,13 @@ def _band_rates(
     return tuple(rates), step
 
 
-def _cap(s: Cap, case: Case, claim: Claim, param) -> PCap:  # type: ignore[no-untyped-def]
+def _cap(s: Cap, case: Case, claim: Claim, param, ledger: str) -> PCap:  # type: ignore[no-untyped-def]
     if s.hook == "critical_illness_cap":
         found = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
         if found is None or found.cap is None:
             steps = found.steps if found is not None else ()
-            return PCap(s.ledger, None, "", steps, s.label)
+            return PCap(ledger, None, "", steps, s.label)
         cite = found.steps[-1].cite if found.steps else ""
-        return PCap(s.ledger, found.cap, cite, found.steps, s.label)
+        return PCap(ledger, found.cap, cite, found.steps, s.label)
     cap = param(s.key or "")
-    return PCap(s.ledger, cap.money, cap.source_label, (), s.label)
+    return PCap(ledger, cap.money, cap.source_label, (), s.label)

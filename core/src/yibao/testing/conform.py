@@ -28,10 +28,10 @@ MONEY_FIELDS = frozenset({"amount", "individual", "cap", "used", "remaining", "b
 def hook_returns() -> dict[str, Any]:
     """``{hook name: declared return type}`` for every hook in :mod:`yibao.hookspecs`."""
     from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment
-    from yibao.kernel import SettlementKernel
     from yibao.model import Claim
     from yibao.params import ParameterSet
     from yibao.results import Coverage, Eligibility, LayerPayment, Premium, Step
+    from yibao.steps import Settlement
 
     namespace = {
         **vars(hookspecs),
@@ -47,7 +47,7 @@ def hook_returns() -> dict[str, Any]:
         "LayerPayment": LayerPayment,
         "Premium": Premium,
         "Step": Step,
-        "SettlementKernel": SettlementKernel,
+        "Settlement": Settlement,
         "ParameterSet": ParameterSet,
     }
     out = {}

@@ -9,16 +9,21 @@ parameters and citations.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import get_args
 
+import msgspec
 from yibao.calc import banded
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.facts import fact
-from yibao.model import Claim
+from yibao.model import Claim, ClaimKind
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.params import Param
 from yibao.results import LayerPayment, Notice, Step
+from yibao.steps import Bands, Cap, Limit, Ratio, Rule, StepKind
+from yibao.steps.explain import settle
 
+ALL_KINDS: tuple[str, ...] = get_args(ClaimKind)
 BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
 CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
 ASSISTANCE = ("medical_assistance", "医疗救助", "medical assistance")
@@ -148,6 +153,63 @@ def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | Non
     ]
 
 
+def critical_illness_rule(*, cap: bool) -> Rule:
+    """Critical illness (大病保险) on what the patient still bears of the compliant cost
+    in its scope (``critical_illness.kinds``), cumulative over the year, by the standard
+    or the hardship (城乡困难群众) band table; within the province's yearly cap when
+    ``cap`` (the region's ``yibao_critical_illness_cap`` hook)."""
+    steps: tuple[StepKind, ...] = (
+        Bands(
+            "critical_illness.bands.{table}",
+            running="critical_illness.cost",
+            remote=False,
+            label=("分段补偿", "band"),
+        ),
+    )
+    if cap:
+        steps += (
+            Cap(
+                "critical_illness.paid",
+                hook="critical_illness_cap",
+                label=("大病保险年度封顶线", "critical-illness yearly cap"),
+            ),
+        )
+    return Rule(
+        layer=CRITICAL,
+        kinds="critical_illness.kinds",
+        on="remaining",
+        select=_critical_illness_table,
+        out_of_scope=("不属大病保险范围", "outside critical-illness scope"),
+        excluded_care=("non_designated",),
+        excluded_label=("非定点机构", "outside critical-illness scope"),
+        notice_if_paid=scope_warning,
+        steps=steps,
+    )
+
+
+def _critical_illness_table(case: Case, claim: Claim) -> dict[str, str]:
+    hardship = bool(recipient_statuses(case, claim.date))
+    return {"table": "hardship" if hardship else "standard"}
+
+
+def critical_illness(rule: Rule, case: Case, claim: Claim, ledger: Ledger, remaining: Decimal):
+    """The critical-illness payment: the claim's scope cut first (materials and bed
+    fees it states, :func:`critical_illness_scope`), then ``rule`` on what is counted."""
+    shown = [
+        step(
+            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
+        )
+    ]
+    if outside_critical_illness(case, claim) is None:
+        counted, scope = critical_illness_scope(case, claim, remaining, shown)
+    else:
+        counted, scope = remaining, []
+    paid = settle(rule, case, claim, ledger, counted)
+    if not scope or paid is None:
+        return paid
+    return msgspec.structs.replace(paid, steps=(*scope, *paid.steps))
+
+
 def outside_critical_illness(case: Case, claim: Claim) -> LayerPayment | None:
     """A zero critical-illness payment, saying why, for a claim outside its scope
     (``critical_illness.kinds``, or a non-designated institution); ``None`` otherwise."""
@@ -156,37 +218,6 @@ def outside_critical_illness(case: Case, claim: Claim) -> LayerPayment | None:
         return None
     why = "非定点机构" if claim.care == "non_designated" else "不属大病保险范围"
     return payment(CRITICAL, ZERO, [step(why, "outside critical-illness scope", "—", cite=kinds)])
-
-
-def critical_illness_bands(
-    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
-) -> tuple[Decimal, list[Step], Param]:
-    """Critical illness on ``remaining`` (what the patient still bears after the basic
-    tier) within the scope the sources set (:func:`critical_illness_scope`), cumulative
-    over the year, by the standard or the hardship (城乡困难群众) band table: the amount
-    rounded once, before any yearly cap; its steps; the table used."""
-    hardship = bool(recipient_statuses(case, claim.date))
-    bands = case.param(
-        f"critical_illness.bands.{'hardship' if hardship else 'standard'}", claim.date
-    )
-    steps = [
-        step(
-            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
-        ),
-    ]
-    counted, scope_steps = critical_illness_scope(case, claim, remaining, steps)
-    steps += scope_steps
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", counted)
-    steps.append(step("年度内此前累计", "cumulative before this claim", before))
-    if hardship:
-        steps.append(step("城乡困难群众标准", "hardship table", "✓", cite=bands))
-    shares = banded(before, counted, bands.bands)
-    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
-    if amount > ZERO and not scope_steps:
-        scope_warning(case, claim)
-    return amount, steps, bands
 
 
 SCOPE_FACTS = ("special_material_unit_price", "bed_fee_per_day")
@@ -254,70 +285,65 @@ def critical_illness_scope(
     return counted, steps
 
 
-def scope_warning(case: Case, claim: Claim) -> None:
+def scope_warning(case: Case, claim: Claim) -> Notice | None:
     """The warning an answer carries when critical illness paid on a claim that states
     no special materials or bed fees: it assumed every unit and every day in scope."""
+    if any(fact(claim, name) is not None for name in SCOPE_FACTS):
+        return None
     key = "critical_illness.material_unit_limit"
     cap = case.param(key, claim.date)
-    case.notice(
-        Notice(
-            kind="warning",
-            key="critical_illness.scope",
-            text_zh=f"大病保险按费用均在保障范围内计算（特殊医用材料单价{cap.money}元以内、床位费最高限价以内）；"
-            "如有超出，请在费用中注明材料单价或床位费",
-            text_en=f"critical illness assumes every special material is at most {cap.money} "
-            "a unit and every bed fee within the price cap; state the unit price or the bed "
-            "fee on the claim if not",
-            cite=cap.source_label,
-        )
+    return Notice(
+        kind="warning",
+        key="critical_illness.scope",
+        text_zh=f"大病保险按费用均在保障范围内计算（特殊医用材料单价{cap.money}元以内、"
+        "床位费最高限价以内）；如有超出，请在费用中注明材料单价或床位费",
+        text_en=f"critical illness assumes every special material is at most {cap.money} "
+        "a unit and every bed fee within the price cap; state the unit price or the bed "
+        "fee on the claim if not",
+        cite=cap.source_label,
     )
 
 
-def medical_assistance(
-    case: Case, claim: Claim, ledger: Ledger, remaining: Decimal, *, cite: str
-) -> LayerPayment | None:
+def assistance_rule(cite: str) -> Rule:
     """Medical assistance on what the insurance layers left: ``assistance.rate.full``
     for the groups in ``assistance.full_rate_groups``, ``assistance.rate.other`` for
     other recipients, ``assistance.rare_disease_rate`` on rare-disease drugs where a
-    scheme publishes one; within the yearly limits for general outpatient and for
-    everything else. ``None`` for a person who is no recipient."""
+    scheme publishes one; within the yearly limits (on payment) for general outpatient
+    and for everything else. No layer at all for a person who is no recipient; nothing
+    at a non-designated institution."""
+    return Rule(
+        layer=ASSISTANCE,
+        kinds=ALL_KINDS,
+        on="remaining",
+        select=_assistance_selection,
+        cite=cite,
+        excluded_care=("non_designated",),
+        excluded_label=("非定点机构", "non-designated institution"),
+        steps=(
+            Ratio("assistance.{ratio}", remote=False, label=("救助比例", "assistance ratio")),
+            Limit(
+                "assistance.{bucket}",
+                cap="assistance.limit.{bucket}",
+                basis="payment",
+                label=("医疗救助年度限额", "medical assistance yearly limit"),
+            ),
+        ),
+    )
+
+
+def _assistance_selection(case: Case, claim: Claim) -> dict[str, str] | None:
     statuses = recipient_statuses(case, claim.date)
     if not statuses:
         return None
-    if claim.care == "non_designated":
-        return payment(
-            ASSISTANCE, ZERO, [step("非定点机构", "non-designated institution", "—", cite=cite)]
-        )
-    ratio = _assistance_ratio(case, claim, statuses)
     bucket = "general_outpatient" if claim.kind == "general_outpatient" else "other"
-    cap = case.param(f"assistance.limit.{bucket}", claim.date)
-    room = limit(
-        ledger,
-        f"assistance.{bucket}",
-        cap,
-        "payment",
-        f"医疗救助年度限额（{'普通门诊' if bucket != 'other' else '住院等'}）",
-        f"medical assistance yearly limit ({bucket})",
-    )
-    amount = min(apply_rate(remaining, ratio.rate), room)
-    ledger.add(f"assistance.{bucket}", amount)
-    steps = [
-        step("救助对象类别", "recipient status", ", ".join(statuses), cite=ratio),
-        step(f"救助比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-        step("年度限额剩余", "what remains of the yearly limit", room, cite=cap),
-        step(f"医疗救助 = {remaining} × {fmt_rate(ratio.rate)}", "assistance pays", amount),
-    ]
-    return payment(ASSISTANCE, amount, steps)
-
-
-def _assistance_ratio(case: Case, claim: Claim, statuses: list[str]) -> Param:
     rare = "assistance.rare_disease_rate"
     if claim.kind == "rare_disease_drug" and rare in case.params.known_keys():
-        return case.param(rare, claim.date)
-    full = case.param("assistance.full_rate_groups", claim.date)
-    if any(s in full.value for s in statuses):
-        return case.param("assistance.rate.full", claim.date)
-    return case.param("assistance.rate.other", claim.date)
+        ratio = "rare_disease_rate"
+    elif any(s in case.param("assistance.full_rate_groups", claim.date).value for s in statuses):
+        ratio = "rate.full"
+    else:
+        ratio = "rate.other"
+    return {"ratio": ratio, "bucket": bucket}
 
 
 def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:

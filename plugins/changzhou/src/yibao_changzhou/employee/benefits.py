@@ -14,31 +14,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.calc import banded, within_limit
+from yibao.calc import within_limit
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
 from yibao.results import LayerPayment, Notice, Step
+from yibao.steps.explain import settle
 
 from yibao_changzhou.common import (
     BASIC,
-    CRITICAL,
-    TILTED,
     banded_pay,
     blood_in_scope,
-    critical_illness_bands,
+    critical_illness,
     limit,
-    medical_assistance,
-    outside_critical_illness,
     payment,
-    recipient_statuses,
     reimbursement_checklist,
     remote_care_adjustment,
     special_limit,
     unlisted_disease_gate,
 )
+from yibao_changzhou.employee import rules
 from yibao_changzhou.recognition import recognition_problem
 
 SRC = "changzhou-employee-2024"
@@ -479,16 +476,8 @@ def _chronic_part(
 
 
 def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> list[LayerPayment]:
-    """§四(二)4.2: listed and special-disease drugs 70%, rare-disease drugs 80%."""
-    name = "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"
-    ratio = case.param(f"drug.rate.{name}", claim.date)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    amount = apply_rate(compliant, rate)
-    steps = [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
-    return [payment(BASIC, amount, steps)]
+    paid = settle(rules.DRUGS, case, claim, ledger, compliant)
+    return [paid] if paid is not None else []
 
 
 _BASIC_RULES = {
@@ -509,46 +498,20 @@ _BASIC_RULES = {
 @hookimpl
 def yibao_critical_illness(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
-) -> LayerPayment:
-    """§五: on what the patient still bears of inpatient and special-outpatient
-    compliant costs after the basic tier, cumulative over the year: 20,000 deductible,
-    60% to 100,000, 70% above; the hardship table for 城乡困难群众; no cap."""
-    outside = outside_critical_illness(case, claim)
-    if outside is not None:
-        return outside
-    amount, steps, bands = critical_illness_bands(case, claim, ledger, remaining)
-    steps.append(step("最高限额：无", "no yearly cap", "—", cite=bands))
-    steps.append(step("大病保险支付", "critical illness pays", amount))
-    return payment(CRITICAL, amount, steps)
+) -> LayerPayment | None:
+    return critical_illness(rules.CRITICAL_ILLNESS, case, claim, ledger, remaining)
 
 
 @hookimpl
 def yibao_medical_assistance(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
 ) -> LayerPayment | None:
-    """§六1: 80% (特困供养人员 100%) of what the insurance layers left; yearly limits
-    10,000 (general outpatient) and 200,000 (everything else)."""
-    return medical_assistance(case, claim, ledger, remaining, cite=f"{SRC} §六1")
+    return settle(rules.ASSISTANCE, case, claim, ledger, remaining)
 
 
 @hookimpl
 def yibao_further_layers(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
 ) -> list[LayerPayment] | None:
-    """§六2: for assistance recipients, the year's out-of-pocket compliant cost after
-    basic insurance, critical illness and medical assistance: 50% of the part from
-    10,000 to 50,000, 70% above 50,000."""
-    if not recipient_statuses(case, claim.date) or claim.care == "non_designated":
-        return None
-    bands = case.param("tilted_assistance.bands", claim.date)
-    before = ledger.used("tilted_assistance.cost")
-    ledger.add("tilted_assistance.cost", remaining)
-    shares = banded(before, remaining, bands.bands)
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
-    steps = [
-        step("三重保障后个人实际自付", "out of pocket after the three layers", remaining),
-        step("年度内此前累计自付", "cumulative out of pocket before", before),
-        *[step("分段救助", "band", s.describe(), cite=bands) for s in shares],
-        step("倾斜救助", "tilted assistance pays", amount, cite=bands),
-    ]
-    return [payment(TILTED, amount, steps)]
+    paid = settle(rules.TILTED_ASSISTANCE, case, claim, ledger, remaining)
+    return [paid] if paid is not None else None

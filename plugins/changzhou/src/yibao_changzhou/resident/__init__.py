@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from yibao import hookimpl
+from yibao.steps import Settlement
 
+from yibao_changzhou.resident import rules
 from yibao_changzhou.resident.benefits import (
     yibao_basic_fund,
     yibao_claim_gate,
@@ -19,7 +21,6 @@ from yibao_changzhou.resident.benefits import (
     yibao_medical_assistance,
     yibao_remote_care,
 )
-from yibao_changzhou.resident.kernel import yibao_settlement_kernel
 from yibao_changzhou.resident.people import yibao_category, yibao_eligibility, yibao_premium
 
 LAYER_NAME = "changzhou-resident"
@@ -37,10 +38,16 @@ __all__ = [
     "yibao_parameter_files",
     "yibao_premium",
     "yibao_remote_care",
-    "yibao_settlement_kernel",
+    "yibao_settlement",
 ]
 
 HERE = Path(__file__).parent
+
+
+@hookimpl
+def yibao_settlement() -> Settlement:
+    """The rules :mod:`.rules` declares, for batch's fast path."""
+    return rules.SETTLEMENT
 
 
 @hookimpl

@@ -21,17 +21,13 @@ from yibao.model import Claim
 from yibao.money import ZERO, apply_rate, fmt_rate
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
-from yibao_jiangsu.critical_illness import within_cap
+from yibao.steps.explain import settle
 
 from yibao_changzhou.common import (
     BASIC,
-    CRITICAL,
-    banded_pay,
     blood_in_scope,
-    critical_illness_bands,
+    critical_illness,
     limit,
-    medical_assistance,
-    outside_critical_illness,
     payment,
     reimbursement_checklist,
     remote_care_adjustment,
@@ -39,6 +35,7 @@ from yibao_changzhou.common import (
     unlisted_disease_gate,
 )
 from yibao_changzhou.recognition import recognition_problem
+from yibao_changzhou.resident import rules
 
 CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
 CITE_DOCUMENTS = "changzhou-resident-2025 §六(四)2"
@@ -150,56 +147,17 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
 @hookimpl
 def yibao_basic_fund(
     case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
-) -> list[LayerPayment]:
-    settle = _BASIC_RULES[claim.kind]
-    return [settle(case, claim, ledger, compliant)]
+) -> list[LayerPayment] | None:
+    """The declared rule of the claim's kind (:mod:`.rules`), or the Python one."""
+    rule = rules.BASIC_RULES.get(claim.kind)
+    if rule is not None:
+        paid = settle(rule, case, claim, ledger, compliant)
+        return [paid] if paid is not None else None
+    return [_PYTHON_RULES[claim.kind](case, claim, ledger, compliant)]
 
 
 def _ratio_for_level(case: Case, claim: Claim) -> Param:
     return case.param(f"inpatient.rate.{_group(case)}.level{claim.level}", claim.date)
-
-
-def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """§三(一): deductible per admission, ratio by level and category, 350,000 a year
-    shared with special outpatient care; §三5.1 tops a delivery up to 70%."""
-    deductible = case.param(f"inpatient.deductible.{_group(case)}.level{claim.level}", claim.date)
-    ratio = _ratio_for_level(case, claim)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    eligible, steps = _shared_limit(case, claim, ledger, compliant, rate)
-    payable = max(eligible - deductible.money, ZERO)
-    amount = apply_rate(payable, rate)
-    steps += [
-        step(
-            f"起付标准（{claim.level}级医疗机构，每次）",
-            f"deductible (level {claim.level}, per admission)",
-            deductible.money,
-            cite=deductible,
-        ),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-    ]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(
-        step(
-            f"统筹基金支付 =（{eligible} − {deductible.money}）× {fmt_rate(rate)}",
-            "fund pays (counted − deductible) × ratio",
-            amount,
-        )
-    )
-    if claim.kind == "maternity" and rate > ZERO:
-        floor = case.param("maternity.top_up_ratio", claim.date)
-        minimum = apply_rate(eligible, floor.rate)
-        if amount < minimum:
-            steps.append(
-                step(
-                    f"生育：实际补偿比例补足至{fmt_rate(floor.rate)}",
-                    f"maternity: topped up to {fmt_rate(floor.rate)}",
-                    minimum,
-                    cite=floor,
-                )
-            )
-            amount = minimum
-    return payment(BASIC, amount, steps)
 
 
 def _shared_limit(
@@ -285,78 +243,6 @@ def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> La
     return payment(BASIC, amount, steps)
 
 
-def _general_outpatient(
-    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
-) -> LayerPayment:
-    """§三(二)1: cumulative yearly bands, 50% at primary facilities or 40% elsewhere
-    for 200–1,500; 40% for 6,000–100,000; nothing between."""
-    if claim.facility == "pharmacy":
-        raise NotPublished(
-            key="outpatient.bands.pharmacy",
-            on=claim.date,
-            reason="the resident source gives no pharmacy ratio",
-            cite="changzhou-resident-2025 §三(二)1",
-        )
-    bands = case.param(f"outpatient.bands.{claim.facility}", claim.date)
-    before = ledger.used("outpatient.cost")
-    ledger.add("outpatient.cost", compliant)
-    amount, band_steps = banded_pay(case, claim, before, compliant, bands)
-    steps = [step("年度内此前累计合规费用", "cumulative compliant cost before", before)]
-    steps += band_steps
-    steps.append(step("统筹基金支付", "fund pays", amount, cite=bands))
-    return payment(BASIC, amount, steps)
-
-
-def _chronic(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """§三(二)2.3: 50% at community facilities, 40% elsewhere, within a yearly limit of
-    800 (one disease) or 1,200 (two or more) — read as a limit on cost."""
-    which = "one" if len(claim.diseases) == 1 else "two_or_more"
-    cap = case.param(f"chronic.limit.{which}", claim.date)
-    _require_cost_basis(case, "chronic.limit_basis", claim)
-    ratio = case.param(
-        f"chronic.rate.{'primary' if claim.facility == 'primary' else 'hospital'}", claim.date
-    )
-    rate, remote = case.remote_care(claim, ratio.rate)
-    remaining = limit(
-        ledger,
-        "chronic",
-        cap,
-        "cost",
-        "门诊慢性病合规费用年度限额",
-        "chronic outpatient yearly limit",
-    )
-    counted = within_limit(compliant, remaining)
-    ledger.add("chronic", counted)
-    amount = apply_rate(counted, rate)
-    steps = [
-        step("合规费用", "compliant amount", compliant),
-        step(
-            f"年度限额剩余（{len(claim.diseases)}个病种）",
-            "what remains of the yearly limit",
-            remaining,
-            cite=cap,
-        ),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-    ]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
-    return payment(BASIC, amount, steps)
-
-
-def _drug(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """§三(二)4.2: listed drugs 60%, rare-disease drugs 80%."""
-    name = "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"
-    ratio = case.param(f"drug.rate.{name}", claim.date)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    amount = apply_rate(compliant, rate)
-    steps = [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(step(f"统筹基金支付 = {compliant} × {fmt_rate(rate)}", "fund pays", amount))
-    return payment(BASIC, amount, steps)
-
-
 def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
     """§三5.4: 75% for minors, yearly cost limits by age band."""
     age = case.person.age_on(claim.date)
@@ -383,16 +269,8 @@ def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerP
     return payment(BASIC, amount, steps)
 
 
-_BASIC_RULES = {
-    "inpatient": _inpatient,
-    "maternity": _inpatient,
-    "special_outpatient": _special,
-    "general_outpatient": _general_outpatient,
-    "chronic_outpatient": _chronic,
-    "dual_channel_drug": _drug,
-    "rare_disease_drug": _drug,
-    "pku": _pku,
-}
+_PYTHON_RULES = {"special_outpatient": _special, "pku": _pku}
+"""The basic-tier rules no step kind expresses (recognition, PKU's age bands)."""
 
 
 # -------------------------------------------------------------------------------------
@@ -407,13 +285,7 @@ def yibao_critical_illness(
     """§四: on what the patient still bears of inpatient and special-outpatient
     compliant costs, cumulative over the year, by the standard or the hardship table;
     within the yearly cap (Jiangsu item 3)."""
-    outside = outside_critical_illness(case, claim)
-    if outside is not None:
-        return outside
-    amount, steps, _ = critical_illness_bands(case, claim, ledger, remaining)
-    amount = within_cap(case, claim, ledger, amount, steps)
-    steps.append(step("大病保险支付", "critical illness pays", amount))
-    return payment(CRITICAL, amount, steps)
+    return critical_illness(rules.CRITICAL_ILLNESS, case, claim, ledger, remaining)
 
 
 @hookimpl
@@ -423,4 +295,4 @@ def yibao_medical_assistance(
     """§五: 100% for 特困供养 and orphans / unsupported children, 80% for other
     recipients, on what the insurance layers left; yearly limits 10,000 (general
     outpatient) and 200,000 (everything else); 50% on rare-disease drugs."""
-    return medical_assistance(case, claim, ledger, remaining, cite="changzhou-resident-2025 §五")
+    return settle(rules.ASSISTANCE, case, claim, ledger, remaining)

@@ -1,0 +1,143 @@
+"""常州 residents' settlement rules declared from core's step kinds (changzhou-resident-2025).
+
+Each rule is written once here and run by core three ways (:mod:`yibao.steps`): with
+its explanation for a person, in whole fen and compiled for batch. The rules no step
+kind expresses — special-disease outpatient care with its recognition (§三(二)3) and
+PKU's age bands (§三5.4) — stay Python in :mod:`.benefits`, which also runs these
+rules through :func:`yibao.steps.explain.settle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from yibao.case import Case
+from yibao.model import Claim
+from yibao.steps import Bands, Deductible, Limit, Ratio, Rule, Settlement, TopUp
+
+from yibao_changzhou.common import BASIC, assistance_rule, critical_illness_rule
+
+CITE = "changzhou-resident-2025"
+
+SHARED_LIMIT = Limit(
+    "inpatient_special",
+    cap="inpatient_special.limit",
+    basis="cost",
+    basis_key="inpatient_special.limit_basis",
+    label=("住院和门诊特殊病年度最高支付限额", "inpatient + special outpatient yearly limit"),
+)
+"""§三(一) 注: 35万 a year for inpatient and special-outpatient costs together, read as a
+limit on cost (docs/interpretations.md)."""
+
+
+def _column(case: Case, claim: Claim) -> Mapping[str, str]:
+    """§三(一)'s column — ``young`` (未成年居民/大学生) or ``adult`` (老年居民/非从业居民) —
+    and the hospital level."""
+    group = "young" if case.category in ("minor", "university") else "adult"
+    return {"group": group, "level": str(claim.level)}
+
+
+INPATIENT = Rule(
+    layer=BASIC,
+    kinds=("inpatient", "maternity"),
+    select=_column,
+    cite=f"{CITE} §三(一), §三5.1",
+    steps=(
+        SHARED_LIMIT,
+        Deductible(
+            key="inpatient.deductible.{group}.level{level}",
+            label=(
+                "起付标准（{level}级医疗机构，每次）",
+                "deductible (level {level}, per admission)",
+            ),
+        ),
+        Ratio("inpatient.rate.{group}.level{level}"),
+        TopUp(
+            "maternity.top_up_ratio",
+            kinds=("maternity",),
+            label=("生育：实际补偿比例补足至", "maternity: topped up to"),
+        ),
+    ),
+)
+"""§三(一): a deductible per admission and a ratio by level and category, within the
+350,000 limit; §三5.1: a delivery topped up to 70%."""
+
+
+def _facility(case: Case, claim: Claim) -> Mapping[str, str]:
+    return {"facility": claim.facility}
+
+
+GENERAL_OUTPATIENT = Rule(
+    layer=BASIC,
+    kinds=("general_outpatient",),
+    select=_facility,
+    cite=f"{CITE} §三(二)1",
+    steps=(Bands("outpatient.bands.{facility}", running="outpatient.cost"),),
+)
+"""§三(二)1: cumulative yearly bands, 50% at primary facilities or 40% elsewhere for
+200–1,500; 40% for 6,000–100,000; nothing between (no pharmacy ratio is published)."""
+
+
+def _chronic(case: Case, claim: Claim) -> Mapping[str, str]:
+    return {
+        "which": "one" if len(claim.diseases) == 1 else "two_or_more",
+        "column": "primary" if claim.facility == "primary" else "hospital",
+    }
+
+
+CHRONIC = Rule(
+    layer=BASIC,
+    kinds=("chronic_outpatient",),
+    select=_chronic,
+    cite=f"{CITE} §三(二)2.3",
+    steps=(
+        Limit(
+            "chronic",
+            cap="chronic.limit.{which}",
+            basis="cost",
+            basis_key="chronic.limit_basis",
+            label=("门诊慢性病合规费用年度限额", "chronic outpatient yearly limit"),
+        ),
+        Ratio("chronic.rate.{column}"),
+    ),
+)
+"""§三(二)2.3: 50% at community facilities, 40% elsewhere, within a yearly limit of 800
+(one disease) or 1,200 (two or more), read as a limit on cost."""
+
+
+def _drug(case: Case, claim: Claim) -> Mapping[str, str]:
+    return {"drug": "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"}
+
+
+DRUGS = Rule(
+    layer=BASIC,
+    kinds=("dual_channel_drug", "rare_disease_drug"),
+    select=_drug,
+    cite=f"{CITE} §三(二)4.2",
+    steps=(Ratio("drug.rate.{drug}"),),
+)
+"""§三(二)4.2: listed drugs 60%, rare-disease drugs 80%."""
+
+CRITICAL_ILLNESS = critical_illness_rule(cap=True)
+"""§四, within the Jiangsu yearly cap (jiangsu 二.3)."""
+
+ASSISTANCE = assistance_rule(f"{CITE} §五")
+"""§五: medical assistance."""
+
+BASIC_RULES = {
+    kind: rule
+    for rule in (INPATIENT, GENERAL_OUTPATIENT, CHRONIC, DRUGS)
+    for kind in rule.kinds  # type: ignore[union-attr]
+}
+"""The declared basic-tier rule of each claim kind (the others are Python)."""
+
+SETTLEMENT = Settlement(
+    rules=(INPATIENT, GENERAL_OUTPATIENT, CHRONIC, DRUGS, CRITICAL_ILLNESS, ASSISTANCE),
+    kinds=frozenset(
+        {"inpatient", "maternity", "general_outpatient", "chronic_outpatient"}
+        | {"dual_channel_drug", "rare_disease_drug"}
+    ),
+)
+"""For batch's fast path: the kinds every layer of which is declared here (special
+outpatient care, with its recognition, and PKU, with the age at the claim, are Python:
+those cases go to the engine)."""
