@@ -2,10 +2,10 @@
 
 Hypothesis draws a FICTIONAL layer's numbers (limits, deductibles, ratios with many
 decimal places, bands, caps, a top-up floor, a window, a limit counting unpaid cost)
-and sequences of claims sharing one year's ledger; each plan runs three ways — :func:`yibao.steps.explain.run` in Decimal,
-:func:`yibao.steps.fen.run` in whole fen and the compiled core's program
-(:func:`yibao.steps.compiled.program`, run by ``yibao_fastcore``) — and every payment,
-running total, admission count and cap must agree.
+and sequences of claims sharing one year's ledger; each plan runs three ways —
+:func:`yibao.steps.explain.run` in Decimal, :func:`yibao.steps.fen.run` in whole fen
+and the compiled core's program (:func:`yibao.steps.compiled.program`, run by
+``yibao_fastcore``) — and every payment, running total, admission count and cap must agree.
 """
 
 from __future__ import annotations

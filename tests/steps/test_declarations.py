@@ -126,9 +126,7 @@ def test_plans_read_only_the_declared_facts(code: str, scheme: str, data: st.Dat
     extra = fast.settlement.claim_key  # what plans read of the claim beyond its circumstances
     assume(extra is None or extra(first, claim) == extra(second, claim))
     if fast.settlement.plan_facts is not None:
-        assert _comparable(fast._compile(first, claim)) == _comparable(
-            fast._compile(second, claim)
-        )
+        assert _comparable(fast._compile(first, claim)) == _comparable(fast._compile(second, claim))
 
 
 def _comparable(rules):  # type: ignore[no-untyped-def]

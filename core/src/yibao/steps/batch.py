@@ -304,9 +304,7 @@ class FastPath:
         """Whether ``claim``'s gate is asked once per plan (``Settlement.gated_per_plan``):
         a kind so declared, without blood-use items or an injury (which the gate and the
         compliant amount read claim by claim)."""
-        return (
-            claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
-        )
+        return claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
 
     def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
         """The claim's rules compiled, each with the notices compiling it gave, and for a
