@@ -1,6 +1,7 @@
 """End-to-end batch throughput, JSON Lines file in → file out, beside the peers.
 
     uv run python benchmarks/bench_batch.py [--n 1000000] [--general-n 100000] [--rounds 3]
+        [--general-regions changzhou,xuzhou,changli]
         [--python-n 200000] [--engine-n 50000] [--json]
 
 Each round runs, one after the other (so noise on the shared machine hurts each alike),
@@ -11,7 +12,8 @@ each in a fresh child process:
 - ``yibao batch`` on ``inpatient-one`` (the issue's workload), ``--n`` cases,
   ``--jobs 1`` and ``--jobs 2``: the whole process, start-up included, CPU time of the
   process and its workers (what one free core would do) and wall time;
-- ``yibao batch`` on the ``general`` population, ``--general-n`` cases, in claims;
+- ``yibao batch`` on the ``general`` population, ``--general-n`` cases, in claims, in
+  each of ``--general-regions``;
 - optionally the pure-Python fast path (``YIBAO_NO_FASTCORE=1``, ``--python-n``) and
   the engine (``--no-kernel``, ``--engine-n``), for comparison.
 
@@ -38,10 +40,12 @@ def _claims(path: Path) -> int:
     return sum(line.count(b'"kind":') for line in path.read_bytes().splitlines())
 
 
-def _batch(source: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
+def _batch(
+    source: Path, *extra: str, env: dict[str, str] | None = None, region: str = "changzhou"
+) -> Run:
     with tempfile.TemporaryDirectory() as tmp:  # a fresh target: no old file to free
         out = Path(tmp) / "out.jsonl"
-        return run_cli(["batch", str(source), "-r", "changzhou", "-o", str(out), "-q", *extra],
+        return run_cli(["batch", str(source), "-r", region, "-o", str(out), "-q", *extra],
                        env=env)  # fmt: skip
 
 
@@ -53,12 +57,16 @@ def main() -> None:
     parser.add_argument("--python-n", type=int, default=0, help="also the pure-Python path")
     parser.add_argument("--engine-n", type=int, default=0, help="also --no-kernel")
     parser.add_argument("--no-jobs2", action="store_true")
+    parser.add_argument(
+        "--general-regions", default="changzhou", help="regions the general population runs in"
+    )
     parser.add_argument("--json", action="store_true", help="Print the numbers as JSON.")
     args = parser.parse_args()
     n = args.n
     one = dataset("inpatient-one", n)
     general = dataset("general", args.general_n)
     claims = _claims(general)
+    regions = args.general_regions.split(",")
     folder = peers.folder()
     rounds = []
     for number in range(1, args.rounds + 1):
@@ -66,18 +74,18 @@ def main() -> None:
         if folder is not None:
             for kind in peers.KINDS:
                 got[kind] = peers.measure(kind, n, folder)
-        for name, source, extra, env in (
-            ("jobs1", one, ["-j", "1"], None),
-            ("jobs2", one, ["-j", "2"], None),
-            ("general", general, ["-j", "1"], None),
+        for name, source, extra, env, region in (
+            ("jobs1", one, ["-j", "1"], None, "changzhou"),
+            ("jobs2", one, ["-j", "2"], None, "changzhou"),
+            *((f"general-{code}", general, ["-j", "1"], None, code) for code in regions),
             ("python", dataset("inpatient-one", args.python_n) if args.python_n else None,
-             ["-j", "1"], {"YIBAO_NO_FASTCORE": "1"}),
+             ["-j", "1"], {"YIBAO_NO_FASTCORE": "1"}, "changzhou"),
             ("engine", dataset("inpatient-one", args.engine_n) if args.engine_n else None,
-             ["-j", "1", "--no-kernel"], None),
+             ["-j", "1", "--no-kernel"], None, "changzhou"),
         ):  # fmt: skip
             if source is None or (name == "jobs2" and args.no_jobs2):
                 continue
-            run = _batch(source, *extra, env=env)
+            run = _batch(source, *extra, env=env, region=region)
             got[name] = {"cpu_s": run.cpu, "wall_s": run.wall, "peak_mib": run.peak_kib / 1024}
         rounds.append(got)
         if not args.json:
@@ -121,11 +129,12 @@ def main() -> None:
             f"  --jobs 2: wall {wall:.2f}x --jobs 1 (target 1.8); CPU {cpu:.2f}x --jobs 1's, "
             f"so at most {2 / cpu:.2f}x on two free cores"
         )
-    lines.append(
-        f"general, {args.general_n:,} cases, {claims:,} claims: "
-        f"{ratio(lambda r: claims / r['general']['cpu_s']):,.0f} claims per CPU-second "
-        "(target 50,000)"
-    )
+    for code in regions:
+        lines.append(
+            f"general, {args.general_n:,} cases, {claims:,} claims, -r {code}: "
+            f"{ratio(lambda r, c=code: claims / r[f'general-{c}']['cpu_s']):,.0f} claims per "
+            "CPU-second (target 50,000)"
+        )
     if args.python_n:
         lines.append(f"  pure-Python fast path, inpatient-one {args.python_n:,}: "
                      f"{ratio(lambda r: args.python_n / r['python']['cpu_s']):,.0f} "
