@@ -62,11 +62,19 @@ def settle_layers(
 
 
 def _settle(
-    rule: Rule, case: Case, claim: Claim, ledger: Ledger, amount: Decimal
+    rule: Rule,
+    case: Case,
+    claim: Claim,
+    ledger: Ledger,
+    amount: Decimal,
+    *,
+    any_kind: bool = False,
 ) -> tuple[LayerPayment, LayerPayment | None] | None:
+    """The rule's own payment and its subsidy's (``None``: none), or ``None`` when the
+    rule does not apply; ``any_kind``: cost another rule passed on."""
     if rule.nothing_left is not None and amount <= ZERO and applies(rule, case, claim):
         return _payment(rule.layer, ZERO, [step(*rule.nothing_left, "—", cite=rule.cite)]), None
-    plan = compile_rule(rule, case, claim)
+    plan = compile_rule(rule, case, claim, any_kind=any_kind)
     if plan is None:
         return None
     if isinstance(plan, OutOfScope):
@@ -80,8 +88,9 @@ def _settle(
     if paid > ZERO and plan.notice_if_paid is not None:
         case.notice(plan.notice_if_paid)
     subsidy: tuple[Decimal, list[Step]] | None = None
+    layer = plan.subsidy.layer if plan.subsidy is not None else None
     if plan.subsidy is not None:
-        subsidy = _subsidy(plan.subsidy, trace["interval"], steps)  # type: ignore[index]
+        subsidy = _subsidy(plan.subsidy, trace["interval"])  # type: ignore[index]
     overflow = trace.get("overflow") if trace is not None else None
     if overflow is not None and rule.passes_on:
         steps.append(
@@ -92,10 +101,8 @@ def _settle(
                 cite=rule.cite,
             )
         )
-        for then in rule.passes_on:
-            found = _settle(then, case, claim, ledger, overflow)  # type: ignore[arg-type]
-            if found is None:
-                continue
+        found = pass_on(rule.passes_on, case, claim, ledger, overflow)  # type: ignore[arg-type]
+        if found is not None:
             own, more = found
             paid += own.amount
             steps += own.steps
@@ -103,20 +110,22 @@ def _settle(
                 shown = subsidy[1] if subsidy is not None else []
                 total = subsidy[0] if subsidy is not None else ZERO
                 subsidy = (total + more.amount, [*more.steps, *shown])
-            break
+                layer = (more.layer, more.label_zh, more.label_en)
     own_payment = _payment(rule.layer, paid, steps)
-    if subsidy is None:
+    if subsidy is None or layer is None:
         return own_payment, None
-    layer = plan.subsidy.layer if plan.subsidy is not None else _subsidy_layer(rule)
     return own_payment, _payment(layer, subsidy[0], subsidy[1])
 
 
-def _subsidy_layer(rule: Rule):  # type: ignore[no-untyped-def]
-    """The subsidy's layer of the first rule down the ``passes_on`` chain that has one."""
-    for then in rule.passes_on:
-        if then.subsidy is not None:
-            return then.subsidy.layer
-        found = _subsidy_layer(then)
+def pass_on(
+    rules: tuple[Rule, ...], case: Case, claim: Claim, ledger: Ledger, amount: Decimal
+) -> tuple[LayerPayment, LayerPayment | None] | None:
+    """Cost passed on (``Rule.passes_on``, or a whole claim a region's hook passes on):
+    the first of ``rules`` whose selection applies settles ``amount``, whatever the
+    claim's kind — its own payment and its subsidy's (``None``: none); ``None`` when no
+    rule applies."""
+    for then in rules:
+        found = _settle(then, case, claim, ledger, amount, any_kind=True)
         if found is not None:
             return found
     return None
@@ -314,9 +323,7 @@ def _window(s: PWindow, ledger: Ledger, counted: Decimal, steps: list[Step]) -> 
     return _ratio(PRatio(s.ratio, s.rate, s.remote, s.label), portion, steps)
 
 
-def _subsidy(
-    s: PSubsidy, interval: tuple[Decimal, Decimal], fund_steps: list[Step]
-) -> tuple[Decimal, list[Step]]:
+def _subsidy(s: PSubsidy, interval: tuple[Decimal, Decimal]) -> tuple[Decimal, list[Step]]:
     """The subsidy's bands on the part of the running total the rule worked on."""
     low, high = interval
     steps: list[Step] = []
