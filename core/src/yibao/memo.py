@@ -1,0 +1,139 @@
+"""What a stack has worked out for a person-year, reused by its next evaluation.
+
+Single cases, ``compare``, the TUI and the service evaluate the same person again and
+again with other bills: an edit in the TUI changes one amount, a comparison asks each
+region once more. What does not depend on the bills is then the same answer:
+
+- the case-level **phases** (category, eligibility, premium, cover): the hook
+  specifications forbid them to read the claims (:mod:`yibao.hookspecs`), so they are
+  decided on the scenario without its claims and kept per *person-year* — the year, the
+  person, the enrolment history, the events, the title and ``elsewhere``, every fact
+  exactly (no birth date reduced to an age, as batch's fast path does);
+- each declared rule's **plan** (:mod:`yibao.steps.plan`) for a claim's circumstances:
+  a rule's ``select`` and the hooks a plan asks read only the person-year and the
+  claim's facts other than its amount, so a plan is kept per (rule, person-year, the
+  claim's every field but its ``id`` and ``compliant`` amount — its exact date
+  included).
+
+The notices deciding them gave are kept with them and said again on every reuse, in
+the same order, so an answer from the memo is the answer afresh byte for byte
+(tests/steps/test_memo.py). A memo belongs to one parameter set under one resolved
+relay — an overlay's stack or a stack whose plugins changed has its own — so nothing
+one region or overlay worked out reaches another's answer. A stack whose hook calls are
+monitored (``YIBAO_TRACE``) keeps no memo: every call must be seen. Each table is
+bounded (:data:`SIZE`) and starts afresh when full.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Hashable
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from yibao.dispatch import FastRelay
+
+if TYPE_CHECKING:
+    from yibao.case import Case
+    from yibao.engine import Phases
+    from yibao.model import Claim, Scenario
+    from yibao.params import ParameterSet
+    from yibao.results import Coverage, Notice
+
+SIZE = 1024
+"""Person-years (and, separately, plans) a memo keeps before starting afresh."""
+
+Phased = tuple["Phases", "str | None", "Coverage | None", tuple["Notice", ...], int]
+"""What the phases decided for a person-year: the phases, the category and cover set on
+the case, the notices, and the person-year's token (the plans' key)."""
+
+
+class Memo:
+    """One stack's person-year phases and compiled plans (see the module)."""
+
+    __slots__ = ("_tokens", "phases", "plans", "size")
+
+    def __init__(self, size: int = SIZE) -> None:
+        self.phases: dict[Hashable, Phased] = {}
+        self.plans: dict[Hashable, tuple[Any, ...]] = {}
+        self.size = size
+        self._tokens = 0
+
+    def remember_phases(self, key: Hashable, case: Case, run: Callable[[Case], Phases]) -> Phased:
+        """The phases for ``case`` under ``key``, decided by ``run`` on the scenario
+        without its claims (so the answer never depends on which case filled the memo)
+        when they are not known yet; the case's category, cover and notices are set
+        either way. A phase that raises is not remembered: the exception reaches the
+        caller."""
+        known = self.phases.get(key)
+        if known is None:
+            scenario = case.scenario
+            if scenario.claims:
+                case.scenario = msgspec.structs.replace(scenario, claims=())
+            try:
+                phases = run(case)
+            finally:
+                case.scenario = scenario
+            if len(self.phases) >= self.size:
+                self.phases.clear()
+            self._tokens += 1  # never reused: a plan kept for a forgotten key stays unreachable
+            known = (phases, case.category, case.coverage, tuple(case.notices), self._tokens)
+            self.phases[key] = known
+        case.category, case.coverage = known[1], known[2]
+        case.notices = list(known[3])
+        return known
+
+    def remember_plan(self, key: Hashable, found: tuple[Any, ...]) -> None:
+        if len(self.plans) >= self.size:
+            self.plans.clear()
+        self.plans[key] = found
+
+
+def person_year(scenario: Scenario) -> Hashable:
+    """Every fact of ``scenario`` but its claims: what the phases may read."""
+    return (
+        scenario.year,
+        scenario.person,
+        scenario.enrollment,
+        scenario.events,
+        scenario.title,
+        tuple(scenario.elsewhere.items()) if scenario.elsewhere else (),
+    )
+
+
+_memos: weakref.WeakKeyDictionary[Any, weakref.WeakKeyDictionary[ParameterSet, Memo]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def memo_for(params: ParameterSet, hook: object) -> Memo | None:
+    """The memo of the stack with ``params`` whose hooks ``hook`` resolves; ``None`` when
+    ``hook`` is not a resolved relay (pluggy's own, while calls are monitored)."""
+    if not isinstance(hook, FastRelay):
+        return None
+    by_params = _memos.get(hook)
+    if by_params is None:
+        by_params = _memos[hook] = weakref.WeakKeyDictionary()
+    memo = by_params.get(params)
+    if memo is None:
+        memo = by_params[params] = Memo()
+    return memo
+
+
+_CLAIM_FREE = frozenset({"id", "compliant"})
+"""A claim's fields a plan never reads: its name and the amount the executor settles."""
+
+_circumstances: dict[type, Callable[[Claim], tuple[Any, ...]]] = {}
+
+
+def circumstances(claim: Claim) -> tuple[Any, ...]:
+    """Every field of ``claim`` a plan may read (all but :data:`_CLAIM_FREE`), a
+    region's declared claim facts included."""
+    kind = claim.__class__
+    get = _circumstances.get(kind)
+    if get is None:
+        names = [n for n in kind.__struct_fields__ if n not in _CLAIM_FREE]
+        get = _circumstances[kind] = attrgetter(*names)  # type: ignore[assignment]
+    return (kind, get(claim))
