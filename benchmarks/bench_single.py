@@ -55,10 +55,10 @@ TYPICAL = (
 PEERS = Path(os.environ.get("YIBAO_PEERS", "/work/shared/peers"))
 
 
-def _cpu_us(run, cases: list, rounds: int) -> float:
-    """Median over ``rounds`` of the CPU time per call of ``run`` over all ``cases``."""
+def _cpu_us(run, batches: list[list]) -> float:
+    """Median over the batches (one per round) of the CPU time per call of ``run``."""
     per_round = []
-    for _ in range(rounds):
+    for cases in batches:
         start = time.process_time_ns()
         for case in cases:
             run(case)
@@ -76,8 +76,8 @@ def _with_amounts(n: int) -> list[Scenario]:
 
 
 def _new_people(scenario: Scenario, n: int) -> list[Scenario]:
-    """``scenario`` for ``n`` people born on different days before its person (n
-    person-years, more than a memo keeps)."""
+    """``scenario`` for ``n`` people born on different days before its person, each a
+    person-year no memo has seen."""
     born = scenario.person.birth_date
     return [
         msgspec.structs.replace(
@@ -86,6 +86,12 @@ def _new_people(scenario: Scenario, n: int) -> list[Scenario]:
         )
         for i in range(1, n + 1)
     ]
+
+
+def _batches(cases: list, rounds: int) -> list[list]:
+    """``cases`` cut into ``rounds`` batches."""
+    size = len(cases) // rounds
+    return [cases[i * size : (i + 1) * size] for i in range(rounds)]
 
 
 def _peer():
@@ -105,22 +111,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     registry = default_registry()
+    rounds = args.rounds
     same = _with_amounts(args.repeat)
-    people = _new_people(same[0], max(args.repeat, 4096))
     typical = load_scenario(TYPICAL)
-    new_typical = _new_people(typical, max(args.repeat // 4, 4096))
     regions = ["changzhou", "xuzhou", "changli"]
     evaluate(same[0], "changzhou", registry=registry)  # build the stacks once
     compare(typical, regions, registry=registry)
-    single = _cpu_us(lambda s: evaluate(s, "changzhou", registry=registry), same, args.rounds)
-    cold = _cpu_us(lambda s: evaluate(s, "changzhou", registry=registry), people, args.rounds)
-    three = _cpu_us(
-        lambda s: compare(s, regions, registry=registry), [typical] * (args.repeat // 4), args.rounds
-    )
-    three_cold = _cpu_us(lambda s: compare(s, regions, registry=registry), new_typical, args.rounds)
+    evaluate(same[0], "changzhou", registry=registry)  # seen twice: kept from now on
+    compare(typical, regions, registry=registry)
+    people = _batches(_new_people(same[0], rounds * args.repeat), rounds)
+    new_typical = _batches(_new_people(typical, rounds * (args.repeat // 4)), rounds)
+
+    def one(scenario: Scenario) -> object:
+        return evaluate(scenario, "changzhou", registry=registry)
+
+    def three_regions(scenario: Scenario) -> object:
+        return compare(scenario, regions, registry=registry)
+
+    single = _cpu_us(one, [same] * rounds)
+    cold = _cpu_us(one, people)
+    three = _cpu_us(three_regions, [[typical] * (args.repeat // 4)] * rounds)
+    three_cold = _cpu_us(three_regions, new_typical)
     encode = msgspec.json.Encoder()
-    results = [evaluate(s, "changzhou", registry=registry) for s in same]
-    json_us = _cpu_us(encode.encode, results, args.rounds)
+    results = [one(s) for s in same]
+    json_us = _cpu_us(encode.encode, [results] * rounds)
     print(f"single case with explanation, same person, new bill: {single:.1f} us (target <= 50 us)")
     print(f"single case with explanation, a new person every call: {cold:.1f} us")
     print(f"  + JSON encoding of the explained result: {json_us:.1f} us")
@@ -131,7 +145,7 @@ def main() -> None:
         print(f"peer: {PEERS} not present, no same-run peer")
         return
     claim = {"category": "elderly", "level": 3, "care": "local", "compliant": Decimal("15000.00")}
-    peer = _cpu_us(settle, [claim] * args.repeat, args.rounds)
+    peer = _cpu_us(settle, [[claim] * args.repeat] * rounds)
     print(f"peer, scalar Decimal settlement of the claim (no explanation): {peer:.2f} us")
     print(f"  ratios: same person {single / peer:.1f}x, new person {cold / peer:.1f}x the peer")
 

@@ -197,6 +197,8 @@ def _decide(case: Case, phases: Callable[[Case], Phases] | None, *, remember: bo
     if memo is None:
         return run_phases(case)
     known = memo.remember_phases(person_year(case.scenario), case, run_phases)
+    if known is None:  # a person-year seen for the first time
+        return run_phases(case)
     case.memo, case.memo_token = memo, known[4]
     return known[0]
 

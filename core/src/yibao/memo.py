@@ -42,8 +42,10 @@ if TYPE_CHECKING:
     from yibao.params import ParameterSet
     from yibao.results import Coverage, Notice
 
-SIZE = 1024
-"""Person-years (and, separately, plans) a memo keeps before starting afresh."""
+SIZE = 256
+"""Person-years a memo keeps before starting afresh (and 8 plans for each)."""
+SEEN = 4096
+"""Person-years a memo remembers having seen once (by hash) before starting afresh."""
 
 Phased = tuple["Phases", "str | None", "Coverage | None", tuple["Notice", ...], int]
 """What the phases decided for a person-year: the phases, the category and cover set on
@@ -51,24 +53,37 @@ the case, the notices, and the person-year's token (the plans' key)."""
 
 
 class Memo:
-    """One stack's person-year phases and compiled plans (see the module)."""
+    """One stack's person-year phases and compiled plans (see the module).
 
-    __slots__ = ("_tokens", "phases", "plans", "size")
+    A person-year is kept from the second time it is evaluated: the first time only its
+    hash is noted. Keeping every answer of a stream of different people would cost more
+    than it saves (what a memo holds is more for the garbage collector to walk, and is
+    freed long after it was made), while the person evaluated again — a TUI edit, a
+    comparison asked once more — is kept at once. ``at_once``: keep every person-year
+    the first time (``yibao batch --memo``, asked for by the user)."""
 
-    def __init__(self, size: int = SIZE) -> None:
+    __slots__ = ("_seen", "_tokens", "at_once", "phases", "plans", "size")
+
+    def __init__(self, size: int = SIZE, *, at_once: bool = False) -> None:
         self.phases: dict[Hashable, Phased] = {}
         self.plans: dict[Hashable, tuple[Any, ...]] = {}
         self.size = size
+        self.at_once = at_once
+        self._seen: set[int] = set()
         self._tokens = 0
 
-    def remember_phases(self, key: Hashable, case: Case, run: Callable[[Case], Phases]) -> Phased:
+    def remember_phases(
+        self, key: Hashable, case: Case, run: Callable[[Case], Phases]
+    ) -> Phased | None:
         """The phases for ``case`` under ``key``, decided by ``run`` on the scenario
         without its claims (so the answer never depends on which case filled the memo)
         when they are not known yet; the case's category, cover and notices are set
-        either way. A phase that raises is not remembered: the exception reaches the
-        caller."""
+        either way. ``None`` — nothing decided, nothing kept — the first time ``key`` is
+        seen. A phase that raises is not remembered: the exception reaches the caller."""
         known = self.phases.get(key)
         if known is None:
+            if not (self.at_once or self._seen_before(key)):
+                return None
             scenario = case.scenario
             if scenario.claims:
                 case.scenario = msgspec.structs.replace(scenario, claims=())
@@ -85,8 +100,19 @@ class Memo:
         case.notices = list(known[3])
         return known
 
+    def _seen_before(self, key: Hashable) -> bool:
+        """Whether ``key`` was seen before (by hash: a collision only keeps a person-year
+        the first time), noting it."""
+        mark = hash(key)
+        if mark in self._seen:
+            return True
+        if len(self._seen) >= SEEN:
+            self._seen.clear()
+        self._seen.add(mark)
+        return False
+
     def remember_plan(self, key: Hashable, found: tuple[Any, ...]) -> None:
-        if len(self.plans) >= self.size:
+        if len(self.plans) >= 8 * self.size:
             self.plans.clear()
         self.plans[key] = found
 

@@ -58,7 +58,7 @@ class Plan:
         self.stack = stack
         self.relay = relay(stack.pm)
         self.fast = _fast_path(stack, self.relay) if kernel else None
-        self._memo = Memo(memo_size)
+        self._memo = Memo(memo_size, at_once=True)
         self._memo_size = memo_size
         self.hits = 0
         self.misses = 0
@@ -77,7 +77,7 @@ class Plan:
             self.hits += 1
         else:
             self.misses += 1
-        return self._memo.remember_phases(key, case, engine.run_phases)[0]
+        return self._memo.remember_phases(key, case, engine.run_phases)[0]  # type: ignore[index]
 
     def fast_record(self, scenario: Scenario, line: int, lead: tuple[Notice, ...]) -> Record | None:
         """The record the region's declared settlement gives, or ``None`` when there is
