@@ -20,12 +20,14 @@ the same order, so an answer from the memo is the answer afresh byte for byte
 (tests/steps/test_memo.py). A memo belongs to one parameter set under one resolved
 relay — an overlay's stack or a stack whose plugins changed has its own — so nothing
 one region or overlay worked out reaches another's answer. A stack whose hook calls are
-monitored (``YIBAO_TRACE``) keeps no memo: every call must be seen. Each table is
-bounded (:data:`SIZE`) and starts afresh when full.
+monitored (``YIBAO_TRACE``) keeps no memo: every call must be seen. A person-year is
+kept from its second evaluation (:class:`Memo`); each table is bounded (:data:`SIZE`)
+and starts afresh when full.
 """
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable, Hashable
 from operator import attrgetter
@@ -70,7 +72,7 @@ class Memo:
         self.size = size
         self.at_once = at_once
         self._seen: set[int] = set()
-        self._tokens = 0
+        self._tokens = itertools.count(1)  # next() is atomic: threads never share a token
 
     def remember_phases(
         self, key: Hashable, case: Case, run: Callable[[Case], Phases]
@@ -93,8 +95,9 @@ class Memo:
                 case.scenario = scenario
             if len(self.phases) >= self.size:
                 self.phases.clear()
-            self._tokens += 1  # never reused: a plan kept for a forgotten key stays unreachable
-            known = (phases, case.category, case.coverage, tuple(case.notices), self._tokens)
+            # a token is never reused: a plan kept for a forgotten key stays unreachable
+            token = next(self._tokens)
+            known = (phases, case.category, case.coverage, tuple(case.notices), token)
             self.phases[key] = known
         case.category, case.coverage = known[1], known[2]
         case.notices = list(known[3])
