@@ -8,13 +8,13 @@ compiled one give the same amounts (tests/steps/).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from yibao.calc import banded
 from yibao.case import Ledger, step
 from yibao.memo import circumstances
-from yibao.money import FEN, ZERO, fmt_rate, round_fen
+from yibao.money import ZERO, fmt_money, fmt_rate, round_fen
 from yibao.params import Param
 from yibao.results import LayerPayment, Step
 from yibao.steps import Rule
@@ -163,15 +163,11 @@ def _payment(rule: Rule, amount: Decimal, steps: list[Step]) -> LayerPayment:
 
 
 def _money(label_zh: str, label_en: str, amount: Decimal) -> Step:
-    """A step showing an amount, rounded to the fen as :func:`yibao.case.step` shows it."""
-    if amount.__class__ is not Decimal:  # a plugin's own number type: step() shows it
+    """A step showing an amount, as :func:`yibao.case.step` shows it (here called on every
+    run: the Struct is built directly)."""
+    if not isinstance(amount, Decimal):
         return step(label_zh, label_en, amount)
-    return Step(
-        label_zh=label_zh,
-        label_en=label_en,
-        value=str(amount.quantize(FEN, ROUND_HALF_UP)),
-        amount=amount,
-    )
+    return Step(label_zh=label_zh, label_en=label_en, value=fmt_money(amount), amount=amount)
 
 
 # -------------------------------------------------------------------------------------
@@ -199,22 +195,21 @@ def _run(
     pay: Decimal | None = None
     last: list[PLimit | PCap] = []  # payment limits and caps cut the payment at the end
     for s, template in prepared.steps:
-        kind = s.__class__
-        if kind is PLimit:
-            if s.basis == "payment":  # type: ignore[union-attr]
-                last.append(s)  # type: ignore[arg-type]
+        if isinstance(s, PLimit):
+            if s.basis == "payment":
+                last.append(s)
             else:
-                counted = _cost_limit(s, plan, ledger, counted, steps)  # type: ignore[arg-type]
-        elif kind is PDeductible:
-            deducted = min(_deductible(s, template, claim, ledger, steps), counted)  # type: ignore[arg-type]
-        elif kind is PRatio:
-            pay = _ratio(s, template, counted - deducted, steps)  # type: ignore[arg-type]
-        elif kind is PBands:
-            pay = _bands(s, template, ledger, counted, deducted, steps)  # type: ignore[arg-type]
-        elif kind is PCap:
-            last.append(s)  # type: ignore[arg-type]
-        elif kind is PTopUp and plan.pays and pay is not None:
-            pay = _top_up(s, counted, pay, steps)  # type: ignore[arg-type]
+                counted = _cost_limit(s, plan, ledger, counted, steps)
+        elif isinstance(s, PDeductible):
+            deducted = min(_deductible(s, template, claim, ledger, steps), counted)
+        elif isinstance(s, PRatio):
+            pay = _ratio(s, template, counted - deducted, steps)
+        elif isinstance(s, PBands):
+            pay = _bands(s, template, ledger, counted, deducted, steps)
+        elif isinstance(s, PCap):
+            last.append(s)
+        elif isinstance(s, PTopUp) and plan.pays and pay is not None:
+            pay = _top_up(s, counted, pay, steps)
     pay = pay if pay is not None else ZERO
     for s in last:
         pay = _cap_payment(s, ledger, pay, steps)
