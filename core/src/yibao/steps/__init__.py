@@ -161,26 +161,6 @@ class TopUp:
 
 
 @dataclass(frozen=True)
-class Window:
-    """Pay ``ratio``'s rate, after the remote-care rule when ``remote``, of the part of the
-    yearly running total under ``running`` that the claim occupies between a yearly
-    deductible (``above``) and a yearly limit on cost (``limit``, reported with the
-    year's limits); ``within``, when the selection fills it, is a lower position still
-    for some claims (a pharmacy's part within 3,000). The running total advances by the
-    whole amount, so a :class:`Subsidy` can pay further up the same axis."""
-
-    running: str
-    above: str
-    limit: str
-    ratio: str
-    within: str = ""
-    remote: bool = True
-    label: Label = ("支付比例", "ratio")
-    limit_label: Label = ("年度合规费用最高限额", "yearly compliant-cost limit")
-    within_label: Label = ("年度内合规费用限额", "the part of the year's cost within")
-
-
-@dataclass(frozen=True)
 class Unpublished:
     """The benefit is not published: a claim the rule applies to is not settled, naming
     ``key`` (``{placeholders}`` filled from the selection, ``{kind}`` by the claim's
@@ -191,6 +171,29 @@ class Unpublished:
     reason: str
     cite: str = ""
     reason_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Pay ``ratio``'s rate, after the remote-care rule when ``remote``, of the part of the
+    yearly running total under ``running`` that the claim occupies between a yearly
+    deductible (``above``) and a yearly limit on cost (``limit``, reported with the
+    year's limits); ``within``, when the selection fills it, is a lower position still
+    for some claims (a pharmacy's part within 3,000). The running total advances by the
+    whole amount, so a :class:`Subsidy` can pay further up the same axis. A ``ratio`` the
+    selection fills to the empty string is not published: ``missing`` says why (after
+    the deductible and the limit are looked up, as a hand-written rule reads them)."""
+
+    running: str
+    above: str
+    limit: str
+    ratio: str
+    within: str = ""
+    missing: Unpublished | None = None
+    remote: bool = True
+    label: Label = ("支付比例", "ratio")
+    limit_label: Label = ("年度合规费用最高限额", "yearly compliant-cost limit")
+    within_label: Label = ("年度内合规费用限额", "the part of the year's cost within")
 
 
 StepKind = Limit | Deductible | Ratio | Bands | Cap | TopUp | Window | Unpublished
@@ -242,8 +245,9 @@ class Rule:
         (built once per plan: e.g. the assumption a payment rests on).
     :param subsidy: A second payer on the rule's running total (:class:`Subsidy`).
     :param passes_on: Rules that settle what a limit with ``overflow`` leaves, on the
-        same claim: the first whose selection applies takes it; its payment adds to
-        this rule's and its subsidy's to this rule's subsidy.
+        same claim whatever its kind (超限额部分按门诊慢性病、普通门诊统筹规定支付): the
+        first whose selection applies takes it; its payment adds to this rule's and its
+        subsidy's to this rule's subsidy.
     :param partial: When values are not published, name every missing one (each a
         notice; the first is the claim's gap) and show what is published — the values
         found, the ratio and the bound it sets before the deductible — as the claim's

@@ -424,15 +424,16 @@ class _Decline(Exception):
     """The engine must settle the case."""
 
 
-def _compile(rule: Rule, case: Case, claim: Claim) -> _Compiled | None:
+def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) -> _Compiled | None:
     """``rule`` compiled for ``claim`` with the notices compiling gave (``None``: the
     rule does not apply). A value not published is kept as a gap, dated as the engine
-    dates it (the claim's date; any other date sends the case to the engine)."""
+    dates it (the claim's date; any other date sends the case to the engine).
+    ``any_kind``: the rule settles cost another rule passes on."""
     case.notices = []  # what compiling says, in full: replayed per case
     gaps: tuple[NotPublished, ...] = ()
     plan: Plan | OutOfScope | Unsettled | None
     try:
-        plan = compile_rule(rule, case, claim)
+        plan = compile_rule(rule, case, claim, any_kind=any_kind)
     except NotPublished as exc:
         plan, gaps = None, (exc,)
     except Exception as exc:
@@ -450,7 +451,7 @@ def _compile(rule: Rule, case: Case, claim: Claim) -> _Compiled | None:
         return _Compiled(rule, plan, None, notices, gaps, ())
     then = []
     for passed in rule.passes_on:  # compiled now, run only when a limit passes cost on
-        entry = _compile(passed, case, claim)
+        entry = _compile(passed, case, claim, any_kind=True)
         if entry is not None:
             then.append(entry)
     return _Compiled(rule, plan, to_fen(plan), notices, (), tuple(then))

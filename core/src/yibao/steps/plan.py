@@ -189,12 +189,15 @@ def applies(rule: Rule, case: Case, claim: Claim) -> bool:
     return claim.kind in kinds
 
 
-def compile_rule(rule: Rule, case: Case, claim: Claim) -> Plan | OutOfScope | Unsettled | None:
+def compile_rule(
+    rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False
+) -> Plan | OutOfScope | Unsettled | None:
     """``rule`` resolved for ``claim``; :class:`OutOfScope` for a claim the layer pays
     nothing on by its scope; ``None`` when the rule does not apply to the claim;
     :class:`Unsettled` for a ``partial`` rule missing values (another rule raises
-    :class:`NotPublished`)."""
-    if not applies(rule, case, claim):
+    :class:`NotPublished`). ``any_kind``: the rule settles cost another rule passed on
+    to it, whatever the claim's kind."""
+    if not any_kind and not applies(rule, case, claim):
         if rule.out_of_scope is None:
             return None
         return OutOfScope(rule, rule.out_of_scope, _kinds_cite(rule, case, claim))
@@ -319,6 +322,8 @@ def _step(s, case: Case, claim: Claim, param, ledger, label, selection) -> PlanS
 def _window(s: Window, case: Case, claim: Claim, param, ledger, label, selection) -> PWindow:  # type: ignore[no-untyped-def]
     above = param(s.above)
     cap = param(s.limit)
+    if not s.ratio.format_map(selection) and s.missing is not None:
+        _step(s.missing, case, claim, param, ledger, label, selection)  # raises
     ratio = param(s.ratio)
     adjusted, remote = _remote_care(case, claim, ratio.rate) if s.remote else (ratio.rate, None)
     within_key = s.within.format_map(selection)

@@ -12,13 +12,11 @@ from decimal import Decimal
 from typing import get_args
 
 import msgspec
-from yibao.calc import banded
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.facts import fact
 from yibao.model import Claim, ClaimKind
-from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.params import Param
+from yibao.money import ZERO, apply_rate, fmt_rate
 from yibao.results import LayerPayment, Notice, Step
 from yibao.steps import Bands, Cap, Limit, Ratio, Rule, StepKind
 from yibao.steps.explain import settle
@@ -34,18 +32,6 @@ def payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> 
     """One layer's payment: ``layer`` is ``(name, Chinese label, English label)``."""
     name, zh, en = layer
     return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
-
-
-def limit(ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str) -> Decimal:
-    """What remains of the yearly limit ``cap`` under ``key`` (``basis``: cost or payment)."""
-    return ledger.limit(
-        key,
-        cap.money,
-        label_zh=zh,
-        label_en=en,
-        basis=basis,  # type: ignore[arg-type]
-        cite=cap.source_label,
-    )
 
 
 def recipient_statuses(case: Case, on) -> list[str]:
@@ -365,33 +351,6 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> str | None:
     first_year = case.param("special.organ_transplant.first_year_months", claim.date)
     which = "first_year" if months < first_year.integer else "later"
     return f"special.limit.organ_transplant.{which}"
-
-
-def banded_pay(
-    case: Case, claim: Claim, before: Decimal, amount: Decimal, bands: Param
-) -> tuple[Decimal, list[Step]]:
-    """Pay ``amount`` of a running total standing at ``before`` over ``bands``, each
-    band's ratio after the remote-care rule; the total rounded once."""
-    total = ZERO
-    steps: list[Step] = []
-    remote: Step | None = None
-    for share in banded(before, amount, bands.bands):
-        rate, remote = case.remote_care(claim, share.band.rate)
-        total += share.portion * rate
-        steps.append(
-            step(
-                "分段支付",
-                "band",
-                share.describe().replace(
-                    f"× {fmt_rate(share.band.rate)} = {round_fen(share.payment)}",
-                    f"× {fmt_rate(rate)} = {round_fen(share.portion * rate)}",
-                ),
-                cite=bands,
-            )
-        )
-    if remote is not None:
-        steps.append(remote)
-    return round_fen(total), steps
 
 
 def special_limit(case: Case, claim: Claim) -> tuple[str, str] | None:
