@@ -29,7 +29,9 @@ EXIT_INTERRUPTED = 130
 
 
 def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn yibao's errors into one clear message and exit status 2."""
+    """Turn yibao's errors into one clear message and exit status 2 (in the language of
+    :func:`error_lang`); a reader that stops reading (``yibao demo | head -1``) ends the
+    command quietly."""
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -39,14 +41,17 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except YibaoError as exc:
-            click.echo(f"yibao: error: {printable(str(exc))}", err=True)
+            click.echo(f"yibao: error: {printable(exc.text(error_lang()))}", err=True)
             sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("yibao: interrupted; nothing was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except OSError as exc:  # the system refused (a full disk, a closed pipe): no bug
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(EXIT_PIPE)
+        except OSError as exc:  # the system refused (a full disk): no bug
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"yibao: error: {printable(where)}{exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
@@ -63,6 +68,42 @@ def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+EXIT_PIPE = 141
+"""The reader of standard output went away (128 + SIGPIPE, as a shell reports a command
+a closed pipe ended): nothing more to say, and nobody to say it to."""
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so flushing it at exit cannot fail again
+    (Python's advice for a closed pipe)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        pass
+
+
+def error_lang() -> str:
+    """The language errors are printed in: ``--lang`` when the command was given it,
+    else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh…`` is Chinese), else
+    English."""
+    import os
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and "lang" in ctx.params:
+        from click.core import ParameterSource
+
+        if ctx.get_parameter_source("lang") not in (ParameterSource.DEFAULT, None):
+            return str(ctx.params["lang"])
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def _debug() -> bool:
     import os
 
@@ -77,6 +118,13 @@ params_option = click.option(
     help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+notices_option = click.option(
+    "--notices",
+    "all_notices",
+    is_flag=True,
+    help="List every notice (values not published, statements, checklists) instead of a "
+    "summary line per region.",
+)
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -162,6 +210,10 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
 
     registry = default_registry()
     installed = registry.installed()
+    if code is not None:
+        from yibao.names import region_code
+
+        code = region_code(code, registry)
     if layers:
         if code is None:
             raise click.UsageError("--layers needs a region CODE")
@@ -244,12 +296,20 @@ def params(
 @json_option
 @lang_option
 @click.option("--explain/--no-explain", default=True, help="Show each step with its citation.")
+@notices_option
 @_guard
 def evaluate(
-    scenario: Path, region: str, params: Sequence[Path], as_json: bool, lang: str, explain: bool
+    scenario: Path,
+    region: str,
+    params: Sequence[Path],
+    as_json: bool,
+    lang: str,
+    explain: bool,
+    all_notices: bool,
 ) -> None:
-    """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region. Exit status
-    1 when the region cannot answer (its error is printed)."""
+    """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region (its code
+    or name: changzhou, 常州). Exit status 1 when the region cannot answer (its error is
+    printed)."""
     from yibao.api import evaluate as run
     from yibao.render import print_json, print_result
     from yibao.scenario_io import load_scenario
@@ -259,7 +319,14 @@ def evaluate(
     if as_json:
         print_json(result)
     else:
-        print_result(result, title=case.title, lang=lang, explain=explain)
+        print_result(
+            result,
+            title=case.title,
+            lang=lang,
+            explain=explain,
+            scenario=case,
+            notices=all_notices,
+        )
     if result.status == "error":
         sys.exit(1)
 
@@ -275,6 +342,7 @@ def evaluate(
     is_flag=True,
     help="Evaluate the facts as given instead of as if the person lived in each region.",
 )
+@notices_option
 @_guard
 def compare(
     scenario: Path,
@@ -283,6 +351,7 @@ def compare(
     as_json: bool,
     lang: str,
     as_given: bool,
+    all_notices: bool,
 ) -> None:
     """Evaluate SCENARIO in several regions, side by side, as if the person lived in each
     (household registration and enrolment history moved; see [elsewhere] in the scenario)."""
@@ -295,41 +364,40 @@ def compare(
     if as_json:
         print_json(comparison)
     else:
-        print_comparison(comparison, lang=lang)
+        print_comparison(comparison, lang=lang, scenario=case, notices=all_notices)
 
 
 @main.command()
 @lang_option
 @json_option
+@notices_option
 @_guard
-def demo(lang: str, as_json: bool) -> None:
-    """Evaluate every installed region's example scenarios in every installed region."""
+def demo(lang: str, as_json: bool, all_notices: bool) -> None:
+    """Evaluate every installed region's example scenarios, each in the regions it fits
+    (the regions offering its scheme and reading every fact it states)."""
+    from yibao.demo import examples, pairings
     from yibao.engine import compare as run
     from yibao.registry import default_registry
-    from yibao.render import print_comparison, print_json, print_regions
+    from yibao.render import console, print_comparison, print_json, print_regions
     from yibao.scenario_io import load_scenario
 
     registry = default_registry()
-    codes = registry.codes()
-    examples: list[Path] = []
-    for code in codes:
-        plugin = registry.region(code)
-        for scheme in plugin.layers:
-            stack = registry.stack(code, scheme)
-            for paths in reversed(stack.pm.hook.yibao_example_scenarios()):
-                examples.extend(p for p in paths if p not in examples)
-    comparisons = []
-    for path in examples:
-        scenario = load_scenario(path)
-        offering = [c for c in codes if scenario.person.scheme in registry.region(c).layers]
-        comparisons.append(run(scenario, offering, registry=registry))
+    found = [(path, load_scenario(path)) for path in examples(registry)]
+    paired = [(path, case, *pairings(case, registry)) for path, case in found]
+    comparisons = [run(case, fits, registry=registry) for _, case, fits, _ in paired]
     if as_json:
         print_json(comparisons)
         return
     print_regions(list(registry.installed().values()))
-    for path, comparison in zip(examples, comparisons, strict=True):
+    for (path, case, _, left_out), comparison in zip(paired, comparisons, strict=True):
         click.echo()
-        print_comparison(comparison, lang=lang, source=path.name)
+        print_comparison(
+            comparison, lang=lang, scenario=case, source=path.name, notices=all_notices
+        )
+        if left_out:
+            why = [zh if lang == "zh" else en for _, zh, en in left_out]
+            head = "本例未在以下地区演示：" if lang == "zh" else "this example is not shown in "
+            console().print(head + ("；" if lang == "zh" else "; ").join(why), style="dim")
 
 
 @main.command()

@@ -59,7 +59,12 @@ def evaluate(
     try:  # within the time limit: a hanging plugin is this region's error only
         return within(region, _evaluate_in, registry, region, scheme, scenario, overlays)
     except Exception as exc:
-        return error_result(region, scheme, scenario.year, exc)
+        failed = error_result(region, scheme, scenario.year, exc)
+        item = registry.installed().get(region)
+        if item is None or item.plugin is None:
+            return failed
+        info = item.plugin.info  # the region's name, so readers see which one failed
+        return msgspec.structs.replace(failed, name_zh=info.name_zh, name_en=info.name_en)
 
 
 def _evaluate_in(
@@ -75,15 +80,19 @@ def _evaluate_in(
 
 def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
     """The answer of a region that failed: yibao's own message, or where a plugin broke."""
+    zh = None
     if isinstance(exc, YibaoError):
         message = str(exc)
+        zh = exc.zh or None
     else:  # a plugin bug: this region's error only
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = (
             f"plugin error: {type(exc).__name__}: {exc} "
             f"(in {where.filename}:{where.lineno}, {where.name})"
         )
-    return RegionResult(region=region, scheme=scheme, year=year, status="error", error=message)
+    return RegionResult(
+        region=region, scheme=scheme, year=year, status="error", error=message, error_zh=zh
+    )
 
 
 def compare(
@@ -160,6 +169,7 @@ def _answer(
         name_zh=info.name_zh,
         name_en=info.name_en,
         overlays=stack.overlays,
+        marked=stack.marked,
     )
     if eligibility is None or not eligibility.eligible:
         return RegionResult(
@@ -199,16 +209,19 @@ def check_scope(stack: Stack, scenario: Scenario) -> None:
             why = f"it answers {first}–{last} (through next year)"
         else:
             why = "it declares no years"
-        raise YibaoError(
+        zh = f"无法计算{scenario.year}年度：可计算{first}–{last}年度"
+        raise YibaoError(  # the English text keeps its Chinese half (batch summaries key on it)
             f"{info.code} ({stack.scheme}) cannot answer {scenario.year}: {why}; "
-            f"{info.code}（{stack.scheme}）无法计算{scenario.year}年度：可计算"
-            f"{first}–{last}年度"
+            f"{info.code}（{stack.scheme}）{zh}",
+            zh=f"{info.name_zh}（{stack.scheme}）{zh}",
         )
     district = scenario.person.district
     if district is not None and info.districts and district not in info.districts:
         raise YibaoError(
             f"person.district {district!r} is not a district of {info.code}; "
-            f"expected one of: {', '.join(info.districts)}"
+            f"expected one of: {', '.join(info.districts)}",
+            zh=f"person.district {district!r} 不是{info.name_zh}的区县；"
+            f"应为以下之一：{'、'.join(info.districts)}",
         )
 
 

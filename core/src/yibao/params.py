@@ -89,10 +89,17 @@ class _Unpublished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     reason: str
 
 
+Marked = Literal["fictional", "illustrative"]
+"""An overlay's own word that its values are not policy: ``fictional`` (made up, e.g. for
+tests) or ``illustrative`` (a hypothetical reform, an example). Every number resting on
+such a value is labelled so where it is shown."""
+
+
 class _File(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     layer: str
     region: str | None = None
     scheme: str | None = None
+    marked: Marked | None = None
     parameter: list[_Entry] = []
     unpublished: list[_Unpublished] = []
 
@@ -112,6 +119,8 @@ class Param(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None = None
     carry: bool = False
     """Whether the value holds on after ``valid_to`` until a later one supersedes it."""
+    marked: Marked | None = None
+    """From an overlay marked ``fictional`` or ``illustrative`` (:data:`Marked`)."""
     carried_into: int | None = None
     """Set on a value looked up after its ``valid_to`` (``carry``): the year it is carried
     into. Every answer resting on such a value says so."""
@@ -256,6 +265,8 @@ class ParameterFile(msgspec.Struct, frozen=True, kw_only=True):
     scheme: str | None
     params: tuple[Param, ...]
     gaps: tuple[Gap, ...]
+    marked: Marked | None = None
+    """The file says its values are not policy (:data:`Marked`)."""
 
 
 def load_parameter_file(path: Path | str, *, origin: str = "bundled") -> ParameterFile:
@@ -300,6 +311,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
                 origin=origin,
                 note=entry.note,
                 carry=bool(entry.carry),
+                marked=decoded.marked,
             )
         )
     _reject_overlaps(params, name)
@@ -315,6 +327,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
         scheme=decoded.scheme,
         params=tuple(params),
         gaps=gaps,
+        marked=decoded.marked,
     )
 
 
