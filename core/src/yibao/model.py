@@ -290,6 +290,13 @@ class Claim(Base, kw_only=True):
     """An injury or poisoning (外伤、中毒) that some regions review before paying."""
 
     def __post_init__(self) -> None:
+        if self.area == "city" and self.care in ("filed_residence", "emergency", "referral",
+                                                 "unreferred"):  # fmt: skip
+            raise bilingual(
+                f'`area` is "city" but `care` is {self.care!r}, which is care outside the '
+                "insuring city",
+                f'`area` 为 "city"（参保地内），但 `care` 为 {self.care!r}（参保地以外的就医）',
+            )
         if self.area is not None and self.area != "city" and self.care == "local":
             raise bilingual(
                 f'`area` is {self.area!r} but `care` is "local" (in the insuring region): '

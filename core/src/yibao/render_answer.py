@@ -26,6 +26,7 @@ from yibao.vocabulary import (
     claim_labels,
     claim_marks,
     marked_note,
+    marked_short,
     marks,
     notice_lines,
     notice_summary,
@@ -373,7 +374,8 @@ def _premium(r: RegionResult, lang: str) -> str:
         return "—"
     if r.premium is None or r.premium.individual is None:
         return pick(lang, "未公布", "not published")
-    return _money(r.premium.individual) + _note(marks(r.premium.steps), lang)
+    found = marks(r.premium.steps)
+    return _money(r.premium.individual) + "".join(f"\n({marked_short(m, lang)})" for m in found)
 
 
 def _year_cell(r: RegionResult, lang: str) -> str:
@@ -381,7 +383,8 @@ def _year_cell(r: RegionResult, lang: str) -> str:
     t = r.totals
     if t is None:
         return "—"
-    note = _note([m for c in r.claims for m in claim_marks(c)], lang)
+    found = list(dict.fromkeys(m for c in r.claims for m in claim_marks(c)))
+    note = "".join(f"\n({marked_short(m, lang)})" for m in found)
     patient = f"{pick(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{note}"
     if t.complete:
         return f"{pick(lang, '总费用', 'bill')} {fmt_money(t.bill)}\n{patient}"
@@ -413,7 +416,7 @@ def _start(r: RegionResult, lang: str) -> str:
 def _claim_cell(claim: ClaimResult | None, lang: str) -> str:
     if claim is None:
         return "—"
-    note = [f"({word('marked', m, lang)})" for m in claim_marks(claim)]
+    note = [f"({marked_short(m, lang)})" for m in claim_marks(claim)]
     if claim.status != "settled":
         return "\n".join([pick(lang, *STATUS[claim.status]), *note])
     parts = [

@@ -236,6 +236,11 @@ def claim_marks(claim: ClaimResult) -> list[str]:
     return marks([*claim.steps, *(s for p in claim.layers for s in p.steps)])
 
 
+def marked_short(mark: str, lang: str) -> str:
+    """The mark in a word, for a table cell: ``虚构`` / ``fictional``."""
+    return pick(lang, {"fictional": "虚构", "illustrative": "示例"}.get(mark, mark), mark)
+
+
 def marked_note(mark: str, lang: str) -> str:
     """``（虚构数值，非政策）`` — what stands next to a number resting on a marked value."""
     text = word("marked", mark, lang)
