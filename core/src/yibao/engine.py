@@ -238,7 +238,8 @@ def gap_notices(case: Case) -> None:
             Notice(
                 kind="not_published",
                 text_en=f"not published in the loaded sources: {gap.key} ({gap.reason})",
-                text_zh=f"已加载的政策来源未公布：{gap.key}",
+                text_zh=f"已加载的政策来源未公布：{gap.key}"
+                + (f"（{gap.reason_zh}）" if gap.reason_zh else ""),
                 key=gap.key,
                 cite=gap.cite,
             )

@@ -87,6 +87,7 @@ class _Unpublished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     kind: Kind
     cite: str
     reason: str
+    reason_zh: str = ""
 
 
 Marked = Literal["fictional", "illustrative"]
@@ -169,6 +170,8 @@ class Gap(msgspec.Struct, frozen=True, kw_only=True):
     cite: str
     reason: str
     layer: str
+    reason_zh: str = ""
+    """The reason in Chinese (what to state instead, where the scenario can say it)."""
 
 
 def _typed_value(kind: Kind, raw: object, where: str) -> object:
@@ -316,7 +319,14 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
         )
     _reject_overlaps(params, name)
     gaps = tuple(
-        Gap(key=g.key, kind=g.kind, cite=g.cite, reason=g.reason, layer=decoded.layer)
+        Gap(
+            key=g.key,
+            kind=g.kind,
+            cite=g.cite,
+            reason=g.reason,
+            reason_zh=g.reason_zh,
+            layer=decoded.layer,
+        )
         for g in decoded.unpublished
     )
     return ParameterFile(
@@ -414,7 +424,9 @@ class ParameterSet:
         lapsed = _latest_ended(self._by_key.get(key, ()), on)
         if lapsed is None:
             if gap is not None:
-                return NotPublished(key=key, on=on, reason=gap.reason, cite=gap.cite)
+                return NotPublished(
+                    key=key, on=on, reason=gap.reason, reason_zh=gap.reason_zh, cite=gap.cite
+                )
             if key not in self._kinds:
                 raise UnknownParameter(key, difflib.get_close_matches(key, self._kinds, n=3))
             return NotPublished(key=key, on=on, reason="no loaded source publishes it")

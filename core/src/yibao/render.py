@@ -27,6 +27,11 @@ class _DataConsole(Console):
     def render_str(self, text: str, **kwargs: Any) -> Text:
         return super().render_str(printable(text), **kwargs)
 
+    def on_broken_pipe(self) -> None:
+        """The reader went away: let the command end as every yibao command does then
+        (:func:`yibao.cli._guard`: quietly, status 141), not with Rich's status 1."""
+        raise BrokenPipeError
+
 
 def console(**options: Any) -> Console:
     """A Rich console for results (no markup parsed; Rich's ``Console`` options)."""

@@ -139,8 +139,13 @@ def _print_people(out: Console, result: RegionResult, lang: str, explain: bool) 
         if explain:
             show(out, steps_grid(result.premium.steps, lang))
     elif elig is not None and elig.eligible:
-        missing = pick(lang, "未公布（见下方说明）", "not published (see the notices below)")
-        out.print(Text.assemble((label, "bold"), ": ", (missing, "yellow")))
+        why = [pick(lang, n.text_zh, n.text_en) for n in result.notices if n.key == "premium"]
+        missing = (
+            why[0]
+            if why
+            else pick(lang, "未公布（见下方说明）", "not published (see the notices below)")
+        )
+        out.print(Text.assemble((label, "bold"), ": ", (printable(missing), "yellow")))
     cover = result.coverage
     if cover is not None:
         out.print(_bold(pick(lang, "待遇起始日", "Benefits from"), _start_text(cover, lang)))
