@@ -332,3 +332,40 @@ def test_a_closed_pipe_ends_the_demo_quietly() -> None:
     with process.stderr:
         assert process.wait(timeout=60) == 141
         assert process.stderr.read() == b""
+
+
+def test_every_field_of_the_scenario_is_documented() -> None:
+    """docs/scenario.md lists every field of core's model, each in its part's table."""
+    import msgspec
+    from yibao import model
+
+    doc = (ROOT / "docs/scenario.md").read_text("utf-8")
+    parts = (model.Scenario, model.Person, model.Enrollment, model.LifeEvent, model.Claim,
+             model.Elsewhere)  # fmt: skip
+    for struct in parts:
+        for f in msgspec.structs.fields(struct):
+            assert f"| `{f.name}` |" in doc, f"{struct.__name__}.{f.name} is not documented"
+    for f in msgspec.structs.fields(model.ContributionBreak):
+        assert f"{f.name} = " in doc.split("## Contribution months")[1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_in_the_terminal_cuts_no_amount_at_80_columns(lang: str) -> None:
+    """``yibao report`` lays its tables out like compare: every premium and payment of the
+    JSON report is shown whole at 80 columns, regions by name."""
+    args = ("report", "elderly-stroke-level3", "newborn-late-enrolment", "--grid", "5000,50000")
+    code, data, err = run(*args, "-f", "json")
+    assert code == 0, err
+    code, text, err = run(*args, "--lang", lang)
+    assert code == 0, err
+    assert not CUT.search(text), CUT.search(text)
+    report = json.loads(data)
+    for section in report["scenarios"]:
+        for col in section["columns"]:
+            assert col["name_zh" if lang == "zh" else "name_en"] in text
+            for claim in col["claims"]:
+                for amount in [p["amount"] for p in claim["layers"] if p["amount"] != "0.00"]:
+                    assert whole(amount, text), (col["region"], claim["claim_id"], amount)
+    for bar in report["premiums"]:
+        if bar["individual"] is not None:
+            assert whole(bar["individual"], text), bar

@@ -59,12 +59,7 @@ def evaluate(
     try:  # within the time limit: a hanging plugin is this region's error only
         return within(region, _evaluate_in, registry, region, scheme, scenario, overlays)
     except Exception as exc:
-        failed = error_result(region, scheme, scenario.year, exc)
-        item = registry.installed().get(region)
-        if item is None or item.plugin is None:
-            return failed
-        info = item.plugin.info  # the region's name, so readers see which one failed
-        return msgspec.structs.replace(failed, name_zh=info.name_zh, name_en=info.name_en)
+        return error_result(region, scheme, scenario.year, exc, registry=registry)
 
 
 def _evaluate_in(
@@ -78,8 +73,12 @@ def _evaluate_in(
     return _evaluate(stack, scenario)
 
 
-def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
-    """The answer of a region that failed: yibao's own message, or where a plugin broke."""
+def error_result(
+    region: str, scheme: str, year: int, exc: Exception, *, registry: Registry | None = None
+) -> RegionResult:
+    """The answer of a region that failed: yibao's own message (in both languages where
+    it has them), or where a plugin broke; with the region's names when it is installed
+    (``registry``, default: the process-wide one), so readers see which one failed."""
     zh = None
     if isinstance(exc, YibaoError):
         message = str(exc)
@@ -90,8 +89,17 @@ def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionR
             f"plugin error: {type(exc).__name__}: {exc} "
             f"(in {where.filename}:{where.lineno}, {where.name})"
         )
+    item = (registry or default_registry()).installed().get(region)
+    info = item.plugin.info if item is not None and item.plugin is not None else None
     return RegionResult(
-        region=region, scheme=scheme, year=year, status="error", error=message, error_zh=zh
+        region=region,
+        scheme=scheme,
+        year=year,
+        name_zh=info.name_zh if info else "",
+        name_en=info.name_en if info else "",
+        status="error",
+        error=message,
+        error_zh=zh,
     )
 
 

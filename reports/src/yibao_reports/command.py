@@ -80,13 +80,35 @@ def _sources(paths: Sequence[Path], with_personas: bool) -> list[tuple[str, Any]
     bundled = {p.stem: p for p in persona_paths()}
     out = []
     for path in paths:
-        if not path.exists() and path.name in bundled:
-            out.append((persona_name(bundled[path.name]), load_scenario(bundled[path.name])))
+        name = path.name.removesuffix(".toml")
+        if not path.exists() and name in bundled:
+            out.append((persona_name(bundled[name]), load_scenario(bundled[name])))
+        elif not path.exists() and str(path) != "-":
+            raise _no_such_file_or_persona(path, sorted(bundled))
         else:
             out.append((str(path), load_scenario(path)))
     if with_personas:
         out += [(persona_name(p), load_scenario(p)) for p in persona_paths()]
     return out
+
+
+def _no_such_file_or_persona(path: Path, personas: list[str]) -> Exception:
+    """A name that is neither a file nor a persona: say so, with the nearest personas and
+    the whole list (``yibao personas`` shows their stories)."""
+    import difflib
+
+    from yibao.errors import InputError
+
+    near = difflib.get_close_matches(path.name.removesuffix(".toml"), personas, n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    hint_zh = f"是否要写 {' 或 '.join(near)}？" if near else ""
+    listing = ", ".join(personas)
+    return InputError(
+        str(path),
+        f"no such scenario file or persona; {hint}the personas are: {listing} "
+        "(yibao personas tells their stories)",
+        f"没有这个情形文件或样例人员；{hint_zh}样例人员有：{listing}（yibao personas 列出其简介）",
+    )
 
 
 def _grid(text: str) -> tuple[Any, ...]:
@@ -140,7 +162,7 @@ def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:
         from yibao_reports.charts import svg_charts
         from yibao_reports.html import to_html
 
-        text = to_html(built, lang, svg_charts(built))
+        text = to_html(built, lang, svg_charts(built, lang))
     elif output is not None:
         _markdown_files(built, output, lang)
         return
@@ -159,7 +181,7 @@ def _markdown_files(built: Any, output: Path, lang: str) -> None:
     from yibao_reports.markdown import write_markdown
 
     try:
-        write_markdown(built, output, lang, svg_charts(built))
+        write_markdown(built, output, lang, svg_charts(built, lang))
     except OSError as exc:
         raise InputError(str(output), f"cannot write the report: {exc.strerror}") from None
 
