@@ -17,10 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("yibao")
-"""Marker for a region layer's hook implementations: ``@hookimpl``."""
+from yibao.hookspecs import hookimpl
 
 _API = (
     "FORMAT_VERSION",

@@ -28,14 +28,21 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from yibao.jsonformat import schema, to_json
+from yibao.listing import (
+    InstalledOverlay,
+    InstalledRegion,
+    Parameters,
+    RegionListing,
+    SchemeParameters,
+)
 from yibao.model import Scenario
 from yibao.names import region_code
-from yibao.params import ParameterFile, ParamView
+from yibao.params import ParameterFile
 from yibao.registry import Registry, default_registry, load_overlays
-from yibao.results import FORMAT_VERSION, Comparison, Out, RegionInfo, RegionResult
+from yibao.results import FORMAT_VERSION, Comparison, RegionResult
 from yibao.scenario_io import convert, load_scenario, parse_scenario, scenario_type
 
 __all__ = [
@@ -172,37 +179,6 @@ def _overlays(params: Sequence[OverlayLike]) -> list[ParameterFile]:
 # What is installed
 # -------------------------------------------------------------------------------------
 
-Status = Literal["ok", "broken", "disabled"]
-
-
-class InstalledRegion(Out, tag_field="kind", tag="region", kw_only=True):
-    """One installed region plugin (``yibao regions --json``: ``"kind": "region"``)."""
-
-    code: str
-    distribution: str
-    version: str
-    status: Status
-    error: str | None
-    """Why a broken plugin failed to load, or why a disabled one was not loaded."""
-    info: RegionInfo | None
-    """Names, schemes, years, layers, sources and districts (``None`` unless loaded)."""
-
-
-class InstalledOverlay(Out, tag_field="kind", tag="overlay", kw_only=True):
-    """One installed overlay plugin (``"kind": "overlay"``): rules stacked on a region."""
-
-    code: str
-    region: str | None
-    """The region it amends (``None`` when it did not load)."""
-    distribution: str
-    version: str
-    status: Status
-    error: str | None
-
-
-RegionListing = list[InstalledRegion | InstalledOverlay]
-"""What :func:`regions` returns: the regions, then the overlays."""
-
 
 def regions(code: str | None = None, *, registry: Registry | None = None) -> RegionListing:
     """The installed regions and overlays, as ``yibao regions [CODE] --json``.
@@ -249,32 +225,6 @@ def regions(code: str | None = None, *, registry: Registry | None = None) -> Reg
 # -------------------------------------------------------------------------------------
 # Parameter look-up
 # -------------------------------------------------------------------------------------
-
-
-class SchemeParameters(Out, kw_only=True):
-    """One scheme's parameters on one date."""
-
-    scheme: str
-    layers: tuple[str, ...]
-    """The layers the values stack from, lowest first."""
-    overlays: tuple[str, ...] = ()
-    """Overlay files applied (``--params``)."""
-    parameters: tuple[ParamView, ...]
-    """Every key (starting with the prefix asked for): its value in force, carried from
-    an earlier year's source, or not published with the reason
-    (:class:`yibao.params.ParamView`)."""
-
-
-class Parameters(Out, kw_only=True):
-    """A region's parameters on one date, per scheme (``yibao params --json``,
-    ``GET /parameters/{region}``)."""
-
-    format_version: str = FORMAT_VERSION
-    region: str
-    on: dt.date
-    prefix: str = ""
-    """Only keys starting with this text were looked up."""
-    schemes: tuple[SchemeParameters, ...]
 
 
 def parameters(

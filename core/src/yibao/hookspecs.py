@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from yibao.steps import Settlement
 
 hookspec = pluggy.HookspecMarker("yibao")
+hookimpl = pluggy.HookimplMarker("yibao")
+"""Marker for a region layer's hook implementations: ``@hookimpl`` (also ``yibao.hookimpl``)."""
 
 
 # -------------------------------------------------------------------------------------

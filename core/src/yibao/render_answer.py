@@ -245,7 +245,8 @@ def _year_line(result: RegionResult, lang: str) -> str:
     assert t is not None
     layers = ", ".join(f"{layer_label(k, lang)} {fmt_money(v)}" for k, v in t.layers.items())
     note = _note([m for c in result.claims for m in claim_marks(c)], lang)
-    paid = f"{layers}; {pick(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{note}"
+    patient = f"{pick(lang, '个人负担', 'patient')} {fmt_money(t.patient)}{note}"
+    paid = f"{layers}; {patient}" if layers else patient  # no layer paid: no empty part
     if t.complete:
         return paid
     count, bill = unsettled(result.claims)

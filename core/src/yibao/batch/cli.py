@@ -57,7 +57,7 @@ params_option = click.option(
 @click.option("--no-plan", is_flag=True,
               help="Use the per-claim engine path (no settlement plans).")  # fmt: skip
 @click.option("--no-kernel", is_flag=True,
-              help="Let the engine settle every case (no region settlement kernels).")  # fmt: skip
+              help="The engine settles every case (no fast path from declared rules).")  # fmt: skip
 @click.option("--memo", default=0, show_default=True, type=click.IntRange(0),
               help="Person-years to remember (helps when person-years repeat).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
