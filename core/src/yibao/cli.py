@@ -12,8 +12,7 @@ answered); 3 a bug in yibao itself; 130 interrupted.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,118 +20,15 @@ import click
 
 from yibao.batch.cli import batch, synth
 from yibao.cli_cases import test
+from yibao.cli_common import (
+    code_list,
+    guard,
+    json_option,
+    lang_option,
+    notices_option,
+    params_option,
+)
 from yibao.cli_plugin import plugin, plugin_selection
-
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-
-
-def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn yibao's errors into one clear message and exit status 2 (in the language of
-    :func:`error_lang`); a reader that stops reading (``yibao demo | head -1``) ends the
-    command quietly."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from yibao.errors import YibaoError
-        from yibao.textsafe import printable
-
-        try:
-            return command(*args, **kwargs)
-        except YibaoError as exc:
-            click.echo(f"yibao: error: {printable(exc.text(error_lang()))}", err=True)
-            sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.echo("yibao: interrupted; nothing was written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except BrokenPipeError:
-            _quiet_stdout()
-            sys.exit(EXIT_PIPE)
-        except OSError as exc:  # the system refused (a full disk): no bug
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"yibao: error: {printable(where)}{exc.strerror or exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        except Exception as exc:  # a bug in yibao itself: still no traceback for users
-            click.echo(
-                f"yibao: internal error: {type(exc).__name__}: {printable(str(exc))} "
-                "(set YIBAO_DEBUG=1 to see the traceback)",
-                err=True,
-            )
-            if _debug():
-                raise
-            sys.exit(EXIT_INTERNAL)
-
-    return run
-
-
-EXIT_PIPE = 141
-"""The reader of standard output went away (128 + SIGPIPE, as a shell reports a command
-a closed pipe ended): nothing more to say, and nobody to say it to."""
-
-
-def _quiet_stdout() -> None:
-    """Point standard output at /dev/null, so flushing it at exit cannot fail again
-    (Python's advice for a closed pipe)."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
-        pass
-
-
-def error_lang() -> str:
-    """The language errors are printed in: ``--lang`` when the command was given it,
-    else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh…`` is Chinese), else
-    English."""
-    import os
-
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and "lang" in ctx.params:
-        from click.core import ParameterSource
-
-        if ctx.get_parameter_source("lang") not in (ParameterSource.DEFAULT, None):
-            return str(ctx.params["lang"])
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
-
-
-def _debug() -> bool:
-    import os
-
-    return bool(os.environ.get("YIBAO_DEBUG"))
-
-
-params_option = click.option(
-    "--params",
-    "params",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
-notices_option = click.option(
-    "--notices",
-    "all_notices",
-    is_flag=True,
-    help="List every notice (values not published, statements, checklists) instead of a "
-    "summary line per region.",
-)
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of labels.",
-)
-
 
 COMMAND_GROUP = "yibao.commands"
 """Entry-point group through which other distributions add commands (``yibao tui``)."""
@@ -201,7 +97,7 @@ def main() -> None:
 )
 @click.option("--scheme", help="With --layers: only this scheme.")
 @json_option
-@_guard
+@guard
 def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -> None:
     """List installed regions and overlays (or show one): schemes, years, layers, sources,
     distributions and versions; broken and disabled plugins say why."""
@@ -263,7 +159,7 @@ def _year_outlooks(registry: Any, code: str) -> list[tuple[str, Any, Any, list]]
 @params_option
 @json_option
 @lang_option
-@_guard
+@guard
 def params(
     region: str,
     prefix: str,
@@ -297,7 +193,7 @@ def params(
 @lang_option
 @click.option("--explain/--no-explain", default=True, help="Show each step with its citation.")
 @notices_option
-@_guard
+@guard
 def evaluate(
     scenario: Path,
     region: str,
@@ -343,7 +239,7 @@ def evaluate(
     help="Evaluate the facts as given instead of as if the person lived in each region.",
 )
 @notices_option
-@_guard
+@guard
 def compare(
     scenario: Path,
     codes: str | None,
@@ -360,7 +256,7 @@ def compare(
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    comparison = run(case, _codes(codes), params=params, as_given=as_given)
+    comparison = run(case, code_list(codes), params=params, as_given=as_given)
     if as_json:
         print_json(comparison)
     else:
@@ -371,7 +267,7 @@ def compare(
 @lang_option
 @json_option
 @notices_option
-@_guard
+@guard
 def demo(lang: str, as_json: bool, all_notices: bool) -> None:
     """Evaluate every installed region's example scenarios, each in the regions it fits
     (the regions offering its scheme and reading every fact it states)."""
@@ -407,7 +303,7 @@ def demo(lang: str, as_json: bool, all_notices: bool) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the schema here instead of standard output.",
 )
-@_guard
+@guard
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the scenario format: core's fields and the facts the
     installed regions declare (for editor completion and validation)."""
@@ -429,18 +325,6 @@ main.add_command(plugin)
 main.add_command(batch)
 main.add_command(synth)
 main.add_command(test)
-
-
-def _codes(codes: str | None) -> list[str] | None:
-    """``--regions a,b`` as a list (``None``: not given)."""
-    return [c.strip() for c in codes.split(",") if c.strip()] if codes else None
-
-
-def _region_list(codes: str | None, registry: Any) -> list[str]:
-    """``--regions a,b`` checked against the installed regions (all when not given)."""
-    from yibao.api import region_codes
-
-    return region_codes(_codes(codes), registry)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,23 @@ if TYPE_CHECKING:
     from yibao.results import Step
 
 
+SEP = " ‖ "
+"""Between the English and the Chinese text of a :func:`bilingual` message."""
+
+
+def bilingual(en: str, zh: str) -> ValueError:
+    """A ``ValueError`` for a model check, carrying both texts (split by
+    :func:`yibao.problems.field_problem`); here, beside the errors, so the model can
+    raise it without importing the input checks that read the model."""
+    return ValueError(f"{en}{SEP}{zh}")
+
+
+def split(text: str) -> tuple[str, str]:
+    """``(en, zh)`` of a message that may carry both (``zh`` empty when it does not)."""
+    en, sep, zh = text.partition(SEP)
+    return (en, zh) if sep else (text, "")
+
+
 class YibaoError(Exception):
     """Base of the errors shown to a user as one clear message (never a traceback).
 

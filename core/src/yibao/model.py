@@ -15,8 +15,8 @@ from typing import Annotated, Literal, get_args
 
 import msgspec
 
+from yibao.errors import bilingual
 from yibao.money import ZERO, check_amount
-from yibao.problems import bilingual
 
 
 class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

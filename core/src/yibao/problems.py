@@ -4,8 +4,8 @@ msgspec reports a wrong field as ``Invalid enum value 'x' - at `$.claims[0].kind
 :func:`field_problem` turns that into ``$.claims[0].kind: 'x' is not one of …; did you
 mean …?`` and its Chinese, looking up the allowed values in the scenario type and the
 value in the document. A date that is well formed but does not exist (``1955-04-31``)
-says so. The model's own checks (``__post_init__``) raise :func:`bilingual` errors,
-whose two texts travel in one message separated by :data:`SEP`.
+says so. The model's own checks (``__post_init__``) raise :func:`yibao.errors.bilingual` errors,
+whose two texts travel in one message separated by :data:`yibao.errors.SEP`.
 """
 
 from __future__ import annotations
@@ -18,20 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
-SEP = " ‖ "
-"""Between the English and the Chinese text of a :func:`bilingual` message."""
-
-
-def bilingual(en: str, zh: str) -> ValueError:
-    """A ``ValueError`` for a model check, carrying both texts (split by :func:`field_problem`)."""
-    return ValueError(f"{en}{SEP}{zh}")
-
-
-def split(text: str) -> tuple[str, str]:
-    """``(en, zh)`` of a message that may carry both (``zh`` empty when it does not)."""
-    en, sep, zh = text.partition(SEP)
-    return (en, zh) if sep else (text, "")
-
+from yibao.errors import split
 
 DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

@@ -11,32 +11,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from yibao.layout import Column, Grid, show
+from yibao.render_answer import console, print_comparison, print_result
 from yibao.textsafe import printable
-
-
-class _DataConsole(Console):
-    """A console for results: every string is data. Markup is never parsed (a claim id
-    ``[/]`` or a title ``[link=…]`` prints as written) and control characters are shown
-    as escapes (:func:`yibao.textsafe.printable`); styles come only from ``Text``."""
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(printable(text), **kwargs)
-
-    def on_broken_pipe(self) -> None:
-        """The reader went away: let the command end as every yibao command does then
-        (:func:`yibao.cli._guard`: quietly, status 141), not with Rich's status 1."""
-        raise BrokenPipeError
-
-
-def console(**options: Any) -> Console:
-    """A Rich console for results (no markup parsed; Rich's ``Console`` options)."""
-    options = {"highlight": False, "soft_wrap": False, **options}
-    return _DataConsole(markup=False, emoji=False, **options)
 
 
 def print_json(value: Any) -> None:
@@ -279,8 +259,6 @@ def _layer_map_json(m: Any) -> dict[str, Any]:
         ],
     }  # fmt: skip
 
-
-from yibao.render_answer import print_comparison, print_result  # noqa: E402  (re-exported)
 
 __all__ = [
     "console",

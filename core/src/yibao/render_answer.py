@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
@@ -39,6 +40,26 @@ from yibao.vocabulary import (
 )
 
 STATUS = {code: (zh, en) for code, zh, en in WORDS["claim_status"]}
+
+
+class _DataConsole(Console):
+    """A console for results: every string is data. Markup is never parsed (a claim id
+    ``[/]`` or a title ``[link=…]`` prints as written) and control characters are shown
+    as escapes (:func:`yibao.textsafe.printable`); styles come only from ``Text``."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+    def on_broken_pipe(self) -> None:
+        """The reader went away: let the command end as every yibao command does then
+        (:func:`yibao.cli_common.guard`: quietly, status 141), not with Rich's status 1."""
+        raise BrokenPipeError
+
+
+def console(**options: Any) -> Console:
+    """A Rich console for results (no markup parsed; Rich's ``Console`` options)."""
+    options = {"highlight": False, "soft_wrap": False, **options}
+    return _DataConsole(markup=False, emoji=False, **options)
 
 
 def _money(value: Decimal | None) -> str:
@@ -92,7 +113,6 @@ def print_result(
 ) -> None:
     """``yibao evaluate``: the answer with its steps (``explain``); the notices summed up
     in a few lines, or all of them (``notices``)."""
-    from yibao.render import console
 
     out = out or console()
     out.rule(f"{_name(result, lang)} · {_scheme(result.scheme, lang)} · {result.year}")
@@ -311,7 +331,6 @@ def print_comparison(
 ) -> None:
     """``yibao compare`` and each scenario of ``demo``: one column per region (one block
     per region when the columns do not fit the terminal), then each region's notices."""
-    from yibao.render import console
 
     out = out or console()
     out.rule(source or "")

@@ -8,12 +8,12 @@ field, exit status 2.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
-from yibao.cli import _guard, lang_option, params_option
+from yibao.cli_common import guard, lang_option, params_option, progress, region_list
 
 FORMATS = ("terminal", "md", "html", "json", "csv")
 
@@ -36,7 +36,7 @@ FORMATS = ("terminal", "md", "html", "json", "csv")
     "(default: 500 … 1,000,000 in 22 steps).",
 )
 @click.option("--no-charts", is_flag=True, help="Leave the charts out (faster).")
-@_guard
+@guard
 def report(
     scenarios: Sequence[Path],
     with_personas: bool,
@@ -50,7 +50,6 @@ def report(
 ) -> None:
     """Compare SCENARIO files (TOML or JSON, or persona names) across regions, as if the
     person lived in each: tables, differences in words, charts and cited sources."""
-    from yibao.cli import _region_list
     from yibao.registry import default_registry, load_overlays
 
     from yibao_reports import samples
@@ -58,12 +57,12 @@ def report(
 
     sources = _sources(scenarios, with_personas)
     registry = default_registry()
-    regions = _region_list(codes, registry)
+    regions = region_list(codes, registry)
     overlays = load_overlays(params)
     registry.check_targets(overlays, regions)
     amounts = () if no_charts else (_grid(grid) if grid else samples.DEFAULT_GRID)
     total = work_units(len(sources), regions, amounts)
-    with _progress(total) as tick:
+    with progress(total, "yibao report", minimum=20) as tick:
         built = build_report(
             sources, regions, registry=registry, overlays=overlays, grid=amounts, tick=tick
         )
@@ -121,29 +120,6 @@ def _grid(text: str) -> tuple[Any, ...]:
     if not amounts:
         raise click.BadParameter("give at least one amount", param_hint="--grid")
     return amounts
-
-
-class _progress:
-    """A Rich progress bar on stderr when it is a terminal; otherwise nothing."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if not sys.stderr.isatty() or self.total < 20:
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task("yibao report", total=self.total)
-        return lambda: self.bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:

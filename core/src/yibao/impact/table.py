@@ -303,7 +303,7 @@ def _row_parts(mapping: ColumnMapping, row: Mapping[str, str]) -> tuple[str, dic
 
 def _where(head: str, exc: msgspec.ValidationError) -> str:
     """msgspec's ``Expected `int` - at `$.level``` as ``claim.level: Expected `int```."""
-    from yibao.problems import split
+    from yibao.errors import split
 
     text, sep, path = str(exc).rpartition(" - at ")
     if not sep:
