@@ -147,8 +147,8 @@ def test_a_fast_path_answer_that_overpays_is_never_written(monkeypatch, tmp_path
     assert honest.plan("changzhou", "resident").fast.settled == 1  # the path does settle it
     run = fast.run_fen
 
-    def overpay(plan, ledger, amount, admission=None, caps=None):  # type: ignore[no-untyped-def]
-        return run(plan, ledger, amount, admission, caps) + amount * 2
+    def overpay(plan, ledger, amount, admission=None, caps=None, trace=None):  # type: ignore[no-untyped-def]
+        return run(plan, ledger, amount, admission, caps, trace) + amount * 2
 
     monkeypatch.setattr(fast, "run_fen", overpay)
     planner = Planner(default_registry(), kernel=True)

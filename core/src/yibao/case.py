@@ -25,6 +25,8 @@ from yibao.results import Coverage, LimitState, Notice, RegionInfo, Step
 if TYPE_CHECKING:
     import pluggy
 
+    from yibao.memo import Memo
+
 
 class RateAdjustment(msgspec.Struct, frozen=True, kw_only=True):
     """A basic-fund ratio after the remote-care rule (异地就医)."""
@@ -190,6 +192,11 @@ class Case:
         self.notices: list[Notice] = []
         self._year_start = dt.date(scenario.year, 1, 1)
         self._found = params._found
+        self.memo: Memo | None = None
+        """Where this evaluation may reuse what was worked out for the same person-year
+        (:mod:`yibao.memo`); ``None``: decide everything afresh."""
+        self.memo_token = 0
+        """The person-year's token in :attr:`memo`."""
 
     @property
     def person(self) -> Person:

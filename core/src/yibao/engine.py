@@ -23,6 +23,7 @@ from yibao.deadline import within
 from yibao.dispatch import relay
 from yibao.errors import NotPublished, YibaoError
 from yibao.invariants import check_answer
+from yibao.memo import memo_for, person_year
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.params import ParameterFile, ParameterSet
@@ -169,7 +170,7 @@ def _answer(
     check_scope(stack, scenario)
     info = stack.info
     case = Case(scenario, info, stack.params, hook if hook is not None else relay(stack.pm))
-    eligibility, premium, coverage = (phases or run_phases)(case)
+    eligibility, premium, coverage = _decide(case, phases, remember=hook is None)
     base = dict(
         region=info.code,
         scheme=stack.scheme,
@@ -202,6 +203,22 @@ def _answer(
 
 Phases = tuple[Eligibility | None, Premium | None, Coverage | None]
 """What the case-level phases decided: eligibility, premium and cover."""
+
+
+def _decide(case: Case, phases: Callable[[Case], Phases] | None, *, remember: bool) -> Phases:
+    """The case's phases: by ``phases`` when given; else from the stack's memo of
+    person-years when ``remember`` (single cases and ``compare``: :mod:`yibao.memo`),
+    which also lets the declared rules reuse their plans; else decided afresh."""
+    if phases is not None:
+        return phases(case)
+    memo = memo_for(case.params, case.hook) if remember else None
+    if memo is None:
+        return run_phases(case)
+    known = memo.remember_phases(person_year(case.scenario), case, run_phases)
+    if known is None:  # a person-year seen for the first time
+        return run_phases(case)
+    case.memo, case.memo_token = memo, known[4]
+    return known[0]
 
 
 def check_scope(stack: Stack, scenario: Scenario) -> None:

@@ -139,6 +139,17 @@ class NotPublished(YibaoError):
             steps=(*steps, *self.steps),
         )
 
+    def followed_by(self, steps: Iterable[Step]) -> NotPublished:
+        """The same gap, with ``steps`` (what else is published) shown after its own."""
+        return NotPublished(
+            key=self.key,
+            on=self.on,
+            reason=self.reason,
+            cite=self.cite,
+            reason_zh=self.reason_zh,
+            steps=(*self.steps, *steps),
+        )
+
 
 class OutputError(YibaoError):
     """An output cannot be written where asked (a missing directory, a full disk, a
