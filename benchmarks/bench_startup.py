@@ -4,9 +4,8 @@ the child (user + system) and wall time.
 
 uv run python benchmarks/bench_startup.py [--repeat 21]
 
-Bytecode matters: the workspace compiles installed packages at install
-(``compile-bytecode`` in the root pyproject); with ``PYTHONDONTWRITEBYTECODE`` set,
-yibao's own modules are compiled again on every run, so the benchmark runs without it.
+Bytecode matters: with ``PYTHONDONTWRITEBYTECODE`` set every module is compiled again
+on every run, so the benchmark runs without it (the first, unmeasured run writes it).
 """
 
 from __future__ import annotations
