@@ -30,9 +30,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from yibao.errors import InputError, UnknownRegion
 from yibao.jsonformat import schema, to_json
 from yibao.listing import (
     InstalledOverlay,
@@ -42,10 +39,11 @@ from yibao.listing import (
     SchemeParameters,
 )
 from yibao.model import Scenario
+from yibao.names import region_code
 from yibao.params import ParameterFile
 from yibao.registry import Registry, default_registry, load_overlays
 from yibao.results import FORMAT_VERSION, Comparison, RegionResult
-from yibao.scenario_io import field_message, load_scenario, parse_scenario, scenario_type
+from yibao.scenario_io import convert, load_scenario, parse_scenario, scenario_type
 
 __all__ = [
     "FORMAT_VERSION",
@@ -91,10 +89,8 @@ def scenario(value: ScenarioLike, *, registry: Registry | None = None) -> Scenar
     if isinstance(value, Scenario):
         return value
     if isinstance(value, Mapping):
-        try:
-            return msgspec.convert(value, type=scenario_type(registry))
-        except msgspec.ValidationError as exc:
-            raise InputError("scenario", field_message(exc)) from None
+        registry = registry or default_registry()
+        return convert(dict(value), "scenario", scenario_type(registry), registry)
     return load_scenario(Path(value), registry=registry)
 
 
@@ -123,6 +119,7 @@ def evaluate(
 
     registry = registry or default_registry()
     found = scenario(case, registry=registry)
+    region = region_code(region, registry)
     registry.region(region)  # unknown, broken or disabled: the caller's mistake, raised
     overlays = _overlays(params)
     registry.check_targets(overlays, [region])  # an overlay amending nothing: raised
@@ -163,16 +160,13 @@ def compare(
 
 def region_codes(codes: Sequence[str] | None, registry: Registry | None = None) -> list[str]:
     """``codes`` checked against the installed regions (every loaded region when
-    ``None`` or empty); raise :class:`~yibao.errors.UnknownRegion` for a code that no
-    installed plugin provides (a broken one is kept: it answers with its error)."""
+    ``None`` or empty), each a code or a region's name (``常州``); raise
+    :class:`~yibao.errors.UnknownRegion` with suggestions for one that no installed plugin
+    provides (a broken one is kept: it answers with its error)."""
     registry = registry or default_registry()
     if not codes:
         return registry.codes()
-    installed = registry.installed()
-    for code in codes:
-        if code not in installed:
-            raise UnknownRegion(code, list(installed))
-    return list(codes)
+    return [region_code(code, registry) for code in codes]
 
 
 def _overlays(params: Sequence[OverlayLike]) -> list[ParameterFile]:
@@ -199,6 +193,7 @@ def regions(code: str | None = None, *, registry: Registry | None = None) -> Reg
     installed = registry.installed()
     overlays = registry.overlays()
     if code is not None:
+        code = region_code(code, registry)
         registry.region(code)
         installed = {code: installed[code]}
         overlays = [o for o in overlays if o.overlay is not None and o.overlay.region == code]
@@ -260,6 +255,7 @@ def parameters(
     from yibao.params import view
 
     registry = registry or default_registry()
+    region = region_code(region, registry)
     plugin = registry.region(region)
     day = on or today()
     overlays = _overlays(params)

@@ -71,10 +71,11 @@ def step(
         shown = str(value.quantize(FEN, ROUND_HALF_UP))  # type: ignore[attr-defined]
     else:
         shown = str(value)
-    carried = None
+    carried = marked = None
     if cite.__class__ is not str and isinstance(cite, Param):
         if cite.carried_into is not None:
             carried = cite.source_year
+        marked = cite.marked
         cite = cite.source_label
     return Step(
         label_zh=label_zh,
@@ -83,6 +84,7 @@ def step(
         amount=amount,
         cite=cite,  # type: ignore[arg-type]
         carried_from=carried,
+        marked=marked,
     )
 
 
@@ -260,7 +262,9 @@ class Case:
         if stated not in categories:
             raise YibaoError(
                 f"person.category {stated!r} is not a category of {self.region.code}; "
-                f"expected one of: {', '.join(categories)}"
+                f"expected one of: {', '.join(categories)}",
+                zh=f"person.category {stated!r} 不是{self.region.name_zh}的参保类别；"
+                f"应为以下之一：{'、'.join(categories)}",
             )
         zh, en = categories[stated]
         self.notice(

@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from yibao.cli_common import guard
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _guard(command: F) -> F:
-    """The CLI's own error guard (one message, exit 2), looked up when the command runs."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from yibao.cli import _guard as guard
-
-        return guard(command)(*args, **kwargs)
-
-    return run  # type: ignore[return-value]
 
 
 # --- choosing plugins: yibao --only … / --disable … -----------------------------------
@@ -107,7 +96,7 @@ def plugin() -> None:
     help="The region's Chinese name, e.g. 宿迁市 (default: the English name).",
 )
 @click.option("--force", is_flag=True, help="Write into an existing, non-empty directory.")
-@_guard
+@guard
 def new(name: str, province: str | None, output: Path, name_zh: str | None, force: bool) -> None:
     """Scaffold a region plugin distribution NAME (e.g. mycity): pyproject with the
     entry points, the people / coverage / rules / benefits split of the bundled regions
@@ -146,7 +135,7 @@ def _code(name: str) -> str:
 @click.option("--examples", default=30, show_default=True, help="Generated scenarios per scheme.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the scenario generator.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
-@_guard
+@guard
 def check(code: str, params: Sequence[Path], examples: int, seed: int, as_json: bool) -> None:
     """Run the conformance kit against the installed region CODE and print a verdict
     (exit 1 when a check fails)."""

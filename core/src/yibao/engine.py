@@ -60,7 +60,7 @@ def evaluate(
     try:  # within the time limit: a hanging plugin is this region's error only
         return within(region, _evaluate_in, registry, region, scheme, scenario, overlays)
     except Exception as exc:
-        return error_result(region, scheme, scenario.year, exc)
+        return error_result(region, scheme, scenario.year, exc, registry=registry)
 
 
 def _evaluate_in(
@@ -74,17 +74,34 @@ def _evaluate_in(
     return _evaluate(stack, scenario)
 
 
-def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
-    """The answer of a region that failed: yibao's own message, or where a plugin broke."""
+def error_result(
+    region: str, scheme: str, year: int, exc: Exception, *, registry: Registry | None = None
+) -> RegionResult:
+    """The answer of a region that failed: yibao's own message (in both languages where
+    it has them), or where a plugin broke; with the region's names when it is installed
+    (``registry``, default: the process-wide one), so readers see which one failed."""
+    zh = None
     if isinstance(exc, YibaoError):
         message = str(exc)
+        zh = exc.zh or None
     else:  # a plugin bug: this region's error only
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = (
             f"plugin error: {type(exc).__name__}: {exc} "
             f"(in {where.filename}:{where.lineno}, {where.name})"
         )
-    return RegionResult(region=region, scheme=scheme, year=year, status="error", error=message)
+    item = (registry or default_registry()).installed().get(region)
+    info = item.plugin.info if item is not None and item.plugin is not None else None
+    return RegionResult(
+        region=region,
+        scheme=scheme,
+        year=year,
+        name_zh=info.name_zh if info else "",
+        name_en=info.name_en if info else "",
+        status="error",
+        error=message,
+        error_zh=zh,
+    )
 
 
 def compare(
@@ -161,6 +178,7 @@ def _answer(
         name_zh=info.name_zh,
         name_en=info.name_en,
         overlays=stack.overlays,
+        marked=stack.marked,
     )
     if eligibility is None or not eligibility.eligible:
         return RegionResult(
@@ -216,16 +234,19 @@ def check_scope(stack: Stack, scenario: Scenario) -> None:
             why = f"it answers {first}–{last} (through next year)"
         else:
             why = "it declares no years"
-        raise YibaoError(
+        zh = f"无法计算{scenario.year}年度：可计算{first}–{last}年度"
+        raise YibaoError(  # the English text keeps its Chinese half (batch summaries key on it)
             f"{info.code} ({stack.scheme}) cannot answer {scenario.year}: {why}; "
-            f"{info.code}（{stack.scheme}）无法计算{scenario.year}年度：可计算"
-            f"{first}–{last}年度"
+            f"{info.code}（{stack.scheme}）{zh}",
+            zh=f"{info.name_zh}（{stack.scheme}）{zh}",
         )
     district = scenario.person.district
     if district is not None and info.districts and district not in info.districts:
         raise YibaoError(
             f"person.district {district!r} is not a district of {info.code}; "
-            f"expected one of: {', '.join(info.districts)}"
+            f"expected one of: {', '.join(info.districts)}",
+            zh=f"person.district {district!r} 不是{info.name_zh}的区县；"
+            f"应为以下之一：{'、'.join(info.districts)}",
         )
 
 
@@ -242,7 +263,8 @@ def gap_notices(case: Case) -> None:
             Notice(
                 kind="not_published",
                 text_en=f"not published in the loaded sources: {gap.key} ({gap.reason})",
-                text_zh=f"已加载的政策来源未公布：{gap.key}",
+                text_zh=f"已加载的政策来源未公布：{gap.key}"
+                + (f"（{gap.reason_zh}）" if gap.reason_zh else ""),
                 key=gap.key,
                 cite=gap.cite,
             )

@@ -64,6 +64,8 @@ class Registry:
     """Stacks with parameter overlays, by the overlay objects' identities (kept alive
     beside the stack, so an identity is never reused while its entry exists)."""
     _scenario_type: type[Scenario] | None = None
+    _names: object | None = None
+    """The regions' names for codes (:func:`yibao.names.places`), built once."""
     selection: Selection | None = None
 
     @classmethod
@@ -166,7 +168,9 @@ class Registry:
         """The loaded plugin for ``code``; raise a clear error when absent or broken."""
         item = self.installed().get(code)
         if item is None:
-            raise UnknownRegion(code, self.codes())
+            from yibao.names import places, suggest
+
+            raise UnknownRegion(code, self.codes(), suggest(code, places(self).regions))
         if item.rivals:
             raise YibaoError(f"region {code!r}: {item.error}")
         if item.disabled is not None:
@@ -182,7 +186,10 @@ class Registry:
         layers = plugin.layers.get(scheme)
         if not layers:
             offered = ", ".join(plugin.layers) or "none"
-            raise YibaoError(f"region {code!r} has no {scheme!r} scheme; its schemes: {offered}")
+            raise YibaoError(
+                f"region {code!r} has no {scheme!r} scheme; its schemes: {offered}",
+                zh=f"地区 {plugin.info.name_zh}（{code}）没有{scheme}险种；其险种：{offered}",
+            )
         item = self.installed()[code]
         own = (item.distribution, item.version)
         refs = []
@@ -318,6 +325,7 @@ class Registry:
             layer_names=stack.layer_names,
             overlays=(*stack.overlays, *(o.path for o in mine)),
             layers=stack.layers,
+            marked={**stack.marked, **{o.path: o.marked for o in mine if o.marked}},
         )
         if len(self._overlaid) >= 64:  # overlays loaded afresh for each call: stay bounded
             self._overlaid.clear()

@@ -3,7 +3,7 @@ comes from, its plugin manager and its parameters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pluggy
@@ -39,3 +39,6 @@ class Stack:
     overlays: tuple[str, ...] = ()
     layers: tuple[LayerRef, ...] = ()
     """The layers, lowest first, with their roles and distributions."""
+    marked: dict[str, str] = field(default_factory=dict)
+    """Overlay files that say their values are not policy: path → ``fictional`` or
+    ``illustrative`` (:data:`yibao.params.Marked`)."""

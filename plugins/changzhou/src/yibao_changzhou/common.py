@@ -97,6 +97,48 @@ def remote_care_adjustment(
     )
 
 
+def catalogue_notice(case: Case, claim: Claim, cite: str) -> None:
+    """§六(三)1 (职工 §七(三)1): care elsewhere in Jiangsu is judged by Jiangsu's unified
+    catalogue, care across provinces by the catalogue of the place of care; the ratio
+    rules (§六(三)2) speak of 市外 alone. ``compliant`` is given by the scenario, so the
+    catalogue is said, not applied; with ``area`` absent the answer says its reading.
+    Called from the claim gate (asked for every claim; the remote-care ratio is compiled
+    into settlement plans once, so a notice there would reach only the first answer)."""
+    if claim.care in ("local", "non_designated"):
+        return
+    if claim.area == "province":
+        zh, en = "江苏省内", "elsewhere in Jiangsu"
+        which_zh, which_en = "江苏省统一的医保目录及范围", "Jiangsu's unified catalogue"
+    elif claim.area == "other_province":
+        zh, en = "跨省", "in another province"
+        which_zh, which_en = "就医地规定的医保目录及范围", "the place of care's catalogue"
+    else:
+        case.notice(
+            Notice(
+                kind="interpretation",
+                text_zh="未说明市外就医在省内还是跨省（claim.area）：支付比例按“市外”规定，"
+                "两者相同；合规费用按所填金额（省内按江苏省统一目录、跨省按就医地目录认定）",
+                text_en="care outside the city, province not stated (claim.area): the ratio "
+                "rules speak of care outside the city, in Jiangsu or not, so the answer is "
+                "the same; the compliant amount is taken as given (Jiangsu's catalogue "
+                "within the province, the place of care's across provinces)",
+                key="claim.area",
+                cite=cite,
+            )
+        )
+        return
+    case.notice(
+        Notice(
+            kind="stated",
+            text_zh=f"{zh}异地就医：合规费用按{which_zh}认定（所填合规费用应据此计算）",
+            text_en=f"care {en}: compliant costs follow {which_en} (the compliant amount "
+            "given should be worked out by it)",
+            key="claim.area",
+            cite=cite,
+        )
+    )
+
+
 def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
     """Blood-use items enter the fund's scope after the patient pays
     ``blood.self_pay`` of them first — only for the three blood diseases the sources

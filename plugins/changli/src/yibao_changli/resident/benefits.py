@@ -55,6 +55,30 @@ REIMBURSEMENT_DOCUMENTS = (
 # -------------------------------------------------------------------------------------
 
 
+def _outside_reading(case: Case, claim: Claim) -> None:
+    """十一–十三 divide care at 京津冀, not at the province: Beijing and Tianjin lie
+    outside Hebei yet inside 京津冀. Care stated as in another province, or not placed at
+    all, is read as outside 京津冀 (filing rules apply); the answer says so."""
+    if claim.area == "other_province":
+        zh = '跨省就医按京津冀以外处理（在北京、天津就医请填 care = "local"）'
+        en = (
+            "care in another province is read as outside Beijing–Tianjin–Hebei (for "
+            'care in Beijing or Tianjin, state care = "local")'
+        )
+    else:
+        zh = (
+            "未说明就医地（claim.area）：非本地就医按京津冀以外处理"
+            '（河北省内请填 area = "province"）'
+        )
+        en = (
+            "place of care not stated (claim.area): care away from home is read as outside "
+            'Beijing–Tianjin–Hebei (for care elsewhere in Hebei, state area = "province")'
+        )
+    case.notice(
+        Notice(kind="interpretation", text_zh=zh, text_en=en, key="claim.area", cite=CITE_JJJ)
+    )
+
+
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     """十二: inpatient care outside 京津冀 must be filed before admission, or within 10
@@ -71,6 +95,20 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
         )
     if claim.care == "local":
         return None
+    if claim.area == "province" and claim.care != "non_designated":
+        case.notice(  # 河北省内 lies within 京津冀: settled directly, no filing (十一)
+            Notice(
+                kind="stated",
+                text_zh="河北省内就医（京津冀内）：持医保电子凭证即时结算，无需异地就医备案",
+                text_en="care elsewhere in Hebei (within Beijing–Tianjin–Hebei): settled "
+                "directly with the insurance card, no out-of-area filing",
+                key="claim.area",
+                cite=CITE_JJJ,
+            )
+        )
+        return None
+    if claim.care != "non_designated":
+        _outside_reading(case, claim)
     if claim.care == "non_designated":
         return ClaimGate(
             status="not_published",

@@ -24,6 +24,7 @@ from yibao.steps.explain import pass_on, settle, settle_layers
 from yibao_changzhou.common import (
     BASIC,
     blood_in_scope,
+    catalogue_notice,
     critical_illness,
     payment,
     reimbursement_checklist,
@@ -64,6 +65,7 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     """§八: costs the fund never pays; §四(二)2.1, 3.1: listed diseases only (hypertension
     at stages Ⅱ and Ⅲ). Care outside the city brings the 零星报销 checklist (§七(四)2)."""
     reimbursement_checklist(case, claim, f"{SRC} §七(四)2")
+    catalogue_notice(case, claim, f"{SRC} §七(三)1")
     if claim.excluded is not None:
         zh, en = EXCLUSIONS[claim.excluded]
         return ClaimGate(

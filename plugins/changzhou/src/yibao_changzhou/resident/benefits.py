@@ -22,6 +22,7 @@ from yibao.steps.explain import settle
 
 from yibao_changzhou.common import (
     blood_in_scope,
+    catalogue_notice,
     critical_illness,
     reimbursement_checklist,
     remote_care_adjustment,
@@ -51,6 +52,7 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     a valid recognition, maternity too early, PKU for adults. Care outside the city
     brings the 零星报销 checklist (§六(四)2)."""
     reimbursement_checklist(case, claim, CITE_DOCUMENTS)
+    catalogue_notice(case, claim, "changzhou-resident-2025 §六(三)1")
     if claim.kind == "maternity":
         return _maternity_gate(case, claim)
     if claim.kind in ("chronic_outpatient", "special_outpatient"):

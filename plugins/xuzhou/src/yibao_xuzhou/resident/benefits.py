@@ -22,7 +22,7 @@ from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustme
 from yibao.facts import fact
 from yibao.model import Claim
 from yibao.money import ZERO, fmt_rate
-from yibao.results import LayerPayment, Step
+from yibao.results import LayerPayment, Notice, Step
 from yibao.steps.explain import settle
 
 from yibao_xuzhou.resident import rules
@@ -46,6 +46,8 @@ def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) ->
 
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    if claim.care not in ("local", "non_designated"):
+        _one_reading_for_the_province(case)
     if claim.care == "non_designated" and not fact(claim, "emergency_rescue"):
         return ClaimGate(
             status="refused",
@@ -82,6 +84,21 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
 # -------------------------------------------------------------------------------------
 # Care outside the city 第十七条
 # -------------------------------------------------------------------------------------
+
+
+def _one_reading_for_the_province(case: Case) -> None:
+    """第十七条 speaks of 外地 and 本市以外 only: care elsewhere in Jiangsu and in another
+    province are settled alike, whatever ``claim.area`` says; the answer says so."""
+    case.notice(
+        Notice(
+            kind="interpretation",
+            text_zh="徐州办法第十七条只区分“本市以外”，不区分省内、跨省：两者按同一规定结算",
+            text_en="the measures (第十七条) speak only of care outside the city: care "
+            "elsewhere in Jiangsu and in another province are settled alike",
+            key="claim.area",
+            cite=CITE_REMOTE,
+        )
+    )
 
 
 @hookimpl
