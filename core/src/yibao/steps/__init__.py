@@ -297,13 +297,13 @@ class Settlement:
     :param gated_per_plan: Claim kinds whose claim gate (``yibao_claim_gate``) and
         compliant amount (``yibao_compliant_amount``) — their answers and the notices
         they record — depend only on what a plan depends on (``plan_facts``, the
-        claim's kind, level, care, facility, diseases, and the parameters in force on
+        claim's kind, level, care, area, facility, diseases, and the parameters in force on
         its date), never on its amounts, its exact date or its admission number: they
         are asked once per plan (a claim with blood-use items or an injury is still
         asked claim by claim). Other kinds are asked for every claim, and batch's
         compiled core leaves their cases to the Python fast path.
     :param claim_key: What else of a claim the rules' selections read, beyond its
-        kind, level, care, facility and diseases and the person's year (the age on the
+        kind, level, care, area, facility and diseases and the person's year (the age on the
         claim's date, for benefits by age band): the fast path compiles a plan per value.
         It must answer ``None`` for the kinds in ``gated_per_plan`` (the compiled core
         keys plans without it and leaves a claim for which it answers to Python).

@@ -312,8 +312,8 @@ class FastPath:
         circumstances, parameter segment, ``Settlement.claim_key``). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
         extra = self.settlement.claim_key
-        plan_key = (facts, claim.kind, claim.level, claim.care, claim.facility, claim.diseases,
-                    self.stack.params.segment(claim.date),
+        plan_key = (facts, claim.kind, claim.level, claim.care, claim.area, claim.facility,
+                    claim.diseases, self.stack.params.segment(claim.date),
                     extra(case, claim) if extra is not None else None,
                     self.gated_per_plan(claim))  # fmt: skip
         found = self._plans.get(plan_key)

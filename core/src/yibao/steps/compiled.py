@@ -13,7 +13,7 @@ everything Python decides —
   the answer's own encoder), the window of dates the cover leaves certain, the notices,
   the relocation notice when the region answers as if the person lived there, and the
   plan class (``Settlement.plan_facts``); or that the region's answer is Python's;
-- once per plan (plan class, claim kind, level, care, facility, diseases, parameter
+- once per plan (plan class, claim kind, level, care, area, facility, diseases, parameter
   segment): the gate's notices and each layer's steps as a small integer program
   (:func:`program`), from :meth:`~yibao.steps.batch.FastPath.plans` — the same plans,
   compiled by the same code, the Python fast path runs;
