@@ -71,6 +71,16 @@ def _facts(fast: FastPath, scheme: str, year: int, draw: st.DrawFn) -> dict:
         "sex": draw(st.sampled_from([None, "male", "female"])),
         "student": draw(st.sampled_from(["none", "school", "university"])),
         "enrollment": history,
+        **(_employment(draw) if scheme == "employee" else {}),
+    }
+
+
+def _employment(draw: st.DrawFn) -> dict:
+    """An employee's employment and contribution base (the employee scheme's phases
+    read them)."""
+    return {
+        "employment": draw(st.sampled_from(["employee", "retired", "flexible"])),
+        "contribution_base": draw(st.sampled_from(["4500.00", "6067.00", "12000.00"])),
     }
 
 

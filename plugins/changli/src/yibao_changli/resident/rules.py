@@ -9,6 +9,7 @@ it lacks.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import get_args
 
 from yibao.case import Case
@@ -117,9 +118,18 @@ outpatient) care, bands only from an overlay (``critical_illness.bands``), cumul
 the year; within the cap as 八.1 changes it — and the cap itself only from an overlay:
 without one the claim is not published rather than uncapped."""
 
+def _plan_facts(case: Case) -> Hashable:
+    """What the plans read of the person-year: the enrolment history (the cap's change
+    by continuity and gaps, 八.1). The selections, the scope notices and the gate read
+    only the claim and the parameters."""
+    return case.scenario.enrollment
+
+
 SETTLEMENT = Settlement(
     rules=(INPATIENT, MATERNITY, OUTPATIENT, CRITICAL_ILLNESS),
     kinds=frozenset(ALL_KINDS),
+    plan_facts=_plan_facts,
+    gated_per_plan=frozenset(ALL_KINDS),
 )
 """For batch's fast path: every kind (out-of-area filing, a claim fact, goes to the
-engine)."""
+engine). The gate reads the claim's kind, care and area (十一, 十二)."""

@@ -13,7 +13,7 @@ so batch's fast path leaves them to the engine).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from yibao.case import Case, step
 from yibao.errors import NotPublished
@@ -302,9 +302,18 @@ TILTED_ASSISTANCE = Rule(
 insurance, critical illness and medical assistance: 50% of the part from 10,000 to
 50,000, 70% above."""
 
+def _plan_facts(case: Case) -> Hashable:
+    """What the plans read of the person-year: the category (every table's column) and
+    the assistance statuses (the critical-illness table §五, medical assistance §六).
+    Employees' critical illness has no yearly cap, so the enrolment history is not read."""
+    return (case.category, case.person.assistance)
+
+
 SETTLEMENT = Settlement(
     rules=(*BASIC_TIER, CRITICAL_ILLNESS, ASSISTANCE, TILTED_ASSISTANCE),
     kinds=frozenset(ALL_KINDS),
+    plan_facts=_plan_facts,
+    gated_per_plan=frozenset(ALL_KINDS),
 )
 """For batch's fast path: every kind (maternity and PKU claims the gate answers as not
 published; a claim stating facts — a recognition, a hypertension stage — goes to the

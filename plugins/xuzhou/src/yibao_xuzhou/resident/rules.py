@@ -11,7 +11,7 @@ partial answer naming every missing value, and other kinds are not published.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import get_args
 
 from yibao.case import Case
@@ -123,9 +123,20 @@ MEDICAL_ASSISTANCE = Rule(
 """The measures fund recipients' contributions (第九条(二)) but do not set the assistance
 paid on their bills: a recipient's claim says so; others have no such layer."""
 
+def _plan_facts(case: Case) -> Hashable:
+    """What the plans read of the person-year: the assistance statuses (medical
+    assistance, 第九条(二)) and the enrolment history (the Jiangsu cap's incentives from
+    2025-07-01, jiangsu 二.3). The selections, the remote-care rule (第十七条) and the gate
+    read only the claim and the parameters."""
+    return (case.person.assistance, case.scenario.enrollment)
+
+
 SETTLEMENT = Settlement(
     rules=(INPATIENT, OTHER_BENEFITS, CRITICAL_ILLNESS, MEDICAL_ASSISTANCE),
     kinds=frozenset(ALL_KINDS),
+    plan_facts=_plan_facts,
+    gated_per_plan=frozenset(ALL_KINDS),
 )
 """For batch's fast path: every kind (a claim stating what the institution did not
-explain — 第十五条, a claim fact — goes to the engine)."""
+explain — 第十五条, a claim fact — goes to the engine). The gate reads the claim's care
+(第十九条, 第十七条's reading) and kind, and its injury (第十八条: asked claim by claim)."""
