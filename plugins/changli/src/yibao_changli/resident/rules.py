@@ -118,6 +118,7 @@ outpatient) care, bands only from an overlay (``critical_illness.bands``), cumul
 the year; within the cap as 八.1 changes it — and the cap itself only from an overlay:
 without one the claim is not published rather than uncapped."""
 
+
 def _plan_facts(case: Case) -> Hashable:
     """What the plans read of the person-year: the enrolment history (the cap's change
     by continuity and gaps, 八.1). The selections, the scope notices and the gate read

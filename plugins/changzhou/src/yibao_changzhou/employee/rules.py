@@ -302,6 +302,7 @@ TILTED_ASSISTANCE = Rule(
 insurance, critical illness and medical assistance: 50% of the part from 10,000 to
 50,000, 70% above."""
 
+
 def _plan_facts(case: Case) -> Hashable:
     """What the plans read of the person-year: the category (every table's column) and
     the assistance statuses (the critical-illness table §五, medical assistance §六).

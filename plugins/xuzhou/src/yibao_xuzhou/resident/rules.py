@@ -123,6 +123,7 @@ MEDICAL_ASSISTANCE = Rule(
 """The measures fund recipients' contributions (第九条(二)) but do not set the assistance
 paid on their bills: a recipient's claim says so; others have no such layer."""
 
+
 def _plan_facts(case: Case) -> Hashable:
     """What the plans read of the person-year: the assistance statuses (medical
     assistance, 第九条(二)) and the enrolment history (the Jiangsu cap's incentives from
