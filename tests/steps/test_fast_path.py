@@ -65,3 +65,22 @@ def test_plans_are_kept_apart_by_the_area_of_care(tmp_path: Path) -> None:
     assert b"stated:claim.area" in slow.read_bytes()
     assert answers.regions["changzhou"].claims == {"settled": 6}
     assert fast.read_bytes() == slow.read_bytes()
+
+
+def test_kept_plans_hold_no_input_block(tmp_path: Path) -> None:
+    """A plan meeting a value not published keeps the gap (an exception) for every claim
+    it settles; kept with its traceback it would keep the frames that compiled it alive,
+    and with them each batch block of input (1 MB) — 徐州 and 昌黎 publish no benefit
+    values, so on 100,000 general cases that was the whole input held in memory. After a
+    run no block is referenced from a frame."""
+    import gc
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(_lines("general", 400, 3, 0)) + "\n", encoding="utf-8")
+    run(source, tmp_path / "out.jsonl", Config(regions=("xuzhou", "changli"), kernel=True),
+        block_bytes=4096)  # fmt: skip
+    gc.collect()
+    frames = [o for o in gc.get_objects() if type(o).__name__ == "frame"]
+    held = [f for f in frames if any(isinstance(v, bytes) and len(v) > 1000
+                                     for v in f.f_locals.values())]  # fmt: skip
+    assert held == []

@@ -145,7 +145,7 @@ class Planner:
                 )
                 found = Plan(stack, memo_size=self._memo_size, kernel=self._kernel)
             except Exception as exc:
-                found = exc
+                found = exc.with_traceback(None)  # its frames would keep the input alive
             self._plans[(region, scheme)] = found
         return found
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import msgspec
 
@@ -36,7 +36,7 @@ from yibao.facts import fact
 from yibao.invariants import ceiling_of, payments_problem, premium_violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
-from yibao.results import Notice, Totals
+from yibao.results import Coverage, Eligibility, Notice, Premium, Totals
 from yibao.steps import Rule, Settlement
 from yibao.steps.fen import FenPlan, to_fen
 from yibao.steps.fen import run as run_fen
@@ -46,7 +46,14 @@ if TYPE_CHECKING:
     from yibao.registry import Stack
 
 MEMO_SIZE = 65536
-"""Phase keys and plans remembered before starting afresh (bounds memory)."""
+"""Plans (and, in the compiled core, lines' person-years) remembered before starting
+afresh (bounds memory)."""
+PHASE_MEMO_SIZE = 16384
+"""Phase keys remembered before starting afresh. Every entry keeps only what batch's
+record reads of the phases (their explanations dropped, the notices shared): with it,
+a run of any size stays within about 200 MiB (docs/performance.md)."""
+
+_Explained = TypeVar("_Explained", Eligibility, Premium, Coverage, None)
 
 #: Hooks that describe a layer rather than settle anything.
 _DESCRIPTIVE = frozenset({"yibao_parameter_files", "yibao_example_scenarios", "yibao_settlement"})
@@ -110,6 +117,7 @@ class FastPath:
         self.relay = relay
         self._phases: dict[Hashable, _Phased | None] = {}
         self._plans: dict[Hashable, ClaimPlans] = {}
+        self._notices: dict[Notice, Notice] = {}
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
@@ -199,11 +207,15 @@ class FastPath:
         try:
             engine.check_scope(self.stack, scenario)
             case.scenario = msgspec.structs.replace(scenario, claims=())
-            phases = engine.run_phases(case)
-            premium = phases[1]
+            eligibility, premium, coverage = engine.run_phases(case)
             ok = premium is not None and next(premium_violations(premium), None) is None
+            cover = _unexplained(coverage)
             found: _Phased | None = _Phased(
-                phases, case.category, case.coverage, tuple(case.notices), ok
+                (_unexplained(eligibility), _unexplained(premium), cover),
+                case.category,
+                cover if case.coverage is coverage else case.coverage,
+                tuple(self._shared(n) for n in case.notices),
+                ok,
             )
         except Exception:
             found = None  # the engine's answer says why
@@ -211,10 +223,15 @@ class FastPath:
             case.scenario = scenario
             case.notices = []
         if remember:
-            if len(self._phases) >= MEMO_SIZE:
+            if len(self._phases) >= PHASE_MEMO_SIZE:
                 self._phases.clear()
+                self._notices.clear()
             self._phases[key] = found
         return found
+
+    def _shared(self, notice: Notice) -> Notice:
+        """One object for equal notices (most person-years say the same ones)."""
+        return self._notices.setdefault(notice, notice)
 
     def _settle(
         self, facts: Hashable, case: Case, claim: Claim, ledger: dict[str, int],
@@ -442,6 +459,8 @@ def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) ->
         plan, gaps = None, plan.gaps
     if any(gap.on != claim.date for gap in gaps):
         raise _Decline
+    for gap in gaps:  # kept with the plan: its traceback would keep every frame
+        gap.__traceback__ = gap.__context__ = None  # alive, with the batch block they hold
     notices = tuple(case.notices)
     if plan is None and not gaps:  # the rule does not apply; what it said still counts
         if not notices and rule.nothing_left is None:
@@ -473,6 +492,16 @@ def _dated(exc: NotPublished, claim: Claim) -> NotPublished:
         reason_zh=exc.reason_zh,
         steps=exc.steps,
     )
+
+
+def _unexplained(found: _Explained) -> _Explained:
+    """A phase's answer without its explanation (batch's record reads none of it: each
+    remembered person-year then holds a few hundred bytes, not kilobytes)."""
+    if found is None:
+        return None
+    if isinstance(found, Premium):
+        return msgspec.structs.replace(found, steps=(), parts=())
+    return msgspec.structs.replace(found, steps=())  # type: ignore[return-value]
 
 
 def _breaks_invariants(claim: Claim, paid: Sequence[tuple[str, int]]) -> bool:
