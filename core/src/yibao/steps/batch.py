@@ -198,7 +198,8 @@ class FastPath:
     def phased(self, case: Case, *, remember: bool = True) -> _Phased | None:
         """What the phases decide for ``case``'s person-year (on the scenario without
         its claims), once per phase key; ``None`` when deciding them fails (the engine's
-        answer says why). ``remember=False`` decides without keeping the answer."""
+        answer says why). ``remember=False`` decides without keeping the answer (the
+        compiled core and the Python fast path share what is kept)."""
         key = self.phase_key(case.scenario)
         known = self._phases.get(key, False)
         if known is not False:

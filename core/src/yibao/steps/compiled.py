@@ -178,7 +178,7 @@ class Compiled:
         self, code: str, scheme: str, fast: FastPath, moved: Scenario, lead: tuple[Notice, ...]
     ) -> tuple | None:
         case = fast.case(moved)
-        phased = fast.phased(case, remember=False)
+        phased = fast.phased(case)
         if phased is None or not phased.settles:
             return None
         fast.enter(case, phased)
@@ -227,7 +227,7 @@ class Compiled:
         if fast is None:
             return False
         case = fast.case(moved)
-        phased = fast.phased(case, remember=False)
+        phased = fast.phased(case)
         if phased is None:
             return False
         fast.enter(case, phased)
