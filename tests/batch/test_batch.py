@@ -156,25 +156,31 @@ def test_two_jobs_cut_lines_where_one_does(
     inpatient_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Workers find their own line boundaries and numbers from byte ranges: ranges far
-    shorter than a line (most hold no line start), a blank line, a line over the limit
-    (five limits long, so blocks fall wholly inside it) and no final line end give the
-    bytes one process gives."""
+    shorter than a line (most hold no line start), a blank line, two lines over the
+    limit (one five limits long, so whole blocks fall inside it; one 1.25 limits long,
+    which a block can hold whole) and no final line end give the bytes one process
+    gives, at any block size."""
     lines = inpatient_file.read_bytes().splitlines(keepends=True)[:60]
     limit = max(map(len, lines)) + 10
     monkeypatch.setattr(batch, "MAX_INPUT_BYTES", limit)
     source = tmp_path / "in.jsonl"
     long = b" " * (limit * 5) + lines[5]
-    source.write_bytes(b"".join([*lines[:5], b"\n", long, *lines[6:]]).rstrip(b"\n"))
+    longer = b" " * (limit * 5 // 4 - len(lines[20])) + lines[20]
+    text = b"".join([*lines[:5], b"\n", long, *lines[6:20], longer, *lines[21:]])
+    source.write_bytes(text.rstrip(b"\n"))
     config = Config(regions=("changzhou",))
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     first = batch.run(source, one, config, jobs=1, block_bytes=97)
-    assert first.bad_lines == 1 and first.lines == 60
-    for size in (97, 1000):
-        second = batch.run(source, two, config, jobs=2, block_bytes=size)
-        assert two.read_bytes() == one.read_bytes(), size
+    assert first.bad_lines == 2 and first.lines == 60
+    expected = one.read_bytes()
+    assert b'"line":7,' in expected and b'"line":22,' in expected
+    assert expected.count(b"longer than the limit") == 2
+    runs = [(1, 150), (1, limit), (2, 97), (2, 1000), (2, 1 << 20)]
+    for jobs, size in runs:
+        second = batch.run(source, two, config, jobs=jobs, block_bytes=size)
+        assert two.read_bytes() == expected, (jobs, size)
         first.seconds = second.seconds = None
         assert msgspec.json.encode(first) == msgspec.json.encode(second)
-    assert b'"line":7,' in one.read_bytes() and b"longer than the limit" in one.read_bytes()
 
 
 def test_block_size_does_not_change_the_output(inpatient_file: Path, tmp_path: Path) -> None:

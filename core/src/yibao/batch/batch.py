@@ -255,9 +255,10 @@ TOO_LONG = b"\x00yibao:line-too-long\x00"
 
 def blocks(source: IO[bytes], size: int = BLOCK_BYTES, limit: int | None = None) -> Iterator[Part]:
     """Cut ``source`` into runs of whole lines of about ``size`` bytes. A line longer
-    than ``limit`` (default :data:`~yibao.inputs.MAX_INPUT_BYTES`) is never held whole:
-    it becomes a one-line block of :data:`TOO_LONG`, and its bytes are skipped up to
-    its end."""
+    than ``limit`` (default :data:`~yibao.inputs.MAX_INPUT_BYTES`) becomes a one-line
+    block of :data:`TOO_LONG`; it is never held beyond ``limit`` + ``size`` bytes (its
+    bytes are skipped up to its end). Exact wherever ``size`` ≤ ``limit``, so every
+    way of cutting a file (any block size, a worker's byte range) agrees on it."""
     if limit is None:
         limit = MAX_INPUT_BYTES
     line = 1
@@ -277,6 +278,12 @@ def blocks(source: IO[bytes], size: int = BLOCK_BYTES, limit: int | None = None)
             line += 1
             chunk, skipping = chunk[end + 1 :], False
         data = rest + chunk
+        first = data.find(b"\n")
+        if first > limit:  # a line begun in an earlier chunk ends in this one, too long
+            yield Part(TOO_LONG, line, offset, as_read=False)
+            line += 1
+            offset += first + 1
+            data = data[first + 1 :]
         cut = data.rfind(b"\n")
         if cut < 0:
             rest = data
@@ -627,7 +634,8 @@ def _read_range(src: IO[bytes], index: int, ranges: _Ranges) -> tuple[int, int, 
             raise InputError(str(ranges.source), "the file changed while it was being read")
         return begin, end, [Part(data, 1, begin)] if data else [], data.count(b"\n")
     src.seek(begin)
-    parts = list(blocks(_Bounded(src, end - begin), min(step, BLOCK_BYTES)))
+    chunk = min(step, BLOCK_BYTES, MAX_INPUT_BYTES)  # ≤ the limit: exact (blocks)
+    parts = list(blocks(_Bounded(src, end - begin), chunk))
     ends = sum(1 if not part.as_read else part.data.count(b"\n") for part in parts)
     return begin, end, parts, ends
 
