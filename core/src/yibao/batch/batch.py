@@ -244,8 +244,8 @@ class Part(NamedTuple):
     offset: int
     """Byte offset of the block's first line."""
     as_read: bool = True
-    """``False`` when ``data`` is not the input's bytes (a line over the limit replaced
-    by :data:`TOO_LONG`), so a worker must be sent the bytes, not re-read them."""
+    """``False`` when ``data`` is not the input's bytes but :data:`TOO_LONG`, standing
+    for one line over the limit."""
 
 
 TOO_LONG = b"\x00yibao:line-too-long\x00"
