@@ -14,9 +14,10 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 from textual.widgets import SelectionList, TabbedContent
 from yibao.engine import compare
-from yibao.model import Scenario
+from yibao.model import Claim, Scenario
 from yibao.registry import Registry, default_registry
 from yibao.results import Comparison, RegionResult
 from yibao.scenario_io import load_scenario
@@ -24,6 +25,7 @@ from yibao.textsafe import printable
 from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
+from yibao_tui.domain.config import Config, check_choice, config_path
 from yibao_tui.domain.curve import curves
 from yibao_tui.domain.fields import HOME_FIELDS
 from yibao_tui.domain.form import (
@@ -49,8 +51,20 @@ from yibao_tui.screens.dialogs import (
 from yibao_tui.screens.main import MainScreen
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
-from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+from yibao_tui.widgets.tables import (
+    ClaimsTable,
+    EnrollmentTable,
+    EventsTable,
+    ListTable,
+    ResultTable,
+)
 
+TABLES: dict[str, type[ListTable]] = {
+    "enrollment": EnrollmentTable,
+    "events": EventsTable,
+    "claims": ClaimsTable,
+}
+"""The table showing each list of the case."""
 MAX_COMPARE = 4
 SECTIONS = ("#person-form Input", "#enrollment", "#events", "#claims")
 """What F3 focuses in turn on the case tab."""
@@ -69,17 +83,31 @@ class YibaoApp(App[None]):
         registry: Registry | None = None,
         state_dir: Path | None = None,
         notice: str | None = None,
+        home: str | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
         relabel(self, lang)
+        self.config = config or Config()
+        if self.config.theme:
+            self.theme = self.config.theme
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
         self.registry = registry or default_registry()
         self.codes = self.registry.codes()
         self.choices = choices_of(self.registry)
         self.names = {code: pick(lang, zh, en) for code, zh, en in self.choices.regions}
         self.form = session.form
         self.path = session.path
-        self.region = session.region if session.region in self.codes else self._home()
+        self.home = home
+        """The counter's region (``--region`` or the config file): the app starts on it."""
+        if home in self.codes:
+            self.region = home
+        elif session.region in self.codes:
+            self.region = session.region
+        else:
+            self.region = self._home()
         picked = [c for c in session.compare if c in self.codes]
         self.picked = picked if len(picked) >= 2 else self._default_picked()
         self.state_dir = state_dir
@@ -196,16 +224,19 @@ class YibaoApp(App[None]):
     def main(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
-    def claim_ids(self) -> list[str]:
-        return [c.id for c in self.last.claims] if self.last else []
+    def claims(self) -> tuple[Claim, ...]:
+        return self.last.claims if self.last else ()
 
     def redraw_form(self) -> None:
         self.main.show_form(self.form, self.problems)
         self.redraw_status()
 
     def redraw_status(self) -> None:
+        note = self.note
+        if not note[0] and self.home is None:  # until a home region is set, say how
+            note = (tr("home_hint", self.lang), "dim")
         self.main.show_status(
-            self.names.get(self.region, self.region), self.problems, self.stale, self.note
+            self.names.get(self.region, self.region), self.problems, self.stale, note
         )
 
     def redraw(self) -> None:
@@ -231,7 +262,7 @@ class YibaoApp(App[None]):
     def draw_result(self) -> None:
         results = [self.result] if self.result else []
         self.main.show_result(
-            view.rows(results, self.claim_ids(), self.lang),
+            view.rows(results, self.claims(), self.lang),
             self.names.get(self.region, self.region),
             view.notes(self.result, self.lang) if self.result else [],
             self.stale,
@@ -244,7 +275,7 @@ class YibaoApp(App[None]):
             return
         res = self.comparison.results
         self.main.show_compare(
-            view.rows(res, self.claim_ids(), self.lang),
+            view.rows(res, self.claims(), self.lang),
             [self.names.get(r.region, r.region) for r in res],
             [view.notes(r, self.lang) for r in res],
             self.stale,
@@ -349,7 +380,12 @@ class YibaoApp(App[None]):
         self.main.query(SECTIONS[(current + 1) % len(SECTIONS)]).first().focus()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.lang))
+        path = self.config.path or config_path()
+        self.push_screen(HelpScreen(self.lang, self.keymap(), str(path)))
+
+    def keymap(self) -> dict[str, str]:
+        """The keys of every binding id, remapped ones included."""
+        return {k.id: self.config.keymap.get(k.id, k.key) for k in KEYS}
 
     def action_explain(self) -> None:
         focused = self.focused
@@ -386,11 +422,19 @@ class YibaoApp(App[None]):
             else:
                 items[index] = result
             self.recompute()
+            self._show_row(TABLES[name], len(items) - 1 if index is None else index)
 
         dialog = RowDialog(
             tr(title, self.lang), specs, raw, self.choices, self.lang, clash(index), on_change=typed
         )
         self.push_screen(dialog, done)
+
+    def _show_row(self, table_type: type[ListTable], index: int) -> None:
+        """Put the cursor on row ``index`` and scroll the case so it is in view (an
+        added or duplicated row would otherwise land below the screen at 80×24)."""
+        table = self.main.query_one(table_type)
+        table.move_cursor(row=index)
+        self.call_after_refresh(table.scroll_visible, animate=False)
 
     def _selected(self, table_type: type, items: list) -> int | None:
         return self.main.query_one(table_type).selected(len(items))
@@ -402,7 +446,7 @@ class YibaoApp(App[None]):
             self.recompute()
 
     def action_enrollment_add(self) -> None:
-        self._open("enrollment", None, self.form.new_enrollment(self.region))
+        self._open("enrollment", None, self.form.new_enrollment(self.region, self.codes))
 
     def action_enrollment_edit(self) -> None:
         i = self._selected(EnrollmentTable, self.form.enrollment)
@@ -443,6 +487,7 @@ class YibaoApp(App[None]):
         if i is not None:
             self.form.claims.insert(i + 1, self.form.duplicate_claim(i))
             self.recompute()
+            self._show_row(ClaimsTable, i + 1)
 
     def action_claim_delete(self) -> None:
         self._remove(ClaimsTable, self.form.claims)
@@ -590,13 +635,24 @@ def make_app(
     registry: Registry | None = None,
     state_dir: Path | None = None,
     restore: bool = True,
+    region: str | None = None,
+    config: Config | None = None,
 ) -> YibaoApp:
     """The app, opening ``scenario_path`` or restoring the autosaved case (or a new one).
 
-    ``state_dir`` is where autosaves go (default: :func:`autosave.state_dir`).
-    Raises :class:`yibao.errors.InputError` for a scenario file that does not decode.
+    ``state_dir`` is where autosaves go (default: :func:`autosave.state_dir`). The app
+    starts on ``region`` (``--region``), else on ``config``'s home region, else on the
+    region of the case (:class:`YibaoApp`); ``config`` also gives the theme and keymap
+    (its language is the caller's to apply). Raises :class:`yibao.errors.InputError`
+    for a scenario file that does not decode or a config naming what is not installed,
+    :class:`yibao.errors.UnknownRegion` for an unknown ``region``.
     """
     registry = registry or default_registry()
+    config = config or Config()
+    if region is not None:
+        registry.region(region)  # an unknown code is an error, not a silent start elsewhere
+    check_choice(config, "region", registry.codes())
+    check_choice(config, "theme", BUILTIN_THEMES)
     state = state_dir if state_dir is not None else autosave.state_dir()
     notice = None
     session = None
@@ -613,7 +669,15 @@ def make_app(
             notice = tr("autosave_unreadable", lang, path=kept)
     if session is None:
         session = autosave.Session(CaseForm.new(default_year()))
-    return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)
+    return YibaoApp(
+        session,
+        lang=lang,
+        registry=registry,
+        state_dir=state,
+        notice=notice,
+        home=region or config.region,
+        config=config,
+    )
 
 
 def _restored(state: Path, registry: Registry) -> tuple[autosave.Session | None, str | None]:

@@ -22,6 +22,7 @@ from yibao_tui.domain.keys import BUILTIN, KEYS, SCOPES
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
 from yibao_tui.widgets.plain import plain
+from yibao_tui.widgets.ticks import Tick
 
 Extra = Callable[[dict[str, Any]], dict[str, str]]
 
@@ -170,7 +171,7 @@ class ExportDialog(PathDialog):
         with Vertical(classes="dialog dialog-small"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(self.path, placeholder="report.html", id="path", compact=True)
-            yield Checkbox(tr("export_charts", self.lang), False, id="charts", compact=True)
+            yield Tick(tr("export_charts", self.lang), False, id="charts", compact=True)
             yield Static("", id="dialog-msg", classes="field-msg")
             yield Static(tr("export_hint", self.lang), classes="dialog-hint")
 
@@ -216,13 +217,20 @@ class ExplainScreen(_Modal):
 
 
 class HelpScreen(_Modal):
-    """Every key, grouped by where it works."""
+    """Every key, grouped by where it works (as remapped), and where the config file is."""
+
+    def __init__(self, lang: Lang, keymap: dict[str, str], config: str) -> None:
+        super().__init__(lang)
+        self.keymap = keymap
+        self.config = config
 
     def compose(self) -> ComposeResult:
+        t = self.lang
         with Vertical(classes="dialog"):
-            yield Label(tr("help", self.lang), classes="dialog-title")
+            yield Label(tr("help", t), classes="dialog-title")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield Static("esc", classes="dialog-hint")
+            yield Static(plain(f"{tr('config_file', t)}: {self.config}"), id="config-path")
+            yield Static(tr("config_keys", t), classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -230,7 +238,8 @@ class HelpScreen(_Modal):
             table.add_column(tr(col, self.lang))
         for k in KEYS:
             scope = SCOPES[k.scope]
-            table.add_row(pick(self.lang, *scope), k.key.replace(",", " / "), k.label(self.lang))
+            keys = self.keymap.get(k.id, k.key).replace(",", " / ")
+            table.add_row(pick(self.lang, *scope), keys, k.label(self.lang))
         for key, zh, en in BUILTIN:
             table.add_row(pick(self.lang, *SCOPES["app"]), key, pick(self.lang, zh, en))
         table.focus()

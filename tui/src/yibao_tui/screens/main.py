@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, SelectionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from yibao_tui.domain.curve import Curve
@@ -20,8 +20,10 @@ from yibao_tui.domain.i18n import Lang, tr
 from yibao_tui.domain.view import Row
 from yibao_tui.widgets import quiet
 from yibao_tui.widgets.form_grid import FormGrid
-from yibao_tui.widgets.plain import cleaned, plain
+from yibao_tui.widgets.notes import Notes
+from yibao_tui.widgets.plain import plain
 from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+from yibao_tui.widgets.ticks import TickList
 
 
 class MainScreen(Screen):
@@ -53,11 +55,11 @@ class MainScreen(Screen):
                 yield Static("", id="result-head", classes="pane-head")
                 yield ResultTable(t, id="result-table")
                 with VerticalScroll(id="result-notes", classes="notes"):
-                    yield Static("", id="result-notes-text")
+                    yield Notes(id="result-notes-text")
             with TabPane(tr("tab_compare", t) + " F5", id="compare"):
                 with Horizontal(id="compare-top"):
                     yield Label(tr("compare_pick", t), id="compare-pick-label")
-                    yield SelectionList[str](
+                    yield TickList(
                         *[(name, code, code in self.picked) for code, name in self.regions],
                         id="compare-pick",
                         compact=True,
@@ -87,7 +89,7 @@ class MainScreen(Screen):
             with Vertical(id="elsewhere"):
                 yield from self._elsewhere_grids(self._elsewhere_codes())
             yield Label(tr("sec_enrollment", t) + "  (a n enter x)", classes="section")
-            yield EnrollmentTable(t, id="enrollment")
+            yield EnrollmentTable(t, id="enrollment", names=dict(self.regions))
             yield Label(tr("sec_events", t) + "  (a enter x)", classes="section")
             yield EventsTable(t, id="events")
             yield Label(tr("sec_claims", t) + "  (a enter d x)", classes="section")
@@ -179,7 +181,8 @@ class MainScreen(Screen):
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
         if note[0]:
             parts.append(plain("  " + note[0], style=note[1]))
-        quiet.update(self.query_one("#status", Static), Text.assemble(*parts))
+        line = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+        quiet.update(self.query_one("#status", Static), line)
 
     def show_result(
         self, rows: Sequence[Row], heading: str, notes: Sequence[str], stale: bool, empty: bool
@@ -190,8 +193,7 @@ class MainScreen(Screen):
             head += "  ⚠ " + tr("stale", t)
         quiet.update(self.query_one("#result-head", Static), head)
         self.query_one("#result-table", ResultTable).show(rows, [heading], stale=stale)
-        notes_text = "\n".join(f"• {n}" for n in notes)
-        quiet.update(self.query_one("#result-notes-text", Static), notes_text)
+        self.query_one("#result-notes-text", Notes).show(self._items(notes))
 
     def show_compare(
         self,
@@ -202,21 +204,18 @@ class MainScreen(Screen):
     ) -> None:
         self.query_one("#compare-table", ResultTable).show(rows, headings, stale=stale)
         box = self.query_one("#compare-notes", Horizontal)
-        texts = [cleaned(self._note(h, lines)) for h, lines in zip(headings, notes, strict=True)]
-        columns = list(box.query(".note-col Static").results(Static))
-        if len(columns) != len(texts):
+        columns = list(box.query(".note-col Notes").results(Notes))
+        if len(columns) != len(headings):
             box.remove_children()
-            box.mount_all(VerticalScroll(Static(t), classes="note-col") for t in texts)
-            return
-        for static, text in zip(columns, texts, strict=True):
-            quiet.update(static, text)
+            columns = [Notes() for _ in headings]
+            box.mount_all(VerticalScroll(n, classes="note-col") for n in columns)
+        for column, heading, lines in zip(columns, headings, notes, strict=True):
+            column.show(self._items(lines), heading)
 
-    def _note(self, heading: str, lines: Sequence[str]) -> Text:
-        text = Text(heading + "\n", style="bold")
+    def _items(self, lines: Sequence[str]) -> list[tuple[str, str]]:
+        """Notes as ``(text, style)``: an error in red (and saying so in words)."""
         error = tr("error", self.lang)
-        for line in lines:
-            text.append("• " + line + "\n", style="red" if line.startswith(error) else "")
-        return text
+        return [(line, "red" if line.startswith(error) else "") for line in lines]
 
     def show_curve(self, title: str, curves: Sequence[Curve], gaps: str) -> None:
         quiet.update(self.query_one("#curve-head", Static), title + (f"\n{gaps}" if gaps else ""))
