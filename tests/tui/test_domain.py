@@ -13,8 +13,8 @@ import pytest
 from tui_paths import EXAMPLE, EXAMPLES, PERSONAS
 from yibao.engine import compare
 from yibao.model import Elsewhere, Scenario
-from yibao.results import Totals
 from yibao.registry import Registry
+from yibao.results import Totals
 from yibao.scenario_io import load_scenario, parse_scenario
 from yibao_tui.domain import autosave, view
 from yibao_tui.domain.curve import curves, one_claim
