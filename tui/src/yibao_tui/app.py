@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.theme import BUILTIN_THEMES
+from textual.theme import BUILTIN_THEMES, ThemeProvider
 from textual.widgets import SelectionList, TabbedContent
 from yibao.engine import compare
 from yibao.model import Claim, Scenario
@@ -22,6 +22,7 @@ from yibao.registry import Registry, default_registry
 from yibao.results import Comparison, RegionResult
 from yibao.scenario_io import load_scenario
 from yibao.textsafe import printable
+from yibao.vocabulary import claim_label
 from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
@@ -38,7 +39,7 @@ from yibao_tui.domain.form import (
     from_scenario,
     to_scenario,
 )
-from yibao_tui.domain.i18n import Lang, pick, tr, word
+from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.domain.keys import KEYS, SCOPES
 from yibao_tui.domain.toml_out import to_toml
 from yibao_tui.screens.dialogs import (
@@ -51,6 +52,7 @@ from yibao_tui.screens.dialogs import (
 from yibao_tui.screens.main import MainScreen
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
+from yibao_tui.widgets.palette import Palette, system_commands
 from yibao_tui.widgets.tables import (
     ClaimsTable,
     EnrollmentTable,
@@ -286,24 +288,16 @@ class YibaoApp(App[None]):
         table = main.query_one(ClaimsTable)
         index = table.selected(len(self.form.claims))
         if self.last is None or not self.last.claims:
-            main.show_curve(tr("curve_none", self.lang), [], "")
+            main.show_curve(tr("curve_none", self.lang), [], "", self.names)
             return
         index = min(index or 0, len(self.last.claims) - 1)
         claim = self.last.claims[index]
         regions = self.picked if len(self.picked) >= 2 else [self.region]
         found = curves(self.last, index, regions, registry=self.registry)
-        title = (
-            tr(
-                "curve_title",
-                self.lang,
-                kind=word("claim_kind", claim.kind, self.lang),
-                level=claim.level,
-            )
-            + f" · {claim.id}"
-        )
+        title = tr("curve_title", self.lang, claim=claim_label(claim, self.lang))
         gaps = [self.names.get(c.region, c.region) for c in found if None in c.ys]
-        gap_text = tr("curve_gap", self.lang, regions=", ".join(gaps)) if gaps else ""
-        main.show_curve(title, found, gap_text)
+        gap_text = tr("curve_gap", self.lang, regions="、".join(gaps)) if gaps else ""
+        main.show_curve(title, found, gap_text, self.names)
 
     # ---- events from the screen ----------------------------------------------------
 
@@ -603,8 +597,20 @@ class YibaoApp(App[None]):
 
     # ---- command palette -----------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(self.lang, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(self.lang, themes=True, providers=[ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit: say which key does, in the app's language."""
+        keys = self.keymap().get("yibao.quit", "ctrl+q")
+        self.notify(tr("quit_hint", self.lang, key=keys), title=tr("quit_title", self.lang))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from system_commands(super().get_system_commands(screen), self.lang)
         for k in KEYS:
             if k.palette and k.scope not in ("dialog", "modal"):
                 where = pick(self.lang, *SCOPES[k.scope])

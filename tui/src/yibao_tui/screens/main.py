@@ -4,6 +4,7 @@ tabs (F3–F6), under a status line that names the region (F2) and the form's st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import partial
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from yibao_tui.domain.curve import Curve
+from yibao_tui.domain.curve import STYLES, UNITS, Curve, ticks
 from yibao_tui.domain.fields import CASE_FIELDS, Choices, elsewhere_fields
 from yibao_tui.domain.form import CaseForm, Problems, elsewhere_context, elsewhere_regions
 from yibao_tui.domain.i18n import Lang, tr
@@ -217,16 +218,42 @@ class MainScreen(Screen):
         error = tr("error", self.lang)
         return [(line, "red" if line.startswith(error) else "") for line in lines]
 
-    def show_curve(self, title: str, curves: Sequence[Curve], gaps: str) -> None:
-        quiet.update(self.query_one("#curve-head", Static), title + (f"\n{gaps}" if gaps else ""))
+    def show_curve(
+        self, title: str, curves: Sequence[Curve], gaps: str, names: dict[str, str]
+    ) -> None:
+        """The patient's share against the compliant amount, one series per region.
+
+        Words (title, legend, axes, gaps) are drawn above the plot in the app's
+        language; the plot itself holds only ASCII numbers (plotext counts one cell
+        per character, so Chinese inside it would shift its lines)."""
+        t = self.lang
+        head = Text(title, style="bold")
+        legend = Text()
+        for curve, (_, glyph, colour) in zip(curves, STYLES, strict=False):
+            legend.append(f"  {glyph} ", style="bold rgb({},{},{})".format(*colour))
+            legend.append(names.get(curve.region, curve.name))
+        unit = UNITS.get(t, UNITS["en"])[1]
+        axes = tr("curve_axes", t, unit=unit)
+        lines = [head, legend, Text(axes, style="dim")]
+        if gaps:
+            lines.append(Text(gaps, style="yellow"))
+        quiet.update(self.query_one("#curve-head", Static), Text("\n").join(lines))
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        for curve in curves:
+        top = Decimal(0)
+        for curve, (marker, _, colour) in zip(curves, STYLES, strict=False):
             xs, ys = curve.drawn()
             if xs:
-                plt.plot(xs, ys, label=curve.name, marker="braille")
-        plt.xlabel(tr("curve_x", "en"))
-        plt.ylabel(tr("curve_y", "en"))
+                plt.plot(xs, ys, marker=marker, color=colour)
+            top = max([top, *(y for y in curve.ys if y is not None)])
+        if curves:
+            xs = [float(x) for x in curves[0].xs]
+            positions, labels = ticks(Decimal(str(max(xs, default=0))), t)
+            plt.xticks(positions, labels)
+            plt.xlim(0, positions[-1])
+            positions, labels = ticks(top, t)
+            plt.yticks(positions, labels)
+            plt.ylim(0, positions[-1])
         plot.refresh()
