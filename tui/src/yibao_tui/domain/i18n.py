@@ -144,8 +144,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "the form has errors; cannot export a report",
     ),
     "home_hint": (
-        "提示：用 --region 或配置文件设定本柜台地区（F1）",
-        "set the home region: --region or config (F1)",
+        "提示：--region 或配置文件设本柜台地区（F1）",
+        "home region: --region or config (F1)",
     ),
     "config_file": ("配置文件", "config file"),
     "config_keys": (

@@ -11,6 +11,7 @@ table scrolls sideways rather than cut anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,9 +19,14 @@ from rich.cells import cell_len
 
 from yibao_tui.domain.wrap import wrap
 
-CELL_WRAP = 24
-"""A cell text wider than this (never an amount: the widest is ``≥ 999,999,999.99``)
-wraps instead of widening its column."""
+CELL_WRAP = 16
+"""A cell text wider than this wraps instead of widening its column — unless it is an
+amount (:data:`AMOUNT`): an amount is never wrapped or cut."""
+AMOUNT = re.compile(r"^[★≥⚠ ]*-?[\d,]+\.\d{2}( \*)?$")
+"""A cell that shows an amount (with its ★, ≥ or ⚠ mark)."""
+WORD_MAX = 24
+"""A word (an identifier, an error's name) up to this wide widens its column rather
+than break."""
 LABEL_MIN = 12
 """The label column is never narrower than this (or its longest label)."""
 ROOMY = 16
@@ -38,6 +44,16 @@ class Layout:
         return wrap(text, self.columns[column]) if cell_len(text) > self.columns[column] else [text]
 
 
+def _room_for(text: str) -> int:
+    """The width a cell asks of its column: all of an amount; of any other text at most
+    :data:`CELL_WRAP`, or its longest word up to :data:`WORD_MAX` (``ZeroDivisionError:``
+    stays whole)."""
+    if AMOUNT.match(text):
+        return cell_len(text)
+    longest_word = max((cell_len(w) for w in text.split()), default=0)
+    return min(cell_len(text), max(CELL_WRAP, min(longest_word, WORD_MAX)))
+
+
 def layout(
     labels: Sequence[str],
     headings: Sequence[str],
@@ -51,7 +67,7 @@ def layout(
     widths = []
     for i, heading in enumerate(headings):
         texts = [row[i] for row in cells if i < len(row)]
-        widths.append(max([cell_len(heading), 1, *(min(cell_len(t), CELL_WRAP) for t in texts)]))
+        widths.append(max([cell_len(heading), 1, *(_room_for(t) for t in texts)]))
     longest = max([1, *(cell_len(label) for label in labels)])
     left = room - sum(w + 2 * padding for w in widths) - 2 * padding
     label = max(min(longest, left), min(longest, LABEL_MIN))
