@@ -267,3 +267,26 @@ async def test_the_curve_speaks_chinese_with_round_ticks(reg, private_state) -> 
         axis = next(line for line in lines if line.strip().startswith("0 ") and "100" in line)
         assert axis.split() == ["0", "20", "40", "60", "80", "100"]
         assert not re.search(r"\d\.\d", shown)  # no 833333.3
+
+
+async def test_f7_goes_to_the_claims_and_e_explains_one(reg, private_state) -> None:
+    """From any tab F7 (shown in the footer) puts the focus on the claims table; ``e``
+    there explains the selected claim. changzhou-resident-2025 §三(二)1 普通门诊统筹: at a
+    primary-care facility 50% of the year's compliant cost above 200 up to 1,500 (nothing
+    between 1,500 and 6,000), so of 1,800.00 the fund pays (1500 − 200) × 50% = 650.00."""
+    app = make_app(EXAMPLE, registry=reg, state_dir=private_state)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "f7 费用表" in screen_text(app).splitlines()[-1]
+        await pilot.press("f5", "f7")
+        await pilot.pause()
+        assert app.focused is app.main.query_one("#claims")
+        assert "stroke" in screen_text(app) and "e 说明" in screen_text(app).splitlines()[-1]
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        title = app.screen.title_text
+        assert "普通门诊 2025-06-02" in title and "基本医保统筹基金 = 650.00" in title
+        assert app.screen.steps  # the steps behind the number, each with its source
+        await pilot.press("escape")
+        assert app.main.query_one("#tabs").active == "result"

@@ -381,18 +381,50 @@ class YibaoApp(App[None]):
         """The keys of every binding id, remapped ones included."""
         return {k.id: self.config.keymap.get(k.id, k.key) for k in KEYS}
 
+    def action_focus_claims(self) -> None:
+        """Straight to the claims table (from any tab), its cursor where it was."""
+        self.main.query_one(TabbedContent).active = "case"
+        table = self.main.query_one(ClaimsTable)
+        table.focus()
+        self.call_after_refresh(table.scroll_visible, animate=False)
+
     def action_explain(self) -> None:
-        focused = self.focused
-        table = focused if isinstance(focused, ResultTable) else None
-        if table is None or (found := table.current()) is None:
+        if isinstance(self.focused, ResultTable):
+            self._explain(self.focused)
+
+    def _explain(self, table: ResultTable) -> None:
+        """The steps of the number under ``table``'s cursor."""
+        if (found := table.current()) is None:
             return
         row, column = found
         if row.section or column >= len(row.cells):
             return
         cell = row.cells[column]
         heading = table.headings[column] if column < len(table.headings) else ""
-        title = f"{tr('explain', self.lang)} · {heading} · {row.label.strip()} = {cell.text}"
+        label = row.label.strip()
+        claim = view.claim_heading(table.rows_shown, row.key)
+        if claim:  # which claim the number belongs to: the row alone says 基本医保统筹基金
+            label = f"{claim} · {label}"
+        title = f"{tr('explain', self.lang)} · {heading} · {label} = {cell.text}"
         self.push_screen(ExplainScreen(title, cell.steps, self.lang))
+
+    def action_claim_explain(self) -> None:
+        """The selected claim's settlement explained: the result tab, the cursor on
+        what the basic fund pays for it (its status where it is not settled), and the
+        steps of that number."""
+        i = self._selected(ClaimsTable, self.form.claims)
+        if i is None:
+            return
+        cid = str(self.form.claims[i].get("id", ""))
+        self.action_show_tab("result")
+        self.draw_tab("result")  # now, not when the tab's activation arrives
+        table = self.main.query_one("#result-table", ResultTable)
+        keys = [r.key for r in table.rows_shown]
+        for key in (f"claim:{cid}:basic_fund", f"claim:{cid}:status"):
+            if key in keys:
+                table.move_cursor(row=keys.index(key), column=1, animate=False)
+                self._explain(table)
+                return
 
     # ---- actions: lists ------------------------------------------------------------
 

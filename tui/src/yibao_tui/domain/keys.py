@@ -23,7 +23,8 @@ class Key:
     """``app``, ``enrollment``, ``events``, ``claims``, ``results``, ``dialog``, ``modal``."""
     show: bool = True
     """Shown in the footer. The footer must fit 80 columns in every context and both
-    languages (``tests/tui/test_app.py``): F3–F6 are not in it, the tabs show them."""
+    languages (``tests/tui/test_counter.py``): F3–F6 are not in it, the tabs show them,
+    nor F2, the status line shows it."""
     palette: bool = True
     """Offered in the command palette (keys that need a focused widget are not)."""
     short: tuple[str, str] = ("", "")
@@ -43,7 +44,15 @@ K = Key
 
 KEYS: tuple[Key, ...] = (
     K("yibao.help", "f1", "help", "帮助", "help", "app"),
-    K("yibao.next_region", "f2", "next_region", "下一地区", "next region", "app"),
+    K(  # the status line shows F2 beside the region's name: the footer has no room
+        "yibao.next_region",
+        "f2",
+        "next_region",
+        "下一地区",
+        "next region",
+        "app",
+        show=False,
+    ),
     K(
         "yibao.prev_region",
         "shift+f2",
@@ -65,6 +74,15 @@ KEYS: tuple[Key, ...] = (
     K("yibao.tab_result", "f4", "show_tab('result')", "结果", "result", "app", show=False),
     K("yibao.tab_compare", "f5", "show_tab('compare')", "对比", "compare", "app", show=False),
     K("yibao.tab_curve", "f6", "show_tab('curve')", "曲线", "curve", "app", show=False),
+    K(
+        "yibao.claims",
+        "f7",
+        "focus_claims",
+        "到费用表（医疗费用）",
+        "go to the claims table",
+        "app",
+        short=("费用表", "claims"),
+    ),
     K("yibao.save", "ctrl+s", "save", "保存", "save", "app"),
     K("yibao.export", "ctrl+r", "export", "导出报告", "export report", "app", show=False),
     K("yibao.open", "ctrl+o", "open", "打开", "open", "app", show=False),
@@ -97,6 +115,15 @@ KEYS: tuple[Key, ...] = (
         short=("", "copy"),
     ),
     K("yibao.cl_delete", "x,delete", "app.claim_delete", "删除", "delete", "claims"),
+    K(
+        "yibao.cl_explain",
+        "e",
+        "app.claim_explain",
+        "说明此费用的结算",
+        "explain this claim's settlement",
+        "claims",
+        short=("说明", "explain"),
+    ),
     K(
         "yibao.explain",
         "enter",

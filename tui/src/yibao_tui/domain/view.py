@@ -114,6 +114,15 @@ def claim_headings(claims: Sequence[Claim], lang: Lang) -> dict[str, str]:
     }
 
 
+def claim_heading(rows: Sequence[Row], key: str) -> str:
+    """The heading of the claim that row ``key`` (``claim:<id>:<what>``) belongs to,
+    or "" for a row of no claim."""
+    section = key.rpartition(":")[0]  # an id may hold a colon itself
+    if not section.startswith("claim:"):
+        return ""
+    return next((r.label.strip() for r in rows if r.key == section), "")
+
+
 def _eligibility(r: RegionResult, lang: Lang) -> Cell:
     e = r.eligibility
     if e is None:

@@ -93,7 +93,7 @@ class MainScreen(Screen):
             yield EnrollmentTable(t, id="enrollment", names=dict(self.regions))
             yield Label(tr("sec_events", t) + "  (a enter x)", classes="section")
             yield EventsTable(t, id="events")
-            yield Label(tr("sec_claims", t) + "  (a enter d x)", classes="section")
+            yield Label(tr("sec_claims", t) + "  F7  (a enter d e x)", classes="section")
             yield ClaimsTable(t, id="claims")
 
     def on_mount(self) -> None:
