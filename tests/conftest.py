@@ -20,28 +20,58 @@ def registry() -> Registry:
     return Registry()
 
 
+def _chromium(tmp_path: Path, output: str, page: Path, *extra: str) -> str:
+    """Run headless Chromium on ``page`` with a fresh profile; its stderr."""
+    home = tmp_path / "chromium-home"
+    home.mkdir(exist_ok=True)
+    done = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", f"--user-data-dir={home}", output, *extra,
+         page.as_uri()],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(home)},
+    )  # fmt: skip
+    return done.stderr
+
+
+def _need_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (Debian: apt-get install chromium)")
+
+
 @pytest.fixture
 def screenshot(tmp_path: Path) -> Callable[[Path, int], Path]:
     """``screenshot(page, height)``: a PNG of the HTML ``page`` taken by headless Chromium
     at 1280 × ``height`` (skips when /usr/bin/chromium is not installed; Debian:
     apt-get install chromium). ``YIBAO_SCREENSHOT=FILE`` keeps a copy to look at."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (Debian: apt-get install chromium)")
+    _need_chromium()
 
     def take(page: Path, height: int) -> Path:
-        shot, home = tmp_path / f"{page.stem}.png", tmp_path / "chromium-home"
-        home.mkdir(exist_ok=True)
-        done = subprocess.run(
-            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run", f"--user-data-dir={home}",
-             f"--screenshot={shot}", f"--window-size=1280,{height}", page.as_uri()],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(home)},
-        )  # fmt: skip
-        assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-2000:]
+        shot = tmp_path / f"{page.stem}.png"
+        err = _chromium(tmp_path, f"--screenshot={shot}", page, f"--window-size=1280,{height}")
+        assert shot.exists() and shot.stat().st_size > 20_000, err[-2000:]
         keep = os.environ.get("YIBAO_SCREENSHOT")
         if keep:
             shutil.copy(shot, keep)
         return shot
+
+    return take
+
+
+@pytest.fixture
+def print_to_pdf(tmp_path: Path) -> Callable[[Path], Path]:
+    """``print_to_pdf(page)``: the HTML ``page`` printed by headless Chromium, as a PDF
+    (as a reader's "Print", without the browser's own header and footer; skips without
+    Chromium). ``YIBAO_PRINT=FILE`` keeps a copy to look at (``pdftoppm -png``)."""
+    _need_chromium()
+
+    def take(page: Path) -> Path:
+        pdf = tmp_path / f"{page.stem}.pdf"
+        err = _chromium(tmp_path, f"--print-to-pdf={pdf}", page, "--no-pdf-header-footer")
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), err[-2000:]
+        keep = os.environ.get("YIBAO_PRINT")
+        if keep:
+            shutil.copy(pdf, keep)
+        return pdf
 
     return take

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -156,3 +157,46 @@ def test_every_parameter_cites_the_source_and_is_dated() -> None:
     for p in loaded.params:
         assert p.cite.strip() and "§" in p.cite, p.key
         assert p.valid_from == dt.date(2024, 1, 1) and p.valid_to == dt.date(2024, 12, 31), p.key
+
+
+CASES = Path(__file__).parent / "cases" / "changzhou-employee"
+
+
+@pytest.mark.parametrize(
+    ("name", "claim", "basic_fund"),
+    [
+        # c2: chronic pays its remaining 240.00 fund limit, covering 342.86 of cost; the
+        # other 657.14 passes to general outpatient: (657.14 − 600) × 70% = 40.00 → 280.00
+        ("chronic_fund_limit_reached.toml", "c2", "280.00"),
+        # the pharmacy's part of the year's cost within 3,000, after a primary visit
+        ("clauses-pharmacy-after-primary-visit.toml", None, None),
+        ("review-outpatient-after-special-overflow.toml", None, None),
+        ("review-special-cancer-retired-above-500000.toml", None, None),
+    ],
+)
+def test_the_fast_path_settles_employees_from_the_declared_rules(
+    registry: Registry, name: str, claim: str | None, basic_fund: str | None
+) -> None:
+    """§四(一), §四(二): employees' inpatient, special (with its disease limit passing
+    cost on), chronic (a fund limit passing cost on) and general-outpatient claims are
+    settled by batch's fast path from :mod:`yibao_changzhou.employee.rules`, with the
+    engine's record byte for byte; the hand-worked amounts are each file's."""
+    from yibao.batch.plan import Planner
+
+    worked = msgspec.toml.decode((CASES / name).read_bytes())
+    scenario = msgspec.convert(worked["scenario"], type=scenario_type(), strict=False)
+    out = {}
+    for kernel in (True, False):
+        planner = Planner(registry, relocate=False, kernel=kernel)
+        (found,) = planner.records(scenario, ["changzhou"], 1)
+        out[kernel] = found
+        fast = planner.plan("changzhou", "employee").fast
+        assert (fast.settled if fast else 0) == (1 if kernel else 0)
+    assert msgspec.json.encode(out[True]) == msgspec.json.encode(out[False])
+    for line in out[True].claims:
+        expected = worked["expect"]["claims"].get(line.id, {})
+        if "basic_fund" in expected:
+            assert line.layers["basic_fund"] == Decimal(expected["basic_fund"])
+    if claim is not None:
+        (line,) = [c for c in out[True].claims if c.id == claim]
+        assert line.layers["basic_fund"] == Decimal(basic_fund)

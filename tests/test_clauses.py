@@ -78,7 +78,7 @@ def test_the_claims_table_shows_what_a_partial_answer_paid(tmp_path: Path) -> No
         main, ["evaluate", str(path), "--region", "changzhou"], env={"COLUMNS": "120"}
     )
     assert out.exit_code == 0, out.output
-    row = next(line for line in out.stdout.splitlines() if "bed 2025-05-01" in line)
+    row = next(line for line in out.stdout.splitlines() if "住院 · 2025-05-01 · 三级医院 │" in line)
     assert "69300.00" in row and "—" in row
 
 

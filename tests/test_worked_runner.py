@@ -87,8 +87,8 @@ def test_a_json_case_file_runs_like_its_toml(tmp_path: Path) -> None:
         (('status = "settled"', 'status = "paid"'),
          "$.expect.claims.c1.status: expected one of settled, not_covered"),
         (("compliant = ", "compliment = "),
-         "$.scenario.claims[0]: Object contains unknown field `compliment`"),
-        (("cite = ", "# cite = "), "Object missing required field `cite`"),
+         "$.scenario.claims[0]: unknown field `compliment`"),
+        (("cite = ", "# cite = "), "the required field `cite` is missing"),
     ],
 )  # fmt: skip
 def test_a_malformed_case_is_an_error_naming_the_field(

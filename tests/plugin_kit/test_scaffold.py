@@ -21,7 +21,13 @@ FILES = {
     "pyproject.toml",
     "README.md",
     "src/yibao_mycity/__init__.py",
+    "src/yibao_mycity/facts.py",
+    "src/yibao_mycity/profiles.py",
     "src/yibao_mycity/resident/__init__.py",
+    "src/yibao_mycity/resident/people.py",
+    "src/yibao_mycity/resident/coverage.py",
+    "src/yibao_mycity/resident/rules.py",
+    "src/yibao_mycity/resident/benefits.py",
     "src/yibao_mycity/resident/parameters.toml",
     "src/yibao_mycity/resident/examples/adult-inpatient.toml",
     "tests/test_conformance.py",
@@ -34,10 +40,19 @@ FILES = {
 def test_the_scaffold_is_complete_and_says_it_is_fictional(
     tmp_path: Path, province: str | None
 ) -> None:
+    """The same people / coverage / rules / benefits split as the bundled regions; a region
+    on a provincial layer inherits the coverage rule, so it has no coverage.py."""
     root = scaffold("mycity", tmp_path, province=province)
-    assert {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} == FILES
-    project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    inherited = {"src/yibao_mycity/resident/coverage.py"} if province else set()
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert files == FILES - inherited
+    text = (root / "pyproject.toml").read_text("utf-8")
+    project = tomllib.loads(text)
     assert project["project"]["entry-points"]["yibao.regions"] == {"mycity": "yibao_mycity:REGION"}
+    assert project["project"]["entry-points"]["yibao.profiles"] == {
+        "mycity-mixed": "yibao_mycity.profiles:MIXED"
+    }
+    assert "tool.uv.sources" not in text and str(Path.home()) not in text  # no absolute paths
     assert ("yibao-jiangsu" in project["project"]["dependencies"]) == (province == "jiangsu")
     params = load_parameter_file(root / "src/yibao_mycity/resident/parameters.toml")
     assert params.params and all(
@@ -61,6 +76,14 @@ def test_the_generated_plugin_passes_its_own_tests(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert "12 passed" in out.stdout
+
+
+def test_the_chinese_name_is_written_into_the_region(tmp_path: Path) -> None:
+    root = scaffold("sutown", tmp_path, name_zh="苏镇")
+    region = (root / "src/yibao_sutown/__init__.py").read_text("utf-8")
+    assert 'name_zh="苏镇（虚构示例）"' in region
+    out = CliRunner().invoke(main, ["plugin", "new", "x", "--name-zh", 'a"b', "-o", str(tmp_path)])
+    assert out.exit_code == 2 and "不含引号" in out.stderr and "without quotes" in out.stderr
 
 
 def test_plugin_new_command(tmp_path: Path) -> None:

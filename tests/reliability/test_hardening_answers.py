@@ -147,8 +147,8 @@ def test_a_fast_path_answer_that_overpays_is_never_written(monkeypatch, tmp_path
     assert honest.plan("changzhou", "resident").fast.settled == 1  # the path does settle it
     run = fast.run_fen
 
-    def overpay(plan, ledger, amount, admission=None, caps=None):  # type: ignore[no-untyped-def]
-        return run(plan, ledger, amount, admission, caps) + amount * 2
+    def overpay(plan, ledger, amount, admission=None, caps=None, trace=None):  # type: ignore[no-untyped-def]
+        return run(plan, ledger, amount, admission, caps, trace) + amount * 2
 
     monkeypatch.setattr(fast, "run_fen", overpay)
     planner = Planner(default_registry(), kernel=True)
@@ -204,3 +204,24 @@ def test_a_bad_overlay_value_is_exit_2_naming_the_file_and_key(
     assert err.startswith(f"yibao: error: {overlay}: $.parameter[0] ({key}).value: ")
     assert expected in err
     assert "plugin error" not in err
+
+
+def test_an_overlays_day_of_the_month_never_crashes_a_rule(cli, tmp_path) -> None:
+    """Found by the long fuzz run: 昌黎's acceptance window opening on day 31 (a valid
+    day of the month) crashed the rule in November (30 days) — a plugin error, exit 1.
+    The 31st of a 30-day month is its last day (docs/interpretations.md)."""
+    overlay = tmp_path / "day31.toml"
+    overlay.write_text(
+        'layer = "fuzz"\nregion = "changli"\nscheme = "resident"\n[[parameter]]\n'
+        'key = "enrolment.window.first_day"\nkind = "integer"\nvalue = 31\n'
+        'valid_from = 2024-01-01\ncite = "FICTIONAL"\n'
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(
+        'year = 2025\n[person]\nbirth_date = 1980-05-05\nhukou = "changli"\n'
+        '[[enrollment]]\nyear = 2025\nregion = "changli"\npaid_on = 2024-11-20\n'
+    )
+    code, out, err = cli("evaluate", case, "-r", "changli", "--params", overlay, "--json")
+    assert code == 0, err
+    warnings = [n["text_en"] for n in json.loads(out)["notices"] if n["kind"] == "warning"]
+    assert any("the next window opens on 2024-11-30" in w for w in warnings), warnings

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from yibao.cli import main
 
@@ -68,7 +72,9 @@ def test_json_golden(fake_report) -> None:
 def test_differences_are_said(fake_report) -> None:
     late = next(s for s in fake_report.scenarios if s.source.endswith("late-payer.toml"))
     text = "\n".join(d.en for d in late.differences)
-    assert "Claim early:" in text and "not covered" in text
+    # claims are named by what they are (kind, date, hospital), not the scenario's ids
+    assert "Claim (inpatient · 2025-02-10 · level 3 hospital): Alpha, Beta not covered" in text
+    assert "Claim early" not in text
     assert "premium is not known in Beta" in text
     assert "lowest first, Alpha 8700.00 < Beta 12250.00" in text  # who pays less for the admission
 
@@ -227,3 +233,107 @@ def test_html_renders_in_headless_chromium(tmp_path: Path, screenshot) -> None:
     )
     assert run(*args)[0] == 0
     screenshot(page, 2400)
+
+
+# -- charts anyone can read (issue 20) -------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _texts(svg: str) -> list[str]:
+    """The text of every ``<text>`` element (matplotlib writes one per label)."""
+    return [unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+
+
+def test_chinese_charts_are_text_with_a_title(fake_report) -> None:
+    """Chinese labels, written as selectable text (no glyphs drawn as paths), each chart
+    named for assistive technology by a ``<title>`` and a ``<desc>``."""
+    from yibao_reports.charts import svg_charts
+
+    for name, svg in svg_charts(fake_report, "zh").items():
+        head = svg[: svg.index(">", svg.index("<svg")) + 1]
+        assert 'role="img"' in head, name
+        title = re.search(r"<title>([^<]+)</title><desc>([^<]+)</desc>", svg)
+        assert title and svg.index("<title>") == len(head), name  # the first child
+        assert CJK.search(title[1]) and CJK.search(title[2]), title.groups()
+        texts = _texts(svg)
+        assert "甲市 2025" in texts or "甲市" in texts, texts  # region names, in Chinese
+        assert sum(bool(CJK.search(t)) for t in texts) >= 4, texts
+        assert "DejaVuSans-" not in svg  # no glyph outlines: text stays text
+    en = svg_charts(fake_report, "en")
+    assert not any(CJK.search(t) for svg in en.values() for t in _texts(svg))
+
+
+def test_tick_labels_read_as_amounts_and_percents(fake_report) -> None:
+    from yibao_reports.charts import amount_label, svg_charts
+
+    assert amount_label(833333.33, "en") == "833,333"
+    assert amount_label(833333.33, "zh") == "83.33万"
+    assert (amount_label(10_000, "zh"), amount_label(1_000_000, "zh")) == ("1万", "100万")
+    assert amount_label(1000, "zh") == "1,000"
+    for lang in ("zh", "en"):
+        for name, svg in svg_charts(fake_report, lang).items():
+            for text in _texts(svg):
+                # no long float (833333.3) nor exponent; amounts on bars are money (x.yy)
+                assert not re.search(r"\d\.\d(?!\d)|\d\.\d{3,}|e[+-]\d", text), (name, text)
+            if name.startswith("patient-share"):
+                assert {"0%", "50%"} & set(_texts(svg)) or "100%" in _texts(svg)
+                assert ("1万" if lang == "zh" else "10,000") in _texts(svg), _texts(svg)
+
+
+def test_series_differ_by_marker_and_line_style_not_colour_alone(fake_report) -> None:
+    from yibao_reports.charts import PALETTE, _share_figure, _styles
+
+    okabe_ito = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                 "#000000", "#F0E442"}  # fmt: skip
+    assert set(PALETTE) == okabe_ito
+    styles = _styles(fake_report)
+    chart = fake_report.share_charts[0]
+    fig = _share_figure(chart, styles, "en", "t")
+    lines = [line for ax in fig.axes for line in ax.get_lines() if line.get_label()[0] != "_"]
+    assert {line.get_label() for line in lines} == {"Alpha 2025", "Beta 2025"}
+    by_region = {line.get_label(): (line.get_marker(), line.get_linestyle()) for line in lines}
+    assert by_region["Alpha 2025"][0] != by_region["Beta 2025"][0]  # markers differ
+    assert by_region["Alpha 2025"][1] != by_region["Beta 2025"][1]  # and dash patterns
+    hatches = {style["hatch"] for style in styles.values()}
+    assert len(hatches) == len(styles)  # bars: one hatching per region
+
+
+# -- on paper --------------------------------------------------------------------------
+
+
+def test_print_css_asks_for_a4_repeated_headers_and_whole_charts() -> None:
+    from yibao_reports.html import CSS
+
+    print_css = CSS[CSS.index("@media print") :]
+    assert "@page { size: A4" in CSS
+    assert "thead { display: table-header-group; }" in print_css
+    assert "figure { break-inside: avoid" in print_css
+    assert "details::details-content { content-visibility: visible" in print_css
+
+
+def _pdf_text(pdf: Path, page: int) -> str:
+    args = ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True).stdout
+
+
+def test_html_prints_on_a4_with_notices_and_whole_charts(tmp_path: Path, print_to_pdf) -> None:
+    """Chromium's print-to-PDF: A4 pages; the notices folded on screen are on paper; each
+    chart's title and its caption on the same page (the chart is not split)."""
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils (pdftotext, pdfinfo) is not installed")
+    page = tmp_path / "report.html"
+    args = ("report", "elderly-stroke-level3", "newborn-late-enrolment", "--lang", "zh",
+            "-f", "html", "-o", str(page), "--grid", "5000,50000,200000")  # fmt: skip
+    assert run(*args)[0] == 0
+    pdf = print_to_pdf(page)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info, info
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    texts = [_pdf_text(pdf, n) for n in range(1, pages + 1)]
+    whole = "".join(texts)
+    assert "已加载的政策来源未公布" in whole  # a notice, inside <details> on screen
+    for title, caption in (("各类人员的个人年缴费", "各类人员在各地的个人年缴费"),
+                           ("一次本地住院个人负担", "一次本地住院中个人负担")):  # fmt: skip
+        on = [i for i, text in enumerate(texts) if title in text]
+        assert on and caption in texts[on[0]], (title, on)

@@ -258,7 +258,7 @@ async def test_explain_compare_curve_help_and_palette(reg, private_state) -> Non
         await pilot.press("f6")
         await pilot.pause()  # the hidden form keeps no focus that would take its tab back
         assert app.main.query_one("#tabs", TabbedContent).active == "curve"
-        assert "inpatient 2025-05-10 level 3 hospital" in str(
+        assert "inpatient · 2025-05-10 · level 3 hospital" in str(
             app.main.query_one("#curve-head", Static).render()
         )
 

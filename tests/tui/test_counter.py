@@ -260,7 +260,7 @@ async def test_the_curve_speaks_chinese_with_round_ticks(reg, private_state) -> 
         await pilot.press("f6")
         await pilot.pause()
         shown = screen_text(app)
-        assert "住院 2025-05-10 三级医院" in shown
+        assert "住院 · 2025-05-10 · 三级医院" in shown
         assert "⠤⠤ 常州" in shown and "xx 徐州" in shown and "++ 昌黎县" in shown
         assert "横轴：合规费用（万元）" in shown
         lines = shown.splitlines()
@@ -286,7 +286,7 @@ async def test_f7_goes_to_the_claims_and_e_explains_one(reg, private_state) -> N
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
         title = app.screen.title_text
-        assert "普通门诊 2025-06-02" in title and "基本医保统筹基金 = 650.00" in title
+        assert "普通门诊 · 2025-06-02" in title and "基本医保统筹基金 = 650.00" in title
         assert app.screen.steps  # the steps behind the number, each with its source
         await pilot.press("escape")
         assert app.main.query_one("#tabs").active == "result"

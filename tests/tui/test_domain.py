@@ -171,13 +171,13 @@ def test_claims_are_named_by_what_where_and_when_not_by_id(reg) -> None:
     scenario = load_scenario(EXAMPLE)
     results = compare(scenario, ["changzhou"], registry=reg).results
     rows = {r.key: r for r in view.rows(results, scenario.claims, "zh")}
-    assert rows["claim:stroke"].label == "住院 2025-05-10 三级医院 · 合规 50,000.00"
-    assert rows["claim:clinic"].label == "普通门诊 2025-06-02 基层机构 · 合规 1,800.00"
+    assert rows["claim:stroke"].label == "住院 · 2025-05-10 · 三级医院 · 合规 50,000.00"
+    assert rows["claim:clinic"].label == "普通门诊 · 2025-06-02 · 基层机构 · 合规 1,800.00"
     twin = msgspec.structs.replace(scenario.claims[0], id="stroke-2")
     heads = view.claim_headings((scenario.claims[0], twin), "en")
     assert heads == {
-        "stroke": "inpatient 2025-05-10 level 3 hospital · compliant 50,000.00 (stroke)",
-        "stroke-2": "inpatient 2025-05-10 level 3 hospital · compliant 50,000.00 (stroke-2)",
+        "stroke": "inpatient · 2025-05-10 · level 3 hospital (stroke) · compliant 50,000.00",
+        "stroke-2": "inpatient · 2025-05-10 · level 3 hospital (stroke-2) · compliant 50,000.00",
     }
 
 

@@ -10,17 +10,12 @@ the result Structs of :mod:`yibao.results`, encoded by :func:`to_json` exactly a
 ``yibao … --json`` prints them. Region plugins use ``hookimpl`` (:mod:`yibao.hookspecs`).
 
 The API is imported on first use, so ``import yibao`` (which every plugin does) stays
-light: heavy imports (Rich, Textual) never enter this package's import path.
+light: heavy imports (pluggy, Rich, Textual) never enter this package's import path.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-import pluggy
-
-hookimpl = pluggy.HookimplMarker("yibao")
-"""Marker for a region layer's hook implementations: ``@hookimpl``."""
 
 _API = (
     "FORMAT_VERSION",
@@ -59,9 +54,16 @@ if TYPE_CHECKING:  # pragma: no cover
         schema,
         to_json,
     )
+    from yibao.hookspecs import hookimpl
 
 
 def __getattr__(name: str) -> Any:
+    # ``hookimpl`` too is looked up on first use: pluggy costs ~40 ms of start-up, and
+    # ``yibao --help`` must not pay it (docs/performance.md).
+    if name == "hookimpl":
+        from yibao.hookspecs import hookimpl
+
+        return hookimpl
     if name in _API:
         from yibao import api
 

@@ -28,17 +28,22 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import msgspec
-
-from yibao.errors import InputError, UnknownRegion
 from yibao.jsonformat import schema, to_json
+from yibao.listing import (
+    InstalledOverlay,
+    InstalledRegion,
+    Parameters,
+    RegionListing,
+    SchemeParameters,
+)
 from yibao.model import Scenario
-from yibao.params import ParameterFile, ParamView
+from yibao.names import region_code
+from yibao.params import ParameterFile
 from yibao.registry import Registry, default_registry, load_overlays
-from yibao.results import FORMAT_VERSION, Comparison, Out, RegionInfo, RegionResult
-from yibao.scenario_io import field_message, load_scenario, parse_scenario, scenario_type
+from yibao.results import FORMAT_VERSION, Comparison, RegionResult
+from yibao.scenario_io import convert, load_scenario, parse_scenario, scenario_type
 
 __all__ = [
     "FORMAT_VERSION",
@@ -84,10 +89,8 @@ def scenario(value: ScenarioLike, *, registry: Registry | None = None) -> Scenar
     if isinstance(value, Scenario):
         return value
     if isinstance(value, Mapping):
-        try:
-            return msgspec.convert(value, type=scenario_type(registry))
-        except msgspec.ValidationError as exc:
-            raise InputError("scenario", field_message(exc)) from None
+        registry = registry or default_registry()
+        return convert(dict(value), "scenario", scenario_type(registry), registry)
     return load_scenario(Path(value), registry=registry)
 
 
@@ -116,6 +119,7 @@ def evaluate(
 
     registry = registry or default_registry()
     found = scenario(case, registry=registry)
+    region = region_code(region, registry)
     registry.region(region)  # unknown, broken or disabled: the caller's mistake, raised
     overlays = _overlays(params)
     registry.check_targets(overlays, [region])  # an overlay amending nothing: raised
@@ -156,16 +160,13 @@ def compare(
 
 def region_codes(codes: Sequence[str] | None, registry: Registry | None = None) -> list[str]:
     """``codes`` checked against the installed regions (every loaded region when
-    ``None`` or empty); raise :class:`~yibao.errors.UnknownRegion` for a code that no
-    installed plugin provides (a broken one is kept: it answers with its error)."""
+    ``None`` or empty), each a code or a region's name (``常州``); raise
+    :class:`~yibao.errors.UnknownRegion` with suggestions for one that no installed plugin
+    provides (a broken one is kept: it answers with its error)."""
     registry = registry or default_registry()
     if not codes:
         return registry.codes()
-    installed = registry.installed()
-    for code in codes:
-        if code not in installed:
-            raise UnknownRegion(code, list(installed))
-    return list(codes)
+    return [region_code(code, registry) for code in codes]
 
 
 def _overlays(params: Sequence[OverlayLike]) -> list[ParameterFile]:
@@ -177,37 +178,6 @@ def _overlays(params: Sequence[OverlayLike]) -> list[ParameterFile]:
 # -------------------------------------------------------------------------------------
 # What is installed
 # -------------------------------------------------------------------------------------
-
-Status = Literal["ok", "broken", "disabled"]
-
-
-class InstalledRegion(Out, tag_field="kind", tag="region", kw_only=True):
-    """One installed region plugin (``yibao regions --json``: ``"kind": "region"``)."""
-
-    code: str
-    distribution: str
-    version: str
-    status: Status
-    error: str | None
-    """Why a broken plugin failed to load, or why a disabled one was not loaded."""
-    info: RegionInfo | None
-    """Names, schemes, years, layers, sources and districts (``None`` unless loaded)."""
-
-
-class InstalledOverlay(Out, tag_field="kind", tag="overlay", kw_only=True):
-    """One installed overlay plugin (``"kind": "overlay"``): rules stacked on a region."""
-
-    code: str
-    region: str | None
-    """The region it amends (``None`` when it did not load)."""
-    distribution: str
-    version: str
-    status: Status
-    error: str | None
-
-
-RegionListing = list[InstalledRegion | InstalledOverlay]
-"""What :func:`regions` returns: the regions, then the overlays."""
 
 
 def regions(code: str | None = None, *, registry: Registry | None = None) -> RegionListing:
@@ -223,6 +193,7 @@ def regions(code: str | None = None, *, registry: Registry | None = None) -> Reg
     installed = registry.installed()
     overlays = registry.overlays()
     if code is not None:
+        code = region_code(code, registry)
         registry.region(code)
         installed = {code: installed[code]}
         overlays = [o for o in overlays if o.overlay is not None and o.overlay.region == code]
@@ -256,32 +227,6 @@ def regions(code: str | None = None, *, registry: Registry | None = None) -> Reg
 # -------------------------------------------------------------------------------------
 
 
-class SchemeParameters(Out, kw_only=True):
-    """One scheme's parameters on one date."""
-
-    scheme: str
-    layers: tuple[str, ...]
-    """The layers the values stack from, lowest first."""
-    overlays: tuple[str, ...] = ()
-    """Overlay files applied (``--params``)."""
-    parameters: tuple[ParamView, ...]
-    """Every key (starting with the prefix asked for): its value in force, carried from
-    an earlier year's source, or not published with the reason
-    (:class:`yibao.params.ParamView`)."""
-
-
-class Parameters(Out, kw_only=True):
-    """A region's parameters on one date, per scheme (``yibao params --json``,
-    ``GET /parameters/{region}``)."""
-
-    format_version: str = FORMAT_VERSION
-    region: str
-    on: dt.date
-    prefix: str = ""
-    """Only keys starting with this text were looked up."""
-    schemes: tuple[SchemeParameters, ...]
-
-
 def parameters(
     region: str,
     *,
@@ -310,6 +255,7 @@ def parameters(
     from yibao.params import view
 
     registry = registry or default_registry()
+    region = region_code(region, registry)
     plugin = registry.region(region)
     day = on or today()
     overlays = _overlays(params)

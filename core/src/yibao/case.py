@@ -25,6 +25,8 @@ from yibao.results import Coverage, LimitState, Notice, RegionInfo, Step
 if TYPE_CHECKING:
     import pluggy
 
+    from yibao.memo import Memo
+
 
 class RateAdjustment(msgspec.Struct, frozen=True, kw_only=True):
     """A basic-fund ratio after the remote-care rule (异地就医)."""
@@ -69,10 +71,11 @@ def step(
         shown = str(value.quantize(FEN, ROUND_HALF_UP))  # type: ignore[attr-defined]
     else:
         shown = str(value)
-    carried = None
+    carried = marked = None
     if cite.__class__ is not str and isinstance(cite, Param):
         if cite.carried_into is not None:
             carried = cite.source_year
+        marked = cite.marked
         cite = cite.source_label
     return Step(
         label_zh=label_zh,
@@ -81,6 +84,7 @@ def step(
         amount=amount,
         cite=cite,  # type: ignore[arg-type]
         carried_from=carried,
+        marked=marked,
     )
 
 
@@ -188,6 +192,11 @@ class Case:
         self.notices: list[Notice] = []
         self._year_start = dt.date(scenario.year, 1, 1)
         self._found = params._found
+        self.memo: Memo | None = None
+        """Where this evaluation may reuse what was worked out for the same person-year
+        (:mod:`yibao.memo`); ``None``: decide everything afresh."""
+        self.memo_token = 0
+        """The person-year's token in :attr:`memo`."""
 
     @property
     def person(self) -> Person:
@@ -253,7 +262,9 @@ class Case:
         if stated not in categories:
             raise YibaoError(
                 f"person.category {stated!r} is not a category of {self.region.code}; "
-                f"expected one of: {', '.join(categories)}"
+                f"expected one of: {', '.join(categories)}",
+                zh=f"person.category {stated!r} 不是{self.region.name_zh}的参保类别；"
+                f"应为以下之一：{'、'.join(categories)}",
             )
         zh, en = categories[stated]
         self.notice(

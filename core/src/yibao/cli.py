@@ -12,8 +12,7 @@ answered); 3 a bug in yibao itself; 130 interrupted.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,70 +20,15 @@ import click
 
 from yibao.batch.cli import batch, synth
 from yibao.cli_cases import test
+from yibao.cli_common import (
+    code_list,
+    guard,
+    json_option,
+    lang_option,
+    notices_option,
+    params_option,
+)
 from yibao.cli_plugin import plugin, plugin_selection
-
-EXIT_INPUT = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-
-
-def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn yibao's errors into one clear message and exit status 2."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from yibao.errors import YibaoError
-        from yibao.textsafe import printable
-
-        try:
-            return command(*args, **kwargs)
-        except YibaoError as exc:
-            click.echo(f"yibao: error: {printable(str(exc))}", err=True)
-            sys.exit(EXIT_INPUT)
-        except KeyboardInterrupt:
-            click.echo("yibao: interrupted; nothing was written", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except OSError as exc:  # the system refused (a full disk, a closed pipe): no bug
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"yibao: error: {printable(where)}{exc.strerror or exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        except Exception as exc:  # a bug in yibao itself: still no traceback for users
-            click.echo(
-                f"yibao: internal error: {type(exc).__name__}: {printable(str(exc))} "
-                "(set YIBAO_DEBUG=1 to see the traceback)",
-                err=True,
-            )
-            if _debug():
-                raise
-            sys.exit(EXIT_INTERNAL)
-
-    return run
-
-
-def _debug() -> bool:
-    import os
-
-    return bool(os.environ.get("YIBAO_DEBUG"))
-
-
-params_option = click.option(
-    "--params",
-    "params",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of labels.",
-)
-
 
 COMMAND_GROUP = "yibao.commands"
 """Entry-point group through which other distributions add commands (``yibao tui``)."""
@@ -153,7 +97,7 @@ def main() -> None:
 )
 @click.option("--scheme", help="With --layers: only this scheme.")
 @json_option
-@_guard
+@guard
 def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -> None:
     """List installed regions and overlays (or show one): schemes, years, layers, sources,
     distributions and versions; broken and disabled plugins say why."""
@@ -162,6 +106,10 @@ def regions(code: str | None, layers: bool, scheme: str | None, as_json: bool) -
 
     registry = default_registry()
     installed = registry.installed()
+    if code is not None:
+        from yibao.names import region_code
+
+        code = region_code(code, registry)
     if layers:
         if code is None:
             raise click.UsageError("--layers needs a region CODE")
@@ -211,7 +159,7 @@ def _year_outlooks(registry: Any, code: str) -> list[tuple[str, Any, Any, list]]
 @params_option
 @json_option
 @lang_option
-@_guard
+@guard
 def params(
     region: str,
     prefix: str,
@@ -244,12 +192,20 @@ def params(
 @json_option
 @lang_option
 @click.option("--explain/--no-explain", default=True, help="Show each step with its citation.")
-@_guard
+@notices_option
+@guard
 def evaluate(
-    scenario: Path, region: str, params: Sequence[Path], as_json: bool, lang: str, explain: bool
+    scenario: Path,
+    region: str,
+    params: Sequence[Path],
+    as_json: bool,
+    lang: str,
+    explain: bool,
+    all_notices: bool,
 ) -> None:
-    """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region. Exit status
-    1 when the region cannot answer (its error is printed)."""
+    """Evaluate SCENARIO (TOML or JSON; - reads standard input) in one region (its code
+    or name: changzhou, 常州). Exit status 1 when the region cannot answer (its error is
+    printed)."""
     from yibao.api import evaluate as run
     from yibao.render import print_json, print_result
     from yibao.scenario_io import load_scenario
@@ -259,7 +215,14 @@ def evaluate(
     if as_json:
         print_json(result)
     else:
-        print_result(result, title=case.title, lang=lang, explain=explain)
+        print_result(
+            result,
+            title=case.title,
+            lang=lang,
+            explain=explain,
+            scenario=case,
+            notices=all_notices,
+        )
     if result.status == "error":
         sys.exit(1)
 
@@ -275,7 +238,8 @@ def evaluate(
     is_flag=True,
     help="Evaluate the facts as given instead of as if the person lived in each region.",
 )
-@_guard
+@notices_option
+@guard
 def compare(
     scenario: Path,
     codes: str | None,
@@ -283,6 +247,7 @@ def compare(
     as_json: bool,
     lang: str,
     as_given: bool,
+    all_notices: bool,
 ) -> None:
     """Evaluate SCENARIO in several regions, side by side, as if the person lived in each
     (household registration and enrolment history moved; see [elsewhere] in the scenario)."""
@@ -291,45 +256,44 @@ def compare(
     from yibao.scenario_io import load_scenario
 
     case = load_scenario(scenario)
-    comparison = run(case, _codes(codes), params=params, as_given=as_given)
+    comparison = run(case, code_list(codes), params=params, as_given=as_given)
     if as_json:
         print_json(comparison)
     else:
-        print_comparison(comparison, lang=lang)
+        print_comparison(comparison, lang=lang, scenario=case, notices=all_notices)
 
 
 @main.command()
 @lang_option
 @json_option
-@_guard
-def demo(lang: str, as_json: bool) -> None:
-    """Evaluate every installed region's example scenarios in every installed region."""
+@notices_option
+@guard
+def demo(lang: str, as_json: bool, all_notices: bool) -> None:
+    """Evaluate every installed region's example scenarios, each in the regions it fits
+    (the regions offering its scheme and reading every fact it states)."""
+    from yibao.demo import examples, pairings
     from yibao.engine import compare as run
     from yibao.registry import default_registry
-    from yibao.render import print_comparison, print_json, print_regions
+    from yibao.render import console, print_comparison, print_json, print_regions
     from yibao.scenario_io import load_scenario
 
     registry = default_registry()
-    codes = registry.codes()
-    examples: list[Path] = []
-    for code in codes:
-        plugin = registry.region(code)
-        for scheme in plugin.layers:
-            stack = registry.stack(code, scheme)
-            for paths in reversed(stack.pm.hook.yibao_example_scenarios()):
-                examples.extend(p for p in paths if p not in examples)
-    comparisons = []
-    for path in examples:
-        scenario = load_scenario(path)
-        offering = [c for c in codes if scenario.person.scheme in registry.region(c).layers]
-        comparisons.append(run(scenario, offering, registry=registry))
+    found = [(path, load_scenario(path)) for path in examples(registry)]
+    paired = [(path, case, *pairings(case, registry)) for path, case in found]
+    comparisons = [run(case, fits, registry=registry) for _, case, fits, _ in paired]
     if as_json:
         print_json(comparisons)
         return
     print_regions(list(registry.installed().values()))
-    for path, comparison in zip(examples, comparisons, strict=True):
+    for (path, case, _, left_out), comparison in zip(paired, comparisons, strict=True):
         click.echo()
-        print_comparison(comparison, lang=lang, source=path.name)
+        print_comparison(
+            comparison, lang=lang, scenario=case, source=path.name, notices=all_notices
+        )
+        if left_out:
+            why = [zh if lang == "zh" else en for _, zh, en in left_out]
+            head = "本例未在以下地区演示：" if lang == "zh" else "this example is not shown in "
+            console().print(head + ("；" if lang == "zh" else "; ").join(why), style="dim")
 
 
 @main.command()
@@ -339,7 +303,7 @@ def demo(lang: str, as_json: bool) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the schema here instead of standard output.",
 )
-@_guard
+@guard
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the scenario format: core's fields and the facts the
     installed regions declare (for editor completion and validation)."""
@@ -361,18 +325,6 @@ main.add_command(plugin)
 main.add_command(batch)
 main.add_command(synth)
 main.add_command(test)
-
-
-def _codes(codes: str | None) -> list[str] | None:
-    """``--regions a,b`` as a list (``None``: not given)."""
-    return [c.strip() for c in codes.split(",") if c.strip()] if codes else None
-
-
-def _region_list(codes: str | None, registry: Any) -> list[str]:
-    """``--regions a,b`` checked against the installed regions (all when not given)."""
-    from yibao.api import region_codes
-
-    return region_codes(_codes(codes), registry)
 
 
 if __name__ == "__main__":  # pragma: no cover

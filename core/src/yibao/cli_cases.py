@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from yibao.cli_plugin import _guard  # the CLI's guard, looked up when the command runs
+from yibao.cli_common import guard
 
 MARK = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "error": ("ERROR", "red")}
 
@@ -23,7 +23,7 @@ MARK = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "error": ("ERROR", "
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the cases that do not pass.")
-@_guard
+@guard
 def test(paths: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
     """Run the worked cases in PATHS (TOML or JSON files, or folders of them) and
     compare every expected value; exit 1 when any case fails."""

@@ -10,25 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from yibao.cli_common import guard
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _guard(command: F) -> F:
-    """The CLI's own error guard (one message, exit 2), looked up when the command runs."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from yibao.cli import _guard as guard
-
-        return guard(command)(*args, **kwargs)
-
-    return run  # type: ignore[return-value]
 
 
 # --- choosing plugins: yibao --only … / --disable … -----------------------------------
@@ -100,23 +89,31 @@ def plugin() -> None:
     show_default=True,
     help="Directory to create the distribution in.",
 )
+@click.option(
+    "--name-zh",
+    default=None,
+    metavar="NAME",
+    help="The region's Chinese name, e.g. 宿迁市 (default: the English name).",
+)
 @click.option("--force", is_flag=True, help="Write into an existing, non-empty directory.")
-@_guard
-def new(name: str, province: str | None, output: Path, force: bool) -> None:
+@guard
+def new(name: str, province: str | None, output: Path, name_zh: str | None, force: bool) -> None:
     """Scaffold a region plugin distribution NAME (e.g. mycity): pyproject with the
-    entry point, a layer with fictional placeholder numbers, an example, tests, README."""
+    entry points, the people / coverage / rules / benefits split of the bundled regions
+    with fictional placeholder numbers, a declared fact, a synthetic population, an
+    example, worked cases, tests, README."""
     from yibao.scaffold import scaffold
 
-    root = scaffold(name, output, province=province, force=force)
+    root = scaffold(name, output, province=province, name_zh=name_zh, force=force)
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     click.echo(f"created {root}")
     for f in files:
         click.echo(f"  {f}")
     click.echo(
-        "\nnext: replace every placeholder number in parameters.toml with your source's, "
-        "then\n"
-        f"  cd {root} && uv run pytest            # the conformance kit and the example\n"
-        f"  yibao plugin check {_code(name)}          # once installed beside yibao"
+        "\nnext: replace every placeholder number in parameters.toml with your source's;\n"
+        "install it beside yibao (README.md there, or yibao's docs/plugins.md), then\n"
+        f"  yibao plugin check {_code(name)}       # the conformance kit, as a verdict\n"
+        f"  yibao test {root / 'tests' / 'cases'}   # the worked cases"
     )
 
 
@@ -138,7 +135,7 @@ def _code(name: str) -> str:
 @click.option("--examples", default=30, show_default=True, help="Generated scenarios per scheme.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the scenario generator.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
-@_guard
+@guard
 def check(code: str, params: Sequence[Path], examples: int, seed: int, as_json: bool) -> None:
     """Run the conformance kit against the installed region CODE and print a verdict
     (exit 1 when a check fails)."""

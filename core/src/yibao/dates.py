@@ -17,7 +17,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return on_day(dt.date(year, month, 1), day.day)
+
+
+def on_day(month: dt.date, day: int) -> dt.date:
+    """Day ``day`` of ``month``'s month, clamped to its last day: a rule's "the 31st"
+    in a 30-day month is the 30th (and an overlay's day of the month never crashes it)."""
+    return month.replace(day=min(day, calendar.monthrange(month.year, month.month)[1]))
 
 
 def days_between(earlier: dt.date, later: dt.date) -> int:

@@ -23,6 +23,7 @@ from yibao.deadline import within
 from yibao.dispatch import relay
 from yibao.errors import NotPublished, YibaoError
 from yibao.invariants import check_answer
+from yibao.memo import memo_for, person_year
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.params import ParameterFile, ParameterSet
@@ -59,7 +60,7 @@ def evaluate(
     try:  # within the time limit: a hanging plugin is this region's error only
         return within(region, _evaluate_in, registry, region, scheme, scenario, overlays)
     except Exception as exc:
-        return error_result(region, scheme, scenario.year, exc)
+        return error_result(region, scheme, scenario.year, exc, registry=registry)
 
 
 def _evaluate_in(
@@ -73,17 +74,34 @@ def _evaluate_in(
     return _evaluate(stack, scenario)
 
 
-def error_result(region: str, scheme: str, year: int, exc: Exception) -> RegionResult:
-    """The answer of a region that failed: yibao's own message, or where a plugin broke."""
+def error_result(
+    region: str, scheme: str, year: int, exc: Exception, *, registry: Registry | None = None
+) -> RegionResult:
+    """The answer of a region that failed: yibao's own message (in both languages where
+    it has them), or where a plugin broke; with the region's names when it is installed
+    (``registry``, default: the process-wide one), so readers see which one failed."""
+    zh = None
     if isinstance(exc, YibaoError):
         message = str(exc)
+        zh = exc.zh or None
     else:  # a plugin bug: this region's error only
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = (
             f"plugin error: {type(exc).__name__}: {exc} "
             f"(in {where.filename}:{where.lineno}, {where.name})"
         )
-    return RegionResult(region=region, scheme=scheme, year=year, status="error", error=message)
+    item = (registry or default_registry()).installed().get(region)
+    info = item.plugin.info if item is not None and item.plugin is not None else None
+    return RegionResult(
+        region=region,
+        scheme=scheme,
+        year=year,
+        name_zh=info.name_zh if info else "",
+        name_en=info.name_en if info else "",
+        status="error",
+        error=message,
+        error_zh=zh,
+    )
 
 
 def compare(
@@ -152,7 +170,7 @@ def _answer(
     check_scope(stack, scenario)
     info = stack.info
     case = Case(scenario, info, stack.params, hook if hook is not None else relay(stack.pm))
-    eligibility, premium, coverage = (phases or run_phases)(case)
+    eligibility, premium, coverage = _decide(case, phases, remember=hook is None)
     base = dict(
         region=info.code,
         scheme=stack.scheme,
@@ -160,6 +178,7 @@ def _answer(
         name_zh=info.name_zh,
         name_en=info.name_en,
         overlays=stack.overlays,
+        marked=stack.marked,
     )
     if eligibility is None or not eligibility.eligible:
         return RegionResult(
@@ -186,6 +205,22 @@ Phases = tuple[Eligibility | None, Premium | None, Coverage | None]
 """What the case-level phases decided: eligibility, premium and cover."""
 
 
+def _decide(case: Case, phases: Callable[[Case], Phases] | None, *, remember: bool) -> Phases:
+    """The case's phases: by ``phases`` when given; else from the stack's memo of
+    person-years when ``remember`` (single cases and ``compare``: :mod:`yibao.memo`),
+    which also lets the declared rules reuse their plans; else decided afresh."""
+    if phases is not None:
+        return phases(case)
+    memo = memo_for(case.params, case.hook) if remember else None
+    if memo is None:
+        return run_phases(case)
+    known = memo.remember_phases(person_year(case.scenario), case, run_phases)
+    if known is None:  # a person-year seen for the first time
+        return run_phases(case)
+    case.memo, case.memo_token = memo, known[4]
+    return known[0]
+
+
 def check_scope(stack: Stack, scenario: Scenario) -> None:
     """Raise :class:`YibaoError` for a year the stack does not cover or an unknown district."""
     info = stack.info
@@ -199,16 +234,19 @@ def check_scope(stack: Stack, scenario: Scenario) -> None:
             why = f"it answers {first}–{last} (through next year)"
         else:
             why = "it declares no years"
-        raise YibaoError(
+        zh = f"无法计算{scenario.year}年度：可计算{first}–{last}年度"
+        raise YibaoError(  # the English text keeps its Chinese half (batch summaries key on it)
             f"{info.code} ({stack.scheme}) cannot answer {scenario.year}: {why}; "
-            f"{info.code}（{stack.scheme}）无法计算{scenario.year}年度：可计算"
-            f"{first}–{last}年度"
+            f"{info.code}（{stack.scheme}）{zh}",
+            zh=f"{info.name_zh}（{stack.scheme}）{zh}",
         )
     district = scenario.person.district
     if district is not None and info.districts and district not in info.districts:
         raise YibaoError(
             f"person.district {district!r} is not a district of {info.code}; "
-            f"expected one of: {', '.join(info.districts)}"
+            f"expected one of: {', '.join(info.districts)}",
+            zh=f"person.district {district!r} 不是{info.name_zh}的区县；"
+            f"应为以下之一：{'、'.join(info.districts)}",
         )
 
 
@@ -225,7 +263,8 @@ def gap_notices(case: Case) -> None:
             Notice(
                 kind="not_published",
                 text_en=f"not published in the loaded sources: {gap.key} ({gap.reason})",
-                text_zh=f"已加载的政策来源未公布：{gap.key}",
+                text_zh=f"已加载的政策来源未公布：{gap.key}"
+                + (f"（{gap.reason_zh}）" if gap.reason_zh else ""),
                 key=gap.key,
                 cite=gap.cite,
             )

@@ -1,4 +1,10 @@
-"""The errors yibao reports to people: each names where the problem is and what was expected."""
+"""The errors yibao reports to people: each names where the problem is and what was expected.
+
+Every error carries its message in English (``str(exc)``, what logs and programs see)
+and, where the raising code gives one, in Chinese (:attr:`YibaoError.zh`); a surface
+picks one with :meth:`YibaoError.text` (the CLI by ``--lang`` or the locale). An error
+without a Chinese text shows its English one in either language.
+"""
 
 from __future__ import annotations
 
@@ -10,39 +16,84 @@ if TYPE_CHECKING:
     from yibao.results import Step
 
 
+SEP = " ‖ "
+"""Between the English and the Chinese text of a :func:`bilingual` message."""
+
+
+def bilingual(en: str, zh: str) -> ValueError:
+    """A ``ValueError`` for a model check, carrying both texts (split by
+    :func:`yibao.problems.field_problem`); here, beside the errors, so the model can
+    raise it without importing the input checks that read the model."""
+    return ValueError(f"{en}{SEP}{zh}")
+
+
+def split(text: str) -> tuple[str, str]:
+    """``(en, zh)`` of a message that may carry both (``zh`` empty when it does not)."""
+    en, sep, zh = text.partition(SEP)
+    return (en, zh) if sep else (text, "")
+
+
 class YibaoError(Exception):
-    """Base of the errors shown to a user as one clear message (never a traceback)."""
+    """Base of the errors shown to a user as one clear message (never a traceback).
+
+    ``YibaoError(message, zh=...)``: ``message`` in English, ``zh`` the same in Chinese.
+    """
+
+    zh: str = ""
+    """The message in Chinese (empty: only the English one exists)."""
+
+    def __init__(self, *args: object, zh: str = "") -> None:
+        super().__init__(*args)
+        if zh:
+            self.zh = zh
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``); English where no Chinese is given."""
+        if lang == "zh" and self.zh:
+            return self.zh
+        return str(self)
 
 
 class InputError(YibaoError):
     """A file or field is malformed: ``where`` names the file and field path."""
 
-    def __init__(self, where: str, expected: str) -> None:
+    def __init__(self, where: str, expected: str, expected_zh: str = "") -> None:
         self.where = where
         self.expected = expected
-        super().__init__(f"{where}: {expected}")
+        self.expected_zh = expected_zh
+        """What was expected, in Chinese (empty: only the English text exists)."""
+        super().__init__(
+            f"{where}: {expected}", zh=f"{where}：{expected_zh}" if expected_zh else ""
+        )
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
         # Picklable as itself, so a batch worker's error reaches the user unchanged.
-        return InputError, (self.where, self.expected)
+        return type(self), (self.where, self.expected, self.expected_zh)
 
 
 class MalformedInput(InputError):
     """The input is not JSON, TOML or UTF-8 at all (rather than a field of the wrong
     shape): the HTTP service answers it with 400 instead of 422."""
 
-    def __reduce__(self) -> tuple[type[MalformedInput], tuple[str, str]]:
-        return MalformedInput, (self.where, self.expected)
-
 
 class UnknownRegion(YibaoError):
-    """A region code that no installed plugin provides."""
+    """A region code (or name) that no installed plugin provides; ``suggestions`` are the
+    installed codes it most resembles ("did you mean …")."""
 
-    def __init__(self, code: str, installed: list[str]) -> None:
+    def __init__(self, code: str, installed: list[str], suggestions: Iterable[str] = ()) -> None:
         self.code = code
         self.installed = installed
+        self.suggestions = list(suggestions)
         listing = ", ".join(installed) or "none"
-        super().__init__(f"unknown region {code!r}; installed regions: {listing}")
+        hint = f"did you mean {' or '.join(self.suggestions)}? " if self.suggestions else ""
+        hint_zh = f"是否要写 {' 或 '.join(self.suggestions)}？" if self.suggestions else ""
+        super().__init__(
+            f"unknown region {code!r}; {hint}installed regions: {listing}",
+            zh=f"未知地区 {code!r}；{hint_zh}已安装的地区：{'、'.join(installed) or '无'}",
+        )
+
+    def __reduce__(self) -> tuple[type[UnknownRegion], tuple[str, list[str], list[str]]]:
+        return UnknownRegion, (self.code, self.installed, self.suggestions)
 
 
 class NotPublished(YibaoError):
@@ -88,18 +139,30 @@ class NotPublished(YibaoError):
             steps=(*steps, *self.steps),
         )
 
+    def followed_by(self, steps: Iterable[Step]) -> NotPublished:
+        """The same gap, with ``steps`` (what else is published) shown after its own."""
+        return NotPublished(
+            key=self.key,
+            on=self.on,
+            reason=self.reason,
+            cite=self.cite,
+            reason_zh=self.reason_zh,
+            steps=(*self.steps, *steps),
+        )
+
 
 class OutputError(YibaoError):
     """An output cannot be written where asked (a missing directory, a full disk, a
     read-only file system, a target that is not a regular file); ``where`` names it."""
 
-    def __init__(self, where: str, problem: str) -> None:
+    def __init__(self, where: str, problem: str, problem_zh: str = "") -> None:
         self.where = where
         self.problem = problem
-        super().__init__(f"{where}: {problem}")
+        self.problem_zh = problem_zh
+        super().__init__(f"{where}: {problem}", zh=f"{where}：{problem_zh}" if problem_zh else "")
 
-    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:
-        return OutputError, (self.where, self.problem)
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, str, str]]:
+        return OutputError, (self.where, self.problem, self.problem_zh)
 
 
 class UnknownParameter(LookupError):

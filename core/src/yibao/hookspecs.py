@@ -15,7 +15,10 @@ the gap instead of an answer.
 Phases 1–3 (category, eligibility, premium, coverage) answer for the person's year and
 must not read ``case.claims``: batch settlement evaluates them once per person-year and
 reuses the answer for every bill (``yibao batch --no-plan`` is the way out for a plugin
-that cannot keep to this).
+that cannot keep to this). Single cases and ``compare`` reuse them too, from a
+person-year's second evaluation (:mod:`yibao.memo`), with each declared rule's plan —
+the answers of ``yibao_remote_care`` and ``yibao_critical_illness_cap`` it asked
+included — for the same person-year and the same claim facts but the amount.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from yibao.steps import Settlement
 
 hookspec = pluggy.HookspecMarker("yibao")
+hookimpl = pluggy.HookimplMarker("yibao")
+"""Marker for a region layer's hook implementations: ``@hookimpl`` (also ``yibao.hookimpl``)."""
 
 
 # -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 import tomllib
@@ -44,26 +45,52 @@ def read_input(path: Path | str, what: str, *, limit: int = MAX_INPUT_BYTES) -> 
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise InputError(name, f"cannot read {what}: {exc.strerror}") from None
+        raise InputError(
+            name, f"cannot read {what}: {exc.strerror}", f"无法读取文件：{_reason_zh(exc)}"
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise InputError(
             name,
             f"{what} must be a regular file, not {_file_kind(info.st_mode)} "
             "(give - to read standard input)",
+            "须为普通文件（用 - 读取标准输入）",
         )
     if info.st_size > limit:
-        raise InputError(name, f"{what} is {info.st_size} bytes; the limit is {limit}")
+        raise InputError(
+            name,
+            f"{what} is {info.st_size} bytes; the limit is {limit}",
+            f"文件大小 {info.st_size} 字节，超过上限 {limit} 字节",
+        )
     try:
         with open(path, "rb") as f:
             return _bounded(f, name, what, limit)
     except OSError as exc:
-        raise InputError(name, f"cannot read {what}: {exc.strerror}") from None
+        raise InputError(
+            name, f"cannot read {what}: {exc.strerror}", f"无法读取文件：{_reason_zh(exc)}"
+        ) from None
+
+
+def _reason_zh(exc: OSError) -> str:
+    """Why the system refused, in Chinese where the reason is a common one."""
+    import errno
+
+    words = {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限",
+        errno.EISDIR: "这是一个目录",
+        errno.ENOTDIR: "路径中有一部分不是目录",
+    }
+    return words.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def _bounded(stream: Any, name: str, what: str, limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:  # a file that grew, or a pipe: never read past the limit
-        raise InputError(name, f"{what} is larger than the limit of {limit} bytes")
+        raise InputError(
+            name,
+            f"{what} is larger than the limit of {limit} bytes",
+            f"文件超过上限 {limit} 字节",
+        )
     return data
 
 
@@ -85,7 +112,11 @@ def utf8_text(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         start = exc.start + (len(BOM) if data.startswith(BOM) else 0)
-        raise MalformedInput(name, f"not UTF-8 text ({exc.reason} at byte {start})") from None
+        raise MalformedInput(
+            name,
+            f"not UTF-8 text ({exc.reason} at byte {start})",
+            f"不是 UTF-8 文本（第 {start} 字节处）",
+        ) from None
 
 
 def toml_document(text: str, name: str) -> dict[str, Any]:
@@ -94,11 +125,42 @@ def toml_document(text: str, name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MalformedInput(name, f"not valid TOML: {exc}") from None
+        date = _missing_toml_date(text, str(exc))
+        if date is not None:
+            raise MalformedInput(name, *date) from None
+        raise MalformedInput(name, f"not valid TOML: {exc}", f"不是有效的 TOML：{exc}") from None
     except RecursionError:
-        raise MalformedInput(name, "not valid TOML here: nested too deeply") from None
+        raise MalformedInput(
+            name, "not valid TOML here: nested too deeply", "不是有效的 TOML：嵌套过深"
+        ) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise MalformedInput(name, f"not valid TOML here: {exc}") from None
+        raise MalformedInput(
+            name, f"not valid TOML here: {exc}", f"不是有效的 TOML：{exc}"
+        ) from None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _missing_toml_date(text: str, message: str) -> tuple[str, str] | None:
+    """``(en, zh)`` when TOML refused a date that is well formed but does not exist
+    (``birth_date = 1955-04-31``): say which key, on which line, and why."""
+    from yibao.problems import missing_date
+
+    found = _TOML_AT.search(message)
+    if "date" not in message or found is None:
+        return None
+    number, column = int(found[1]), int(found[2])
+    lines = text.splitlines()
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    said = missing_date(line[column - 1 :][:10])
+    if said is None:
+        return None
+    field = line.split("=", 1)[0].strip() if "=" in line else "?"
+    where = f"line {number}, `{field}`"
+    return f"{where}: {said[0]}", f"第 {number} 行 `{field}`：{said[1]}"
 
 
 # -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def to_json(value: Any) -> bytes:
 def schema_types() -> dict[str, Any]:
     """The documents yibao writes, by the name their schema file carries. (The scenario
     format yibao reads depends on the regions installed: ``yibao schema`` prints it.)"""
-    from yibao.api import Parameters, RegionListing
+    from yibao.listing import Parameters, RegionListing
     from yibao.results import Comparison, RegionResult
 
     return {

@@ -15,6 +15,7 @@ from typing import Annotated, Literal, get_args
 
 import msgspec
 
+from yibao.errors import bilingual
 from yibao.money import ZERO, check_amount
 
 
@@ -93,6 +94,13 @@ emergency (异地急诊); ``referral``: referred out of region (转诊); ``unref
 region without referral (未经转诊); ``non_designated``: a non-designated institution.
 """
 
+Area = Literal["city", "province", "other_province"]
+"""Where care happened, geographically: ``city``: in the insuring city (county);
+``province``: elsewhere in its province (省内异地); ``other_province``: in another
+province (跨省异地). A region whose sources tell these apart reads it; one whose sources
+speak only of 市外 says which reading it used (docs/interpretations.md, "Care outside
+the city")."""
+
 Facility = Literal["primary", "hospital", "pharmacy"]
 """``primary``: 基层医疗机构 (community and township health centres, village clinics);
 ``hospital``: any other designated medical institution; ``pharmacy``: 定点零售药店."""
@@ -121,7 +129,11 @@ def _check_money(owner: str, **amounts: Decimal | None) -> None:
             try:
                 check_amount(value)
             except ValueError as exc:
-                raise ValueError(f"`{name}`: {exc}") from None
+                raise bilingual(
+                    f"`{name}`: {exc}",
+                    f'`{name}`：金额应为不小于 0、至多两位小数的 ASCII 数字（如 "730.00"），'
+                    f"实为 {value}",
+                ) from None
 
 
 class Person(Base, kw_only=True):
@@ -159,7 +171,7 @@ class Person(Base, kw_only=True):
         if self.contribution_base is not None:
             _check_money("person", contribution_base=self.contribution_base)
         if len(self.assistance) > 1 and len(set(self.assistance)) != len(self.assistance):
-            raise ValueError("`assistance` lists a status twice")
+            raise bilingual("`assistance` lists a status twice", "`assistance` 重复列出同一身份")
 
     def age_on(self, day: dt.date) -> int:
         """Age in whole years on ``day`` (a birthday counts on the day itself)."""
@@ -222,18 +234,23 @@ def check_months(record: Enrollment) -> None:
         where = f"breaks[{i}]"
         end = b.last_month if b.last_month is not None else 12
         if end < b.first_month:
-            raise ValueError(
-                f"`{where}`: last_month {b.last_month} is before first_month {b.first_month}"
+            raise bilingual(
+                f"`{where}`: last_month {b.last_month} is before first_month {b.first_month}",
+                f"`{where}`：last_month {b.last_month} 早于 first_month {b.first_month}",
             )
         if b.first_month <= previous_end:
-            raise ValueError(
+            raise bilingual(
                 f"`{where}`: month {b.first_month} overlaps an earlier break or comes before "
-                f"the first contribution month {first}; give breaks in order, each once"
+                f"the first contribution month {first}; give breaks in order, each once",
+                f"`{where}`：{b.first_month}月与前一段中断重叠，或早于首个缴费月 {first}月；"
+                "请按顺序、每段一次列出",
             )
         if b.paid_on is not None and b.paid_on < record.month_start(b.first_month):
-            raise ValueError(
+            raise bilingual(
                 f"`{where}`: paid_on {b.paid_on} is before the break begins "
-                f"({record.month_start(b.first_month)})"
+                f"({record.month_start(b.first_month)})",
+                f"`{where}`：补缴日 {b.paid_on} 早于中断开始"
+                f"（{record.month_start(b.first_month)}）",
             )
         previous_end = end
 
@@ -261,6 +278,9 @@ class Claim(Base, kw_only=True):
     admission: Count | None = None
     """Which admission of the year this is; counted from the claims when absent."""
     care: Care = "local"
+    area: Area | None = None
+    """Where the care happened (:data:`Area`); absent: not stated (``care = "local"``
+    means in the city)."""
     diseases: Annotated[tuple[Text, ...], msgspec.Meta(max_length=MAX_ITEMS)] = ()
     """Disease codes for chronic/special outpatient claims, e.g. ``("hypertension",)``."""
     blood: Decimal | None = None
@@ -270,15 +290,32 @@ class Claim(Base, kw_only=True):
     """An injury or poisoning (外伤、中毒) that some regions review before paying."""
 
     def __post_init__(self) -> None:
+        if self.area == "city" and self.care in ("filed_residence", "emergency", "referral",
+                                                 "unreferred"):  # fmt: skip
+            raise bilingual(
+                f'`area` is "city" but `care` is {self.care!r}, which is care outside the '
+                "insuring city",
+                f'`area` 为 "city"（参保地内），但 `care` 为 {self.care!r}（参保地以外的就医）',
+            )
+        if self.area is not None and self.area != "city" and self.care == "local":
+            raise bilingual(
+                f'`area` is {self.area!r} but `care` is "local" (in the insuring region): '
+                "give the route of care outside it (filed_residence, emergency, referral, "
+                "unreferred or non_designated)",
+                f'`area` 为 {self.area!r}，但 `care` 为 "local"（参保地内）：请给出异地就医的'
+                "方式（filed_residence、emergency、referral、unreferred 或 non_designated）",
+            )
         if self.total is None and self.blood is None:  # the common case, checked quickly
             _check_money("claim", compliant=self.compliant)
             return
         _check_money("claim", compliant=self.compliant, total=self.total, blood=self.blood)
         within = self.compliant + (self.blood or 0)
         if self.total is not None and within > self.total:
-            raise ValueError(
+            raise bilingual(
                 f"`compliant` plus `blood` ({within}) must not exceed `total` ({self.total}): "
-                "the whole bill includes both"
+                "the whole bill includes both",
+                f"`compliant` 加 `blood`（{within}）不能超过 `total`（{self.total}）："
+                "总费用包含两者",
             )
 
     @property
@@ -321,27 +358,34 @@ class Scenario(Base, kw_only=True):
                 seen.add(claim.id)
             if repeated:
                 shown = ", ".join(sorted(repeated)[:10]) + (" …" if len(repeated) > 10 else "")
-                raise ValueError(f"claim ids must be unique; repeated: {shown}")
+                raise bilingual(
+                    f"claim ids must be unique; repeated: {shown}", f"费用 id 不能重复：{shown}"
+                )
         if len(self.enrollment) > 1:
             years = [e.year for e in self.enrollment]
             if len(set(years)) != len(years):
-                raise ValueError("`enrollment` lists a year twice")
+                raise bilingual("`enrollment` lists a year twice", "`enrollment` 重复列出同一年度")
         born = self.person.birth_date
         for i, record in enumerate(self.enrollment):
             for j, b in enumerate(record.breaks):
                 if dt.date(record.year, b.last_month or b.first_month, 28) < born.replace(day=1):
-                    raise ValueError(
+                    raise bilingual(
                         f"enrollment[{i}].breaks[{j}]: months of {record.year} before the "
-                        f"birth date {born}"
+                        f"birth date {born}",
+                        f"enrollment[{i}].breaks[{j}]：{record.year}年的月份早于出生日期 {born}",
                     )
         for i, claim in enumerate(self.claims):
             if claim.date.year != self.year:
-                raise ValueError(
+                raise bilingual(
                     f"claims[{i}] ({claim.id}) is dated {claim.date}, outside the scenario "
-                    f"year {self.year}"
+                    f"year {self.year}",
+                    f"claims[{i}]（{claim.id}）的日期 {claim.date} 不在情形年度 {self.year} 内",
                 )
             if claim.date < self.person.birth_date:
-                raise ValueError(f"claims[{i}] ({claim.id}) is dated before the birth date")
+                raise bilingual(
+                    f"claims[{i}] ({claim.id}) is dated before the birth date",
+                    f"claims[{i}]（{claim.id}）的日期早于出生日期",
+                )
 
     def enrollment_in(self, year: int) -> Enrollment | None:
         """The enrolment record for ``year``, if any."""

@@ -87,12 +87,20 @@ class _Unpublished(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     kind: Kind
     cite: str
     reason: str
+    reason_zh: str = ""
+
+
+Marked = Literal["fictional", "illustrative"]
+"""An overlay's own word that its values are not policy: ``fictional`` (made up, e.g. for
+tests) or ``illustrative`` (a hypothetical reform, an example). Every number resting on
+such a value is labelled so where it is shown."""
 
 
 class _File(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     layer: str
     region: str | None = None
     scheme: str | None = None
+    marked: Marked | None = None
     parameter: list[_Entry] = []
     unpublished: list[_Unpublished] = []
 
@@ -112,6 +120,8 @@ class Param(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None = None
     carry: bool = False
     """Whether the value holds on after ``valid_to`` until a later one supersedes it."""
+    marked: Marked | None = None
+    """From an overlay marked ``fictional`` or ``illustrative`` (:data:`Marked`)."""
     carried_into: int | None = None
     """Set on a value looked up after its ``valid_to`` (``carry``): the year it is carried
     into. Every answer resting on such a value says so."""
@@ -160,6 +170,8 @@ class Gap(msgspec.Struct, frozen=True, kw_only=True):
     cite: str
     reason: str
     layer: str
+    reason_zh: str = ""
+    """The reason in Chinese (what to state instead, where the scenario can say it)."""
 
 
 def _typed_value(kind: Kind, raw: object, where: str) -> object:
@@ -256,6 +268,8 @@ class ParameterFile(msgspec.Struct, frozen=True, kw_only=True):
     scheme: str | None
     params: tuple[Param, ...]
     gaps: tuple[Gap, ...]
+    marked: Marked | None = None
+    """The file says its values are not policy (:data:`Marked`)."""
 
 
 def load_parameter_file(path: Path | str, *, origin: str = "bundled") -> ParameterFile:
@@ -300,11 +314,19 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
                 origin=origin,
                 note=entry.note,
                 carry=bool(entry.carry),
+                marked=decoded.marked,
             )
         )
     _reject_overlaps(params, name)
     gaps = tuple(
-        Gap(key=g.key, kind=g.kind, cite=g.cite, reason=g.reason, layer=decoded.layer)
+        Gap(
+            key=g.key,
+            kind=g.kind,
+            cite=g.cite,
+            reason=g.reason,
+            reason_zh=g.reason_zh,
+            layer=decoded.layer,
+        )
         for g in decoded.unpublished
     )
     return ParameterFile(
@@ -315,6 +337,7 @@ def parse_parameter_text(text: str, *, name: str, origin: str = "bundled") -> Pa
         scheme=decoded.scheme,
         params=tuple(params),
         gaps=gaps,
+        marked=decoded.marked,
     )
 
 
@@ -401,7 +424,9 @@ class ParameterSet:
         lapsed = _latest_ended(self._by_key.get(key, ()), on)
         if lapsed is None:
             if gap is not None:
-                return NotPublished(key=key, on=on, reason=gap.reason, cite=gap.cite)
+                return NotPublished(
+                    key=key, on=on, reason=gap.reason, reason_zh=gap.reason_zh, cite=gap.cite
+                )
             if key not in self._kinds:
                 raise UnknownParameter(key, difflib.get_close_matches(key, self._kinds, n=3))
             return NotPublished(key=key, on=on, reason="no loaded source publishes it")

@@ -16,7 +16,7 @@ import msgspec
 
 from yibao.facts import Fact, Words
 
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 """The version of the JSON result format, carried by every :class:`RegionResult` and
 :class:`Comparison` as ``format_version``: ``MAJOR.MINOR``. A field added is a new
 minor version; a field removed, renamed or given another meaning is a new major
@@ -40,6 +40,9 @@ class Step(Out, kw_only=True):
     carried_from: int | None = None
     """The year of the source value this step rests on, when that value is carried into a
     later year because no later notice is bundled (``None``: in force by its own dates)."""
+    marked: Literal["fictional", "illustrative"] | None = None
+    """The step's value comes from a parameter overlay marked as not policy
+    (``fictional`` or ``illustrative``, docs/parameters.md); renderers label it so."""
 
 
 NoticeKind = Literal["not_published", "carried", "stated", "interpretation", "warning", "checklist"]
@@ -112,6 +115,9 @@ class RegionInfo(Out, kw_only=True):
     sources: tuple[SourceDoc, ...] = ()
     districts: tuple[str, ...] = ()
     """Known district codes; a scenario naming another district is refused."""
+    district_names: dict[str, str] = {}
+    """The districts' Chinese names, by code (``{"wujin": "武进区"}``): a scenario may
+    write the name (with or without 区/县/市) instead of the code, and messages show it."""
     facts: tuple[Fact, ...] = ()
     """Facts this region's rules read that core's model does not know
     (:mod:`yibao.facts`): a scenario may state them on the person, an enrolment record,
@@ -277,6 +283,8 @@ class RegionResult(Out, kw_only=True):
     name_en: str = ""
     status: Literal["ok", "error"] = "ok"
     error: str | None = None
+    error_zh: str | None = None
+    """The error in Chinese, where the message has one (``error`` is English)."""
     eligibility: Eligibility | None = None
     premium: Premium | None = None
     coverage: Coverage | None = None
@@ -286,6 +294,9 @@ class RegionResult(Out, kw_only=True):
     notices: tuple[Notice, ...] = ()
     overlays: tuple[str, ...] = ()
     """Parameter overlay files that supplied values for this answer."""
+    marked: dict[str, Literal["fictional", "illustrative"]] = {}
+    """Which of :attr:`overlays` say their values are not policy, and how
+    (``{"reform.toml": "illustrative"}``); every number resting on them is labelled."""
 
 
 class Comparison(Out, kw_only=True):

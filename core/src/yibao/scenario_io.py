@@ -8,6 +8,11 @@ Files are read through :mod:`yibao.inputs` (bounded, regular files or ``-``, UTF
 an optional byte-order mark); JSON is refused with a repeated key, as TOML is; money is
 written in ASCII digits (:data:`yibao.money.MONEY_TEXT`). ``yibao batch`` decodes each
 line with :func:`decode_json` too, so a line and a file are held to the same rules.
+
+Names are read as codes (:mod:`yibao.names`): ``kind = "住院"``, ``hukou = "常州"``,
+``category = "老年居民"``; a district or category the region does not know, or a near
+miss of an installed region, is an error naming the field. Every error here has its
+Chinese text too (:mod:`yibao.problems`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from yibao.errors import InputError, MalformedInput
 from yibao.facts import part_type
 from yibao.inputs import BOM, duplicate_key, read_input, toml_document, utf8_problem, utf8_text
 from yibao.model import Scenario
+from yibao.names import places, resolve, translate
+from yibao.problems import field_problem
 
 if TYPE_CHECKING:
     from yibao.registry import Registry
@@ -87,52 +94,86 @@ def parse_scenario(
     not JSON, TOML or UTF-8 at all. The facts ``registry``'s regions declare are
     fields too (:mod:`yibao.facts`).
     """
+    from yibao.registry import default_registry
+
+    registry = registry or default_registry()
     kind = scenario_type(registry)
     if fmt is None:
         fmt = "json" if name.lower().endswith(".json") else "toml"
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if fmt == "json":
-        return decode_json(raw.removeprefix(BOM), name, kind)
+        return decode_json(raw.removeprefix(BOM), name, kind, registry=registry)
     obj = toml_document(utf8_text(raw, name), name)
+    return convert(obj, name, kind, registry)
+
+
+def convert(obj: Any, name: str, kind: type[Scenario], registry: Registry) -> Scenario:
+    """A decoded scenario document (TOML's, or a mapping) as a scenario of type ``kind``:
+    names read as codes, checked against ``registry``'s regions; an
+    :class:`InputError` naming ``name`` and the field otherwise."""
+    obj = translate(obj, places(registry).words) or obj
     found = money_problem(obj, kind)
     if found is not None:
-        raise InputError(name, found)
+        raise InputError(name, found, money_problem_zh(found))
     try:
-        return msgspec.convert(obj, type=kind)
+        scenario = msgspec.convert(obj, type=kind)
     except msgspec.ValidationError as exc:
-        raise InputError(name, field_message(exc)) from None
+        raise InputError(name, *field_problem(exc, obj, kind)) from None
+    return resolve(scenario, registry, name)
 
 
-def decode_json(raw: bytes, name: str, kind: type[Scenario] | None = None) -> Scenario:
-    """Decode one JSON scenario of type ``kind`` (default: the process-wide registry's)
-    from a file's bytes or one batch line; raise :class:`InputError` naming ``name`` and
-    the field."""
-    kind = kind or scenario_type()
+def decode_json(
+    raw: bytes,
+    name: str,
+    kind: type[Scenario] | None = None,
+    *,
+    registry: Registry | None = None,
+) -> Scenario:
+    """Decode one JSON scenario of type ``kind`` (default: ``registry``'s, else the
+    process-wide registry's) from a file's bytes or one batch line; raise
+    :class:`InputError` naming ``name`` and the field. Names are read as codes
+    (:mod:`yibao.names`)."""
+    from yibao.registry import default_registry
+
+    registry = registry or default_registry()
+    kind = kind or scenario_type(registry)
     if _money(kind).suspect.search(raw) is not None:  # before the model's coarser check
         try:
             problem = money_problem(msgspec.json.decode(raw), kind)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             problem = None  # not JSON: the decoder below says why
         if problem is not None:
-            raise InputError(name, problem)
+            raise InputError(name, problem, money_problem_zh(problem))
     try:
         scenario = json_decoder(kind).decode(raw)
     except msgspec.ValidationError as exc:
-        raise InputError(name, field_message(exc)) from None
+        # The fast typed decode failed: perhaps names instead of codes (kind = "住院").
+        try:
+            doc = msgspec.json.decode(raw)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            doc = None  # malformed further on: the field the typed decoder met is the answer
+        named = translate(doc, places(registry).words)
+        if named is None:
+            raise InputError(name, *field_problem(exc, doc, kind)) from None
+        return convert(named, name, kind, registry)
     except UnicodeDecodeError:
-        raise MalformedInput(name, utf8_problem(raw) or "not UTF-8 text") from None
+        raise MalformedInput(
+            name, utf8_problem(raw) or "not UTF-8 text", "不是 UTF-8 文本"
+        ) from None
     except RecursionError:
-        raise MalformedInput(name, "not valid JSON here: nested too deeply") from None
+        raise MalformedInput(
+            name, "not valid JSON here: nested too deeply", "不是有效的 JSON：嵌套过深"
+        ) from None
     except msgspec.DecodeError as exc:
         if raw.startswith(BOM):
             problem = "not valid JSON: it starts with a byte-order mark"
-            raise MalformedInput(name, problem) from None
-        raise MalformedInput(name, f"not valid JSON: {exc}") from None
+            raise MalformedInput(name, problem, "不是有效的 JSON：文件以字节顺序标记开头") from None
+        raise MalformedInput(name, f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}") from None
     key = duplicate_key(raw)
     if key is not None:  # as TOML: a document that says two things is not one document
         problem = f"not valid JSON here: the key {key!r} appears twice in one object"
-        raise MalformedInput(name, problem)
-    return scenario
+        raise MalformedInput(name, problem, f"不是有效的 JSON：同一对象中键 {key!r} 出现两次")
+    return resolve(scenario, registry, name)
 
 
 def money_problem(obj: Any, kind: type[Scenario]) -> str | None:
@@ -175,9 +216,13 @@ def load_scenario(path: Path | str, *, registry: Registry | None = None) -> Scen
 
 
 def field_message(exc: msgspec.ValidationError) -> str:
-    """Put msgspec's ``… - at `$.path``` into ``$.path: …`` order, path first."""
-    message = str(exc)
-    text, sep, path = message.rpartition(" - at ")
-    if not sep:
-        return message
-    return f"{path.strip('`')}: {text}"
+    """Put msgspec's ``… - at `$.path``` into ``$.path: …`` order, path first (English;
+    :func:`yibao.problems.field_problem` gives both languages)."""
+    return field_problem(exc)[0]
+
+
+def money_problem_zh(problem: str) -> str:
+    """The Chinese of a :func:`money_problem` message."""
+    path = problem.split(":", 1)[0]
+    got = problem.rsplit("got ", 1)[-1]
+    return f'{path}：金额应为 ASCII 数字、至多两位小数，如 "730.00"，实为 {got}'

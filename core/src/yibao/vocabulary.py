@@ -7,10 +7,11 @@ reader is decided here once, so the surfaces cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from yibao.results import Notice, NoticeKind, Step
+from yibao.results import ClaimResult, Notice, NoticeKind, RegionResult, Step
 
 if TYPE_CHECKING:
     from yibao.model import Claim
@@ -85,6 +86,11 @@ WORDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("unreferred", "未转诊", "unreferred"),
         ("non_designated", "非定点", "non-designated"),
     ),
+    "area": (
+        ("city", "参保地（市、县）内", "in the insuring city"),
+        ("province", "省内异地", "elsewhere in the province"),
+        ("other_province", "跨省异地", "another province"),
+    ),
     "excluded": (
         ("work_injury", "工伤", "work injury"),
         ("third_party", "第三方责任", "third party"),
@@ -140,6 +146,10 @@ WORDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("employer", "用人单位承担", "employer pays"),
         ("institution", "定点医疗机构承担", "institution bears"),
     ),
+    "marked": (
+        ("fictional", "虚构数值，非政策", "fictional, not policy"),
+        ("illustrative", "示例数值，非政策", "illustrative, not policy"),
+    ),
     "payer": (
         ("individual", "个人", "individual"),
         ("government", "政府补助", "government"),
@@ -159,17 +169,6 @@ def word(vocab: str, value: str, lang: str) -> str:
         if code == value:
             return zh if lang == "zh" else en
     return value
-
-
-def claim_label(claim: Claim, lang: str) -> str:
-    """How a claim is named where an answer lists it: its kind in words, its date and
-    where it was treated (``住院 2025-05-10 三级医院``) — what the person recognises,
-    rather than the scenario's id."""
-    where = word("facility", claim.facility, lang)
-    if claim.facility == "hospital":
-        level = word("level", str(claim.level), lang)
-        where = pick(lang, f"{level}{where}", f"{level} {where}")
-    return f"{word('claim_kind', claim.kind, lang)} {claim.date.isoformat()} {where}"
 
 
 def pick(lang: str, zh: str, en: str) -> str:
@@ -223,3 +222,126 @@ def notice_lines(notices: Sequence[Notice], year: int, lang: str) -> list[tuple[
         if (n.kind, text) not in lines:
             lines.append((n.kind, text))
     return lines
+
+
+def claim_label(claim: Claim, lang: str) -> str:
+    """A claim as a reader knows it: its kind in words, its date, where it happened
+    (``住院 · 2025-05-10 · 三级医院``; ``普通门诊 · 2025-06-02 · 基层机构 · 转诊``)."""
+    parts = [word("claim_kind", claim.kind, lang), str(claim.date)]
+    if claim.facility == "hospital":
+        level = word("level", str(claim.level), lang)
+        parts.append(pick(lang, f"{level}医院", f"{level} hospital"))
+    else:
+        parts.append(word("facility", claim.facility, lang))
+    if claim.care != "local":
+        parts.append(word("care", claim.care, lang))
+    if claim.area is not None and claim.area != "city":
+        parts.append(word("area", claim.area, lang))
+    return " · ".join(parts)
+
+
+def claim_labels(claims: Iterable[Claim], lang: str) -> dict[str, str]:
+    """:func:`claim_label` of each claim, by id; claims that would read alike also show
+    their id (``住院 · 2025-05-10 · 三级医院 (second)``)."""
+    claims = list(claims)
+    labels = {c.id: claim_label(c, lang) for c in claims}
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {cid: f"{label} ({cid})" if seen[label] > 1 else label for cid, label in labels.items()}
+
+
+def result_claim_label(claim: ClaimResult, lang: str) -> str:
+    """A settled claim's label when the scenario is not at hand: kind in words and date."""
+    return f"{word('claim_kind', claim.kind, lang)} · {claim.date}"
+
+
+def marks(steps: Iterable[Step]) -> list[str]:
+    """The overlay marks (``fictional``, ``illustrative``) of the values ``steps`` use."""
+    return list(dict.fromkeys(s.marked for s in steps if s.marked))
+
+
+def claim_marks(claim: ClaimResult) -> list[str]:
+    """The overlay marks of the values a claim's settlement used (:func:`marks`)."""
+    return marks([*claim.steps, *(s for p in claim.layers for s in p.steps)])
+
+
+def marked_short(mark: str, lang: str) -> str:
+    """The mark in a word, for a table cell: ``虚构`` / ``fictional``."""
+    return pick(lang, {"fictional": "虚构", "illustrative": "示例"}.get(mark, mark), mark)
+
+
+def marked_note(mark: str, lang: str) -> str:
+    """``（虚构数值，非政策）`` — what stands next to a number resting on a marked value."""
+    text = word("marked", mark, lang)
+    return pick(lang, f"（{text}）", f" ({text})")
+
+
+def overlay_lines(results: Iterable[RegionResult], lang: str) -> list[str]:
+    """One line per parameter overlay the answers used, with the regions it amended and
+    its mark: ``参数覆盖文件 my.toml（徐州；虚构数值，非政策）``."""
+    used: dict[str, list[str]] = {}
+    mark: dict[str, str] = {}
+    for r in results:
+        for path in r.overlays:
+            used.setdefault(path, []).append(pick(lang, r.name_zh, r.name_en) or r.region)
+            if path in r.marked:
+                mark[path] = r.marked[path]
+    lines = []
+    for path, regions in used.items():
+        where = pick(lang, "、", ", ").join(dict.fromkeys(regions))
+        note = f"; {word('marked', mark[path], lang)}" if path in mark else ""
+        note_zh = f"；{word('marked', mark[path], lang)}" if path in mark else ""
+        lines.append(
+            pick(
+                lang,
+                f"参数覆盖文件 {path}（{where}{note_zh}）",
+                f"parameter overlay {path} ({where}{note})",
+            )
+        )
+    return lines
+
+
+SUMMARISED: frozenset[NoticeKind] = frozenset({"not_published", "stated", "checklist"})
+"""Notice kinds a summary counts instead of listing (``--notices`` lists them)."""
+
+
+def notice_summary(
+    notices: Sequence[Notice], year: int, lang: str, *, shown: int = 3
+) -> list[tuple[NoticeKind, str]]:
+    """An answer's notices in few lines: the values not published, counted, with the
+    first ``shown`` keys and how many other notices there are — one line; the values
+    carried from earlier years — one line; each reading the answer chose (warnings,
+    interpretations) in full. :func:`notice_lines` gives them all."""
+    full = notice_lines(notices, year, lang)
+    keys = list(dict.fromkeys(n.key or n.text_en for n in notices if n.kind == "not_published"))
+    others = sum(1 for kind, _ in full if kind in SUMMARISED and kind != "not_published")
+    lines: list[tuple[NoticeKind, str]] = [(k, t) for k, t in full if k == "carried"]
+    parts = []
+    if keys:
+        listed = ", ".join(keys[:shown])  # spaces: a line wraps between keys, never in one
+        more = pick(lang, " 等", ", …") if len(keys) > shown else ""
+        parts.append(
+            pick(lang, f"{len(keys)}项数值未公布：{listed}{more}",
+                 f"{len(keys)} values not published: {listed}{more}")
+        )  # fmt: skip
+    if others:
+        plural = "s" if others > 1 else ""
+        parts.append(pick(lang, f"另有 {others} 条说明", f"{others} other notice{plural}"))
+    if parts:
+        head = pick(lang, "；", "; ").join(parts)
+        lines.insert(0, ("not_published" if keys else "stated",
+                         head + pick(lang, "；详见 --notices", "; see --notices")))  # fmt: skip
+    lines += [(k, t) for k, t in full if k not in SUMMARISED and k != "carried"]
+    return lines
+
+
+def unsettled(claims: Iterable[ClaimResult]) -> tuple[int, Decimal]:
+    """How many claims have no settlement (no patient share known) and their whole bills:
+    what a year's totals leave out."""
+    count, bill = 0, Decimal("0.00")
+    for c in claims:
+        if c.patient is None:
+            count += 1
+            bill += c.bill
+    return count, bill

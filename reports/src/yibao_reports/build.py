@@ -16,6 +16,7 @@ from yibao.model import Scenario
 from yibao.params import ParameterFile
 from yibao.registry import Registry
 from yibao.results import ClaimResult, Notice, RegionResult, Step
+from yibao.vocabulary import claim_labels, claim_marks, unsettled
 
 from yibao_reports import samples
 from yibao_reports.differences import differences
@@ -82,6 +83,8 @@ def build_report(
     return Report(
         regions=tuple(regions),
         overlays=tuple(str(o.path) for o in overlays),
+        marked={str(o.path): o.marked for o in overlays if o.marked},
+        region_names={c: Text2(zh=zh, en=en) for c, (zh, en) in names.items()},
         scenarios=tuple(sections),
         citations=tuple(Citation(cite=c, source_title=titles.get(doc_id(c))) for c in cites),
         layer_labels={k: labels[k] for k in sorted(labels)},
@@ -123,7 +126,9 @@ def _named(result: RegionResult, names: dict[str, tuple[str, str]]) -> RegionRes
 
 
 def section(name: str, scenario: Scenario, results: Sequence[RegionResult]) -> ScenarioSection:
-    columns = tuple(column(r) for r in results)
+    zh, en = claim_labels(scenario.claims, "zh"), claim_labels(scenario.claims, "en")
+    labels = {cid: Text2(zh=zh[cid], en=en[cid]) for cid in zh}
+    columns = tuple(column(r, labels) for r in results)
     return ScenarioSection(
         source=name,
         title=scenario.title,
@@ -135,8 +140,8 @@ def section(name: str, scenario: Scenario, results: Sequence[RegionResult]) -> S
     )
 
 
-def column(result: RegionResult) -> RegionColumn:
-    """The table's view of one region's result."""
+def column(result: RegionResult, labels: dict[str, Text2] | None = None) -> RegionColumn:
+    """The table's view of one region's result (``labels``: each claim's, by id)."""
     base = dict(
         region=result.region,
         scheme=result.scheme,
@@ -146,6 +151,7 @@ def column(result: RegionResult) -> RegionColumn:
         error=result.error,
         notices=result.notices,
         overlays=result.overlays,
+        marked=dict(result.marked),
     )
     if result.status == "error":
         return RegionColumn(**base)  # type: ignore[arg-type]
@@ -164,19 +170,25 @@ def column(result: RegionResult) -> RegionColumn:
         benefit_start=None if cover is None else cover.start,
         start_earliest=None if cover is None else cover.earliest,
         start_latest=None if cover is None else cover.latest,
-        claims=tuple(claim_row(c) for c in result.claims),
-        totals=None
-        if result.totals is None
-        else YearTotals(
-            bill=result.totals.bill,
-            layers=tuple(LayerAmount(layer=k, amount=v) for k, v in result.totals.layers.items()),
-            patient=result.totals.patient,
-            complete=result.totals.complete,
-        ),
+        claims=tuple(claim_row(c, (labels or {}).get(c.claim_id)) for c in result.claims),
+        totals=None if result.totals is None else _totals(result),
     )
 
 
-def claim_row(claim: ClaimResult) -> ClaimRow:
+def _totals(result: RegionResult) -> YearTotals:
+    assert result.totals is not None
+    count, bill = unsettled(result.claims)
+    return YearTotals(
+        bill=result.totals.bill,
+        layers=tuple(LayerAmount(layer=k, amount=v) for k, v in result.totals.layers.items()),
+        patient=result.totals.patient,
+        complete=result.totals.complete,
+        unsettled=count,
+        unsettled_bill=bill,
+    )
+
+
+def claim_row(claim: ClaimResult, label: Text2 | None = None) -> ClaimRow:
     reason = None
     if claim.status == "not_published" and claim.steps:
         key = claim.steps[0].value
@@ -186,6 +198,7 @@ def claim_row(claim: ClaimResult) -> ClaimRow:
         reason = Text2(zh=first.label_zh, en=first.label_en)
     return ClaimRow(
         claim_id=claim.claim_id,
+        label=label,
         date=claim.date,
         kind=claim.kind,
         status=claim.status,
@@ -194,6 +207,7 @@ def claim_row(claim: ClaimResult) -> ClaimRow:
         layers=tuple(LayerAmount(layer=p.layer, amount=p.amount) for p in claim.layers),
         patient=claim.patient,
         reason=reason,
+        marked=tuple(claim_marks(claim)),
     )
 
 
@@ -287,10 +301,14 @@ def share_charts(
                     result = _run(scenario, code, registry, overlays)
                     points.append(_point(result, amount))
                     tick()
-                name = result.name_en or code
                 series.append(
                     ShareSeries(
-                        region=code, name_en=name, level=level, year=year, points=tuple(points)
+                        region=code,
+                        name_en=result.name_en or code,
+                        name_zh=result.name_zh or code,
+                        level=level,
+                        year=year,
+                        points=tuple(points),
                     )
                 )
         charts.append(ShareChart(scheme=scheme, person=sample.label, series=tuple(series)))
@@ -329,6 +347,7 @@ def _bar(sample: samples.Sample, code: str, year: int, result: RegionResult) -> 
         scheme=sample.scheme,
         region=code,
         name_en=result.name_en or code,
+        name_zh=result.name_zh or code,
         year=year,
     )
     if result.status == "error":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from yibao.money import fmt_money
-from yibao.vocabulary import WORDS, notice_lines
+from yibao.vocabulary import WORDS, marked_short, notice_lines, word
 
 from yibao_reports.model import ClaimRow, RegionColumn, Report, ScenarioSection, claim_row
 
@@ -42,7 +42,8 @@ class Table:
         self.lang = lang
 
     def header(self) -> list[str]:
-        return [f"{c.name(self.lang)} ({c.region}, {c.scheme})" for c in self.section.columns]
+        return [f"{c.name(self.lang)} ({word('scheme', c.scheme, self.lang)})"
+                for c in self.section.columns]  # fmt: skip
 
     def rows(self) -> list[Row]:
         lang = self.lang
@@ -54,8 +55,7 @@ class Table:
         ]
         for claim in _claims(self.section):
             label = [
-                claim.claim_id,
-                f"{claim.date} · {claim.kind}",
+                claim_name(claim, lang),
                 f"{t(lang, '费用', 'bill')} {fmt_money(claim.bill)} · "
                 f"{t(lang, '合规', 'compliant')} {fmt_money(claim.compliant)}",
             ]
@@ -134,6 +134,7 @@ class Table:
                 lines.insert(1, row.reason.pick(lang))
         if row.patient is not None:
             lines.append(f"{t(lang, '个人负担', 'patient')} {fmt_money(row.patient)}")
+        lines += [f"({marked_short(m, lang)})" for m in row.marked]
         return lines
 
     def layer(self, key: str) -> str:
@@ -141,17 +142,31 @@ class Table:
         return key if label is None else label.pick(self.lang)
 
     def _totals(self, col: RegionColumn) -> list[str]:
+        """The year's bill, what each layer paid and the patient's share; unsettled
+        claims are counted with their bills, never left looking like nothing."""
         lang = self.lang
-        if col.totals is None:
+        totals = col.totals
+        if totals is None:
             return ["—"]
-        lines = [
-            f"{self.layer(p.layer)} {fmt_money(p.amount)}" for p in col.totals.layers if p.amount
-        ]
-        lines.append(f"{t(lang, '个人负担', 'patient')} {fmt_money(col.totals.patient)}")
-        if not col.totals.complete:
-            head = t(lang, "不完整，仅计已结算费用：", "incomplete, settled claims only:")
-            lines.insert(0, head)
+        lines = [f"{t(lang, '总费用', 'bill')} {fmt_money(totals.bill + totals.unsettled_bill)}"]
+        if not totals.complete:
+            lines.append(
+                t(lang, f"其中未结算 {totals.unsettled} 笔 {fmt_money(totals.unsettled_bill)}",
+                  f"unsettled: {totals.unsettled} claim(s), {fmt_money(totals.unsettled_bill)}")
+            )  # fmt: skip
+            lines.append(t(lang, "已结算部分：", "settled part:"))
+        lines += [f"{self.layer(p.layer)} {fmt_money(p.amount)}" for p in totals.layers if p.amount]
+        lines.append(f"{t(lang, '个人负担', 'patient')} {fmt_money(totals.patient)}")
+        marks = dict.fromkeys(m for c in col.claims for m in c.marked)
+        lines += [f"({marked_short(m, lang)})" for m in marks]
         return lines
+
+
+def claim_name(claim: ClaimRow, lang: str) -> str:
+    """A claim as a reader knows it: kind, date, hospital (its id when not labelled)."""
+    if claim.label is not None:
+        return claim.label.pick(lang)
+    return f"{word('claim_kind', claim.kind, lang)} · {claim.date} ({claim.claim_id})"
 
 
 def _claims(section: ScenarioSection) -> list[ClaimRow]:
@@ -173,13 +188,30 @@ def notices(section: ScenarioSection, lang: str) -> list[tuple[str, list[str]]]:
         for _, text in notice_lines(col.notices, section.year, lang):
             if text not in lines:
                 lines.append(text)
-        if col.overlays:
-            lines.append(
-                t(lang, "参数覆盖文件：", "parameter overlays: ") + ", ".join(col.overlays)
-            )
+
         if lines:
             out.append((col.name(lang), lines))
     return out
+
+
+def regions_text(report: Report, lang: str) -> str:
+    """The regions compared, by name."""
+    names = [report.region_names[c].pick(lang) if c in report.region_names else c
+             for c in report.regions]  # fmt: skip
+    return t(lang, "、", ", ").join(names)
+
+
+def overlays_text(report: Report, lang: str) -> str | None:
+    """The overlays used, once, with their marks (``虚构数值，非政策``); ``None``: none."""
+    if not report.overlays:
+        return None
+    shown = [
+        f"{o}（{word('marked', report.marked[o], lang)}）" if lang == "zh" and o in report.marked
+        else f"{o} ({word('marked', report.marked[o], lang)})" if o in report.marked
+        else o
+        for o in report.overlays
+    ]  # fmt: skip
+    return t(lang, "参数覆盖文件：", "Parameter overlays: ") + ", ".join(shown)
 
 
 def citation_groups(report: Report) -> list[tuple[str, str | None, list[str]]]:

@@ -8,12 +8,12 @@ field, exit status 2.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
-from yibao.cli import _guard, lang_option, params_option
+from yibao.cli_common import guard, lang_option, params_option, progress, region_list
 
 FORMATS = ("terminal", "md", "html", "json", "csv")
 
@@ -36,7 +36,7 @@ FORMATS = ("terminal", "md", "html", "json", "csv")
     "(default: 500 … 1,000,000 in 22 steps).",
 )
 @click.option("--no-charts", is_flag=True, help="Leave the charts out (faster).")
-@_guard
+@guard
 def report(
     scenarios: Sequence[Path],
     with_personas: bool,
@@ -50,7 +50,6 @@ def report(
 ) -> None:
     """Compare SCENARIO files (TOML or JSON, or persona names) across regions, as if the
     person lived in each: tables, differences in words, charts and cited sources."""
-    from yibao.cli import _region_list
     from yibao.registry import default_registry, load_overlays
 
     from yibao_reports import samples
@@ -58,12 +57,12 @@ def report(
 
     sources = _sources(scenarios, with_personas)
     registry = default_registry()
-    regions = _region_list(codes, registry)
+    regions = region_list(codes, registry)
     overlays = load_overlays(params)
     registry.check_targets(overlays, regions)
     amounts = () if no_charts else (_grid(grid) if grid else samples.DEFAULT_GRID)
     total = work_units(len(sources), regions, amounts)
-    with _progress(total) as tick:
+    with progress(total, "yibao report", minimum=20) as tick:
         built = build_report(
             sources, regions, registry=registry, overlays=overlays, grid=amounts, tick=tick
         )
@@ -80,13 +79,35 @@ def _sources(paths: Sequence[Path], with_personas: bool) -> list[tuple[str, Any]
     bundled = {p.stem: p for p in persona_paths()}
     out = []
     for path in paths:
-        if not path.exists() and path.name in bundled:
-            out.append((persona_name(bundled[path.name]), load_scenario(bundled[path.name])))
+        name = path.name.removesuffix(".toml")
+        if not path.exists() and name in bundled:
+            out.append((persona_name(bundled[name]), load_scenario(bundled[name])))
+        elif not path.exists() and str(path) != "-":
+            raise _no_such_file_or_persona(path, sorted(bundled))
         else:
             out.append((str(path), load_scenario(path)))
     if with_personas:
         out += [(persona_name(p), load_scenario(p)) for p in persona_paths()]
     return out
+
+
+def _no_such_file_or_persona(path: Path, personas: list[str]) -> Exception:
+    """A name that is neither a file nor a persona: say so, with the nearest personas and
+    the whole list (``yibao personas`` shows their stories)."""
+    import difflib
+
+    from yibao.errors import InputError
+
+    near = difflib.get_close_matches(path.name.removesuffix(".toml"), personas, n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    hint_zh = f"是否要写 {' 或 '.join(near)}？" if near else ""
+    listing = ", ".join(personas)
+    return InputError(
+        str(path),
+        f"no such scenario file or persona; {hint}the personas are: {listing} "
+        "(yibao personas tells their stories)",
+        f"没有这个情形文件或样例人员；{hint_zh}样例人员有：{listing}（yibao personas 列出其简介）",
+    )
 
 
 def _grid(text: str) -> tuple[Any, ...]:
@@ -99,29 +120,6 @@ def _grid(text: str) -> tuple[Any, ...]:
     if not amounts:
         raise click.BadParameter("give at least one amount", param_hint="--grid")
     return amounts
-
-
-class _progress:
-    """A Rich progress bar on stderr when it is a terminal; otherwise nothing."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Callable[[], None]:
-        if not sys.stderr.isatty() or self.total < 20:
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task("yibao report", total=self.total)
-        return lambda: self.bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:
@@ -140,7 +138,7 @@ def _write(built: Any, fmt: str, output: Path | None, lang: str) -> None:
         from yibao_reports.charts import svg_charts
         from yibao_reports.html import to_html
 
-        text = to_html(built, lang, svg_charts(built))
+        text = to_html(built, lang, svg_charts(built, lang))
     elif output is not None:
         _markdown_files(built, output, lang)
         return
@@ -159,7 +157,7 @@ def _markdown_files(built: Any, output: Path, lang: str) -> None:
     from yibao_reports.markdown import write_markdown
 
     try:
-        write_markdown(built, output, lang, svg_charts(built))
+        write_markdown(built, output, lang, svg_charts(built, lang))
     except OSError as exc:
         raise InputError(str(output), f"cannot write the report: {exc.strerror}") from None
 

@@ -23,8 +23,12 @@ def _names(cols: Sequence[RegionColumn]) -> Text2:
     return Text2(zh="、".join(c.name("zh") for c in cols), en=", ".join(c.name("en") for c in cols))
 
 
-def _ranked(items: Sequence[tuple[RegionColumn, Decimal, str]]) -> Text2:
-    """``A 0.00 < B 400.00 = C 400.00``: regions in increasing order of an amount."""
+def _ranked(
+    items: Sequence[tuple[RegionColumn, Decimal, str]], unknown: Sequence[RegionColumn] = ()
+) -> Text2:
+    """``A 0.00 < B 400.00 = C 400.00``: regions in increasing order of an amount — only
+    those whose amount is known; ``unknown`` regions are named after it as not ranked,
+    so none is ever placed above or below a value nobody knows."""
     ordered = sorted(items, key=lambda t: t[1])
     zh, en = [], []
     for i, (col, amount, shown) in enumerate(ordered):
@@ -34,6 +38,10 @@ def _ranked(items: Sequence[tuple[RegionColumn, Decimal, str]]) -> Text2:
             en.append(op)
         zh.append(f"{col.name('zh')} {shown}")
         en.append(f"{col.name('en')} {shown}")
+    if unknown:
+        n = _names(unknown)
+        zh.append(f"（{n.zh}未知，不参与比较）")
+        en.append(f" ({n.en} not known, not ranked)")
     return Text2(zh="".join(zh), en="".join(en))
 
 
@@ -74,7 +82,7 @@ def _premium(ok: Sequence[RegionColumn]) -> list[Text2]:
     unknown = [c for c in eligible if c.premium is None]
     out = []
     if len(known) > 1 and len({k[1] for k in known}) > 1:
-        r = _ranked(known)  # type: ignore[arg-type]
+        r = _ranked(known, unknown)  # type: ignore[arg-type]
         out.append(
             Text2(
                 zh=f"个人缴费由低到高：{r.zh}。",
@@ -156,24 +164,30 @@ def _find(col: RegionColumn, claim_id: str) -> ClaimRow | None:
     return claim_row(col, claim_id)
 
 
+def _claim_name(row: ClaimRow) -> Text2:
+    """A claim in a sentence: what it is (kind, date, hospital), else its id."""
+    return row.label or Text2(zh=row.claim_id, en=row.claim_id)
+
+
 def _claims(ok: Sequence[RegionColumn]) -> list[Text2]:
     out = []
     for claim_id in _claim_ids(ok):
         rows = [(col, row) for col in ok if (row := _find(col, claim_id)) is not None]
         if len(rows) < 2:
             continue
+        name = _claim_name(rows[0][1])
         settled = [(c, r.patient, fmt_money(r.patient)) for c, r in rows if r.patient is not None]
         if all(r.status == "settled" for _, r in rows):
             if len({s[1] for s in settled}) > 1:
                 rank = _ranked(settled)  # type: ignore[arg-type]
                 out.append(
                     Text2(
-                        zh=f"费用 {claim_id}：个人负担由低到高 {rank.zh}。",
-                        en=f"Claim {claim_id}: the patient pays, lowest first, {rank.en}.",
+                        zh=f"费用（{name.zh}）：个人负担由低到高 {rank.zh}。",
+                        en=f"Claim ({name.en}): the patient pays, lowest first, {rank.en}.",
                     )
                 )
             continue
-        out.append(_mixed(claim_id, rows))
+        out.append(_mixed(name, rows))
     return out
 
 
@@ -191,14 +205,14 @@ def _outcome(row: ClaimRow) -> tuple[str, str]:
     return s_zh, s_en
 
 
-def _mixed(claim_id: str, rows: Sequence[tuple[RegionColumn, ClaimRow]]) -> Text2:
+def _mixed(name: Text2, rows: Sequence[tuple[RegionColumn, ClaimRow]]) -> Text2:
     """A claim some regions settle and others do not: each outcome with its regions."""
     groups: dict[tuple[str, str], list[RegionColumn]] = {}
     for col, row in rows:
         groups.setdefault(_outcome(row), []).append(col)
     zh = "；".join(f"{_names(cols).zh}{o_zh}" for (o_zh, _), cols in groups.items())
     en = "; ".join(f"{_names(cols).en} {o_en}" for (_, o_en), cols in groups.items())
-    return Text2(zh=f"费用 {claim_id}：{zh}。", en=f"Claim {claim_id}: {en}.")
+    return Text2(zh=f"费用（{name.zh}）：{zh}。", en=f"Claim ({name.en}): {en}.")
 
 
 def _year(ok: Sequence[RegionColumn]) -> list[Text2]:
@@ -208,7 +222,7 @@ def _year(ok: Sequence[RegionColumn]) -> list[Text2]:
     out = []
     if len(known) > 1:
         items = [(c, _total(c), _total_words(c)) for c in known]
-        r = _ranked(items)  # type: ignore[arg-type]
+        r = _ranked(items, [c for c in usable if _total(c) is None])  # type: ignore[arg-type]
         out.append(
             Text2(
                 zh=f"全年个人负担（缴费 + 自付）由低到高：{r.zh}。",

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from yibao_reports.cells import Table, citation_groups, notices, t, title_of
+from yibao_reports.cells import (
+    Table,
+    citation_groups,
+    notices,
+    overlays_text,
+    regions_text,
+    t,
+    title_of,
+)
 from yibao_reports.model import Report, ScenarioSection
 
 CSS = """
@@ -26,6 +34,23 @@ details { margin: .4rem 0; font-size: .85rem; } summary { cursor: pointer; color
 figure { margin: 1rem 0; overflow-x: auto; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .85rem; }
 nav ol { columns: 2; column-gap: 3rem; padding-left: 2.5rem; font-size: .9rem; }
+.overlay { color: #8a4b00; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 9.5pt; }
+  h2 { break-before: auto; break-after: avoid; } h3 { break-after: avoid; }
+  table { width: 100%; font-size: 8pt; }
+  thead { display: table-header-group; }  /* the header row again on every page */
+  tr { break-inside: avoid; }
+  td.label { min-width: 0; }
+  figure { break-inside: avoid; overflow: visible; }  /* a chart is never split */
+  figure svg { max-width: 100%; max-height: 230mm; }
+  /* notices are folded on screen and printed in full */
+  details > summary { list-style: none; font-weight: bold; }
+  details > summary::-webkit-details-marker { display: none; }
+  details::details-content { content-visibility: visible; display: block; }
+  a { color: inherit; text-decoration: none; }
+}
 """.strip()
 
 
@@ -64,9 +89,9 @@ def to_html(report: Report, lang: str, charts: Mapping[str, str]) -> str:
 
 
 def _preamble(report: Report, lang: str) -> list[str]:
-    regions = ", ".join(escape(r) for r in report.regions)
+    regions = escape(regions_text(report, lang))
     out = [
-        f'<p>{t(lang, "地区", "Regions")}: <span class="source">{regions}</span></p>',
+        f"<p>{t(lang, '地区', 'Regions')}: {regions}</p>",
         '<p class="note">'
         + escape(
             t(
@@ -80,9 +105,9 @@ def _preamble(report: Report, lang: str) -> list[str]:
         )
         + "</p>",
     ]
-    if report.overlays:
-        label = t(lang, "参数覆盖文件", "Parameter overlays")
-        out.append(f"<p>{label}: {escape(', '.join(report.overlays))}</p>")
+    overlays = overlays_text(report, lang)
+    if overlays:
+        out.append(f'<p class="overlay">{escape(overlays)}</p>')
     return out
 
 

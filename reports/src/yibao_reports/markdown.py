@@ -7,7 +7,15 @@ from pathlib import Path
 
 from yibao.textsafe import printable
 
-from yibao_reports.cells import Table, citation_groups, notices, t, title_of
+from yibao_reports.cells import (
+    Table,
+    citation_groups,
+    notices,
+    overlays_text,
+    regions_text,
+    t,
+    title_of,
+)
 from yibao_reports.model import Report, ScenarioSection
 
 _MARKUP = str.maketrans(
@@ -60,7 +68,7 @@ def _write(target: Path, text: str) -> None:
 
 def _preamble(report: Report, lang: str) -> list[str]:
     lines = [
-        t(lang, "地区：", "Regions: ") + ", ".join(f"`{_esc(r)}`" for r in report.regions),
+        t(lang, "地区：", "Regions: ") + _esc(regions_text(report, lang)),
         "",
         t(
             lang,
@@ -72,11 +80,9 @@ def _preamble(report: Report, lang: str) -> list[str]:
         ),
         "",
     ]
-    if report.overlays:
-        lines += [
-            t(lang, "参数覆盖文件：", "Parameter overlays: ") + _esc(", ".join(report.overlays)),
-            "",
-        ]
+    overlays = overlays_text(report, lang)
+    if overlays:
+        lines += [_esc(overlays), ""]
     return lines
 
 

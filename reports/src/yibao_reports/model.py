@@ -36,6 +36,8 @@ class ClaimRow(Out, kw_only=True):
     """One claim as one region settled it."""
 
     claim_id: str
+    label: Text2 | None = None
+    """What the claim is — kind, date, hospital (:func:`yibao.vocabulary.claim_label`)."""
     date: dt.date
     kind: str
     status: str
@@ -45,13 +47,20 @@ class ClaimRow(Out, kw_only=True):
     patient: Decimal | None = None
     reason: Text2 | None = None
     """Why the claim is not settled (the engine's first step), when it is not."""
+    marked: tuple[str, ...] = ()
+    """Marks (``fictional``, ``illustrative``) of overlay values its settlement used."""
 
 
 class YearTotals(Out, kw_only=True):
     bill: Decimal
+    """The bills of the settled claims."""
     layers: tuple[LayerAmount, ...]
     patient: Decimal
     complete: bool
+    unsettled: int = 0
+    """How many claims have no settlement (their amounts are left out of the totals)."""
+    unsettled_bill: Decimal = Decimal("0.00")
+    """Their bills: the year's whole bill is ``bill + unsettled_bill``."""
 
 
 class RegionColumn(Out, kw_only=True):
@@ -76,6 +85,8 @@ class RegionColumn(Out, kw_only=True):
     totals: YearTotals | None = None
     notices: tuple[Notice, ...] = ()
     overlays: tuple[str, ...] = ()
+    marked: dict[str, str] = {}
+    """Overlays that say their values are not policy (``RegionResult.marked``)."""
 
     def name(self, lang: str) -> str:
         return (self.name_zh if lang == "zh" else self.name_en) or self.region
@@ -111,6 +122,7 @@ class ShareSeries(Out, kw_only=True):
 
     region: str
     name_en: str
+    name_zh: str = ""
     level: int
     year: int
     points: tuple[SharePoint, ...]
@@ -130,6 +142,7 @@ class PremiumBar(Out, kw_only=True):
     scheme: str
     region: str
     name_en: str
+    name_zh: str = ""
     year: int | None
     status: str
     """``ok``, ``not_eligible``, ``not_published`` or ``error``."""
@@ -143,6 +156,11 @@ class Report(Out, kw_only=True):
     regions: tuple[str, ...]
     overlays: tuple[str, ...]
     scenarios: tuple[ScenarioSection, ...]
+    marked: dict[str, str] = {}
+    """Overlays that say their values are not policy: path → ``fictional`` or
+    ``illustrative``."""
+    region_names: dict[str, Text2] = {}
+    """The regions' names, by code."""
     citations: tuple[Citation, ...]
     layer_labels: dict[str, Text2] = {}
     """The payer layers' names, as the regions' results give them."""

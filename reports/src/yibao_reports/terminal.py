@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from yibao.layout import Column, Grid, show
 from yibao.money import fmt_money
 from yibao.textsafe import printable
 
-from yibao_reports.cells import Table, citation_groups, t, title_of
+from yibao_reports.cells import Table, citation_groups, overlays_text, t, title_of
+from yibao_reports.charts import STATUS_NOTE
 from yibao_reports.model import Report, ScenarioSection
 
 SHARE_AT = ("10000", "50000", "100000", "300000", "1000000")
@@ -16,7 +18,11 @@ SHARE_AT = ("10000", "50000", "100000", "300000", "1000000")
 
 
 def print_report(report: Report, console: Any, lang: str) -> None:
-    """Print ``report`` on a Rich ``console``."""
+    """Print ``report`` on a Rich ``console``: every table laid out by
+    :mod:`yibao.layout`, so no amount is cut at any width."""
+    overlays = overlays_text(report, lang)
+    if overlays:
+        console.print(Text(printable(overlays), style="yellow"))
     for section in report.scenarios:
         _section(report, section, console, lang)
     _premiums(report, console, lang)
@@ -25,34 +31,40 @@ def print_report(report: Report, console: Any, lang: str) -> None:
 
 
 def _section(report: Report, section: ScenarioSection, console: Any, lang: str) -> None:
-    from rich.table import Table as RichTable
-
     table = Table(report, section, lang)
-    console.rule(f"{title_of(section)}")
+    console.rule()
+    console.print(Text(printable(title_of(section)), style="bold"))
     where = f"{section.source} · {section.year} · {section.scheme}"
     console.print(Text(printable(where), style="dim"))
-    grid = RichTable(show_lines=True)
-    grid.add_column("")
-    for head in table.header():
-        grid.add_column(head, justify="right")
+    grid = Grid(
+        [Column("", kind="label", justify="left"), *(Column(h) for h in table.header())],
+        stack="column",
+        show_lines=True,
+    )
     for row in table.rows():
         grid.add_row("\n".join(row.label), *["\n".join(c) for c in row.cells])
-    console.print(grid)
+    show(console, grid)
     for d in section.differences:
         console.print(f"• {d.pick(lang)}", markup=False)
     console.print()
 
 
+def _name(report: Report, code: str, lang: str) -> str:
+    found = report.region_names.get(code)
+    return found.pick(lang) if found is not None else code
+
+
 def _premiums(report: Report, console: Any, lang: str) -> None:
     if not report.premiums:
         return
-    from rich.table import Table as RichTable
-
     regions = list(dict.fromkeys(b.region for b in report.premiums))
-    table = RichTable(title=t(lang, "各类人员个人年缴费", "Premium per person category"))
-    table.add_column(t(lang, "样例人员", "sample person"))
-    for code in regions:
-        table.add_column(code, justify="right")
+    grid = Grid(
+        [
+            Column(t(lang, "样例人员", "sample person"), kind="label", justify="left"),
+            *(Column(_name(report, code, lang)) for code in regions),
+        ],
+        title=t(lang, "各类人员个人年缴费", "Premium per person category"),
+    )
     for person in dict.fromkeys(b.person for b in report.premiums):
         bars = {b.region: b for b in report.premiums if b.person == person}
         label = next(iter(bars.values())).person_label.pick(lang)
@@ -62,34 +74,35 @@ def _premiums(report: Report, console: Any, lang: str) -> None:
             if bar is None:
                 cells.append("")
             elif bar.individual is None:
-                cells.append(bar.status)
+                note = STATUS_NOTE.get(bar.status)
+                cells.append(note.pick(lang) if note else bar.status)
             else:
                 cells.append(fmt_money(bar.individual))
-        table.add_row(label, *cells)
-    console.print(table)
+        grid.add_row(label, *cells)
+    show(console, grid)
 
 
 def _shares(report: Report, console: Any, lang: str) -> None:
-    from rich.table import Table as RichTable
-
     for chart in report.share_charts:
         amounts = [p.compliant for p in chart.series[0].points] if chart.series else []
         shown = [a for a in amounts if str(a) in SHARE_AT] or amounts[:5]
-        table = RichTable(
+        grid = Grid(
+            [
+                Column(t(lang, "地区 · 级别", "region · level"), kind="label", justify="left"),
+                *(Column(fmt_money(a)) for a in shown),
+            ],
             title=t(lang, "一次住院个人负担（元）", "Patient pays on one admission (yuan)")
-            + f" · {chart.scheme} · {chart.person.pick(lang)}"
+            + f" · {chart.scheme} · {chart.person.pick(lang)}",
         )
-        table.add_column(t(lang, "地区 · 级别", "region · level"))
-        for amount in shown:
-            table.add_column(fmt_money(amount), justify="right")
         for series in chart.series:
             points = {p.compliant: p for p in series.points}
             cells = [
                 "—" if points[a].patient is None else fmt_money(points[a].patient)  # type: ignore[arg-type]
                 for a in shown
             ]
-            table.add_row(f"{series.region} · {series.level}", *cells)
-        console.print(table)
+            level = t(lang, f"{series.level}级", f"level {series.level}")
+            grid.add_row(f"{_name(report, series.region, lang)} · {level}", *cells)
+        show(console, grid)
 
 
 def _appendix(report: Report, console: Any, lang: str) -> None:

@@ -6,34 +6,13 @@ Only click is imported at module level, so listing commands stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 import click
 
-
-def _guard(command: Callable[..., Any]) -> Callable[..., Any]:
-    """:func:`yibao.cli._guard`, looked up when the command runs (no import cycle)."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from yibao.cli import _guard as guard
-
-        return guard(command)(*args, **kwargs)
-
-    return run
-
-
-params_option = click.option(
-    "--params",
-    "params",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Parameter overlay TOML adding or replacing dated, cited values (repeatable).",
-)
+from yibao.cli_common import guard, params_option, progress, region_list
 
 
 @click.command()
@@ -57,12 +36,12 @@ params_option = click.option(
 @click.option("--no-plan", is_flag=True,
               help="Use the per-claim engine path (no settlement plans).")  # fmt: skip
 @click.option("--no-kernel", is_flag=True,
-              help="Let the engine settle every case (no region settlement kernels).")  # fmt: skip
+              help="The engine settles every case (no fast path from declared rules).")  # fmt: skip
 @click.option("--memo", default=0, show_default=True, type=click.IntRange(0),
               help="Person-years to remember (helps when person-years repeat).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @params_option
-@_guard
+@guard
 def batch(
     source: Path,
     codes: str | None,
@@ -93,12 +72,11 @@ def batch(
 
     from yibao.batch.atomic import atomic_binary, output_path
     from yibao.batch.batch import Config, check_input
-    from yibao.cli import _region_list
     from yibao.deadline import region_timeout
     from yibao.registry import default_registry, load_overlays
 
     registry = default_registry()
-    regions = tuple(_region_list(codes, registry))
+    regions = tuple(region_list(codes, registry))
     # A bad overlay fails here, once, with its message.
     registry.check_targets(load_overlays(params), regions)
     check_input(source)
@@ -114,19 +92,19 @@ def batch(
         memo=memo,
     )
     size = 0 if str(source) == "-" else source.stat().st_size
-    with _progress(size) as progress, _sigterm_interrupts():
+    with progress(size, "settling", in_bytes=True) as advance, _sigterm_interrupts():
         if engine == "dask":
             from yibao.batch import dask_runner
 
             client = dask_runner.client_for(scheduler)
             try:
-                summary = dask_runner.run(source, target, config, client=client, progress=progress)
+                summary = dask_runner.run(source, target, config, client=client, progress=advance)
             finally:
                 client.close()
         else:
             from yibao.batch.batch import run
 
-            summary = run(source, target, config, jobs=jobs, progress=progress)
+            summary = run(source, target, config, jobs=jobs, progress=advance)
     if summary_path is not None:
         with atomic_binary(summary_path) as out:
             out.write(msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
@@ -159,27 +137,6 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@contextmanager
-def _progress(total: int) -> Iterator[object]:
-    """A Rich progress bar over input bytes when stderr is a terminal, else nothing."""
-    if not sys.stderr.isatty() or not total:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("settling", total=total)
-        yield lambda size: bar.advance(task, size)
-
-
 @click.command()
 @click.option("--n", "-n", "count", default=1000, show_default=True, type=click.IntRange(0))
 @click.option("--seed", default=1, show_default=True, type=int)
@@ -192,7 +149,7 @@ def _progress(total: int) -> Iterator[object]:
 @click.option("--list", "listing", is_flag=True, help="List the installed profiles.")
 @click.option("-o", "--output", "target",
               type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))  # fmt: skip
-@_guard
+@guard
 def synth(count: int, seed: int, profile: str, listing: bool, target: Path | None) -> None:
     """Write COUNT synthetic scenarios (JSON Lines), the same bytes for the same seed.
 

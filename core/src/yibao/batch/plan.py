@@ -17,7 +17,8 @@ parameter searches as the plugin model's own cost. A :class:`Plan` holds, per
   line per claim, the same person re-evaluated); it assumes — as the hook
   specifications describe these phases — that those rules do not read the claims, and
   because they run without the claims the answer never depends on which case filled
-  the memo (the same for any ``--jobs`` or partitioning). Off by default.
+  the memo (the same for any ``--jobs`` or partitioning). Off by default. It is the
+  memo single cases keep (:mod:`yibao.memo`), here sized by ``--memo``.
 
 With ``kernel=True`` (``yibao batch`` without ``--explain`` or ``--no-kernel``) a plan
 also asks the region's **declared settlement** first (:mod:`yibao.steps.batch`): phases
@@ -33,19 +34,20 @@ pluggy's own dispatch over generated samples, with and without the memo.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 import msgspec
 
 from yibao import engine, whatif
-from yibao.batch.records import Record, notice_codes, record
+from yibao.batch.records import Record, record
 from yibao.case import Case
 from yibao.deadline import RegionTimeout, within
 from yibao.dispatch import relay
+from yibao.memo import Memo, person_year
 from yibao.model import Scenario
 from yibao.params import ParameterFile
 from yibao.registry import Registry, Stack, default_registry
-from yibao.results import Coverage, Notice, RegionResult
+from yibao.results import Notice, RegionResult
 from yibao.steps.batch import FastPath, settlement_for
 
 
@@ -56,7 +58,7 @@ class Plan:
         self.stack = stack
         self.relay = relay(stack.pm)
         self.fast = _fast_path(stack, self.relay) if kernel else None
-        self._memo: dict[Hashable, _Phased] = {}
+        self._memo = Memo(memo_size, at_once=True)
         self._memo_size = memo_size
         self.hits = 0
         self.misses = 0
@@ -70,20 +72,12 @@ class Plan:
             return engine.error_result(self.stack.info.code, self.stack.scheme, scenario.year, exc)
 
     def _phases(self, case: Case) -> engine.Phases:
-        scenario = case.scenario
-        key = (
-            scenario.year,
-            scenario.person,
-            scenario.enrollment,
-            scenario.events,
-            scenario.title,
-            tuple(scenario.elsewhere.items()) if scenario.elsewhere else (),
-        )
-        if key in self._memo:
+        key = person_year(case.scenario)
+        if key in self._memo.phases:
             self.hits += 1
         else:
             self.misses += 1
-        return _remembered(self._memo, self._memo_size, key, case)[0]
+        return self._memo.remember_phases(key, case, engine.run_phases)[0]  # type: ignore[index]
 
     def fast_record(self, scenario: Scenario, line: int, lead: tuple[Notice, ...]) -> Record | None:
         """The record the region's declared settlement gives, or ``None`` when there is
@@ -107,35 +101,6 @@ def _fast_path(stack: Stack, relayed: object) -> FastPath | None:
     except Exception:
         return None
     return FastPath(stack, settlement, relayed) if settlement is not None else None
-
-
-_Phased = tuple[engine.Phases, str | None, Coverage | None, tuple[Notice, ...], tuple[str, ...]]
-"""What a memo keeps: the phases, the category and cover set on the case, its notices
-and their record codes."""
-
-
-def _remembered(memo: dict[Hashable, _Phased], size: int, key: Hashable, case: Case) -> _Phased:
-    """The phases for ``case`` from ``memo`` under ``key``, deciding them (on the scenario
-    without its claims, so the answer never depends on which case filled the memo) when
-    they are not there yet; the case's category, cover and notices are set either way.
-
-    A phase that raises is not remembered: the exception reaches the caller."""
-    known = memo.get(key)
-    if known is None:
-        scenario = case.scenario
-        if scenario.claims:
-            case.scenario = msgspec.structs.replace(scenario, claims=())
-        try:
-            phases = engine.run_phases(case)
-        finally:
-            case.scenario = scenario
-        if len(memo) >= size:
-            memo.clear()
-        notices = tuple(case.notices)
-        known = memo[key] = (phases, case.category, case.coverage, notices, notice_codes(notices))
-    case.category, case.coverage = known[1], known[2]
-    case.notices = list(known[3])
-    return known
 
 
 class Planner:

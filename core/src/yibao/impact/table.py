@@ -303,9 +303,12 @@ def _row_parts(mapping: ColumnMapping, row: Mapping[str, str]) -> tuple[str, dic
 
 def _where(head: str, exc: msgspec.ValidationError) -> str:
     """msgspec's ``Expected `int` - at `$.level``` as ``claim.level: Expected `int```."""
+    from yibao.errors import split
+
     text, sep, path = str(exc).rpartition(" - at ")
     if not sep:
         text, path = str(exc), "$"
+    text = split(text)[0]  # a model check's English (the bad-row table is keyed by it)
     path = path.strip("`").removeprefix("$")
     if text.startswith("`") and "`: " in text:  # a check of one field: "`compliant`: …"
         name, _, text = text[1:].partition("`: ")

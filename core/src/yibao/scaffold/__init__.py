@@ -53,6 +53,10 @@ def provinces() -> dict[str, Province]:
     return found
 
 
+INHERITED = {"src/__package__/resident/coverage.py"}
+"""Template files a region stacked on a provincial layer leaves out: it inherits that
+rule from the province (which reads the same parameters)."""
+
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
 
@@ -73,36 +77,33 @@ def names(name: str) -> dict[str, str]:
     }
 
 
-def _source_checkout(module: str) -> Path | None:
-    """The project directory of ``module`` when it is installed from a source checkout
-    (so the new plugin's ``uv run`` can find it), else ``None``."""
-    try:
-        imported = __import__(module)
-    except ImportError:
+def _chinese_name(name_zh: str | None) -> str | None:
+    """``name_zh`` checked to be written into Python and TOML strings as it is."""
+    if name_zh is None:
         return None
-    here = Path(imported.__file__ or "").resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and parent.name != "site-packages":
-            return parent if (parent / "src").is_dir() else None
-        if parent.name == "site-packages":
-            return None
-    return None
+    name_zh = name_zh.strip()
+    if not name_zh or any(c in name_zh for c in '"\\\n\r'):
+        raise YibaoError(
+            f"--name-zh {name_zh!r}: 应为一个名称，不含引号、反斜杠或换行 · expected a name "
+            "without quotes, backslashes or line breaks (e.g. 宿迁市)"
+        )
+    return name_zh
 
 
-def context(name: str, province: str | None) -> dict[str, str]:
-    """Every placeholder's value for a plugin ``name`` (stacked on ``province``)."""
+def context(name: str, province: str | None, name_zh: str | None = None) -> dict[str, str]:
+    """Every placeholder's value for a plugin ``name`` (stacked on ``province``, called
+    ``name_zh`` in Chinese)."""
     n = names(name)
     code = n["code"]
     title = " ".join(w.capitalize() for w in re.split(r"[-_]", name))
     ctx = {
         **n,
         "name_en": f"{title} (FICTIONAL)",
-        "name_zh": f"{title}（虚构示例）",
+        "name_zh": f"{_chinese_name(name_zh) or title}（虚构示例）",
         "year": str(YEAR),
         "prev_year": str(YEAR - 1),
         "source_id": f"{code}-resident-{YEAR}",
     }
-    sources = {"yibao": _source_checkout("yibao")}
     if province is None:
         ctx |= {
             "province_import": "",
@@ -121,7 +122,6 @@ def context(name: str, province: str | None) -> dict[str, str]:
             known = ", ".join(sorted(installed)) or "none installed"
             raise YibaoError(f"unknown province {province!r}; provincial layers: {known}")
         p = dataclasses.asdict(found)
-        sources[p["dist"]] = _source_checkout(p["module"])
         ctx |= {
             "province_import": f"import {p['module']}\n",
             "province_code": f'"{province}"',
@@ -142,16 +142,6 @@ def context(name: str, province: str | None) -> dict[str, str]:
             "province_clause": f"Stacked on the {p['name']} provincial layer ({p['module']}).\n",
             "dependencies": f'"yibao", "{p["dist"]}"',
         }
-    found = {dist: path for dist, path in sources.items() if path is not None}
-    ctx["uv_sources"] = (
-        "\n# yibao from the source checkout this plugin was generated with (drop these lines\n"
-        "# once the distributions are on your package index)\n[tool.uv.sources]\n"
-        + "".join(
-            f'{dist} = {{ path = "{path}", editable = true }}\n' for dist, path in found.items()
-        )
-        if found
-        else ""
-    )
     return ctx
 
 
@@ -176,79 +166,13 @@ def render(text: str, ctx: dict[str, str], flags: dict[str, bool]) -> str:
     return re.sub(r"\{\{(\w+)\}\}", fill, "".join(out))
 
 
-def blocks(province: str | None, ctx: dict[str, str]) -> dict[str, str]:
-    """The Python blocks that differ with and without a provincial layer."""
-    if province is None:
-        coverage = STANDALONE_COVERAGE
-        cap = STANDALONE_CAP
-    else:
-        module = provinces()[province].module
-        coverage = (
-            "\n# --- phase 3: from when benefits are paid -------------------------------------\n"
-            f"# Inherited: {module}'s coverage rule reads this layer's central period and\n"
-            "# waiting period from parameters.toml, then applies the province's exemptions.\n"
-        )
-        cap = (
-            f"\n# The critical-illness cap is inherited from {module}.yibao_critical_illness_cap.\n"
-        )
-    return {"coverage_block": coverage, "cap_block": cap}
-
-
-STANDALONE_COVERAGE = '''
-# --- phase 3: from when benefits are paid ----------------------------------------------
-
-
-@hookimpl
-def yibao_coverage(case: Case) -> Coverage:
-    """Paid by the end of the central period: cover from 1 January. Paid later: after
-    the waiting period."""
-    record = case.scenario.enrollment_in(case.year)
-    year_end = dt.date(case.year, 12, 31)
-    if record is None or record.paid_on is None or record.region != case.region.code:
-        return Coverage(
-            start=None,
-            steps=(step("未见本年度缴费记录", "no payment recorded for the year", "—"),),
-        )
-    paid = record.paid_on
-    end = case.param("enrolment.central_period.end")
-    if paid <= end.value:  # type: ignore[operator]
-        return Coverage(
-            start=case.year_start,
-            end=year_end,
-            steps=(
-                step("集中参保期截止", "central period ends", end.value, cite=end),
-                step("缴费到账日", "contribution paid on", paid),
-            ),
-        )
-    months = case.param("waiting_period.months", paid)
-    start = add_months(paid, months.integer) + ONE_DAY
-    if start > year_end:
-        return Coverage(start=None, steps=(step("缴费过晚", "paid too late", paid),))
-    return Coverage(
-        start=start,
-        end=year_end,
-        steps=(
-            step("缴费到账日", "contribution paid on", paid),
-            step("待遇等待期（月）", "waiting period (months)", months.integer, cite=months),
-            step("待遇起始日", "benefits from", start),
-        ),
-    )
-'''
-
-STANDALONE_CAP = '''
-@hookimpl
-def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap:
-    """The year's critical-illness cap on payments."""
-    cap = case.param("critical_illness.cap", on)
-    return CriticalIllnessCap(
-        cap=cap.money,
-        steps=(step("大病保险封顶线", "critical-illness cap", cap.money, cite=cap),),
-    )
-'''
-
-
 def scaffold(
-    name: str, output: Path | str = ".", *, province: str | None = None, force: bool = False
+    name: str,
+    output: Path | str = ".",
+    *,
+    province: str | None = None,
+    name_zh: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the distribution for plugin ``name`` under ``output`` and return its root
     (``output/yibao-<name>``).
@@ -256,14 +180,15 @@ def scaffold(
     Raises :class:`YibaoError` for a bad name, an unknown province, or a non-empty
     target directory (unless ``force``).
     """
-    ctx = context(name, province)
-    ctx |= blocks(province, ctx)
+    ctx = context(name, province, name_zh)
     root = Path(output) / ctx["dist"]
     if root.exists() and any(root.iterdir()) and not force:
         raise YibaoError(f"{root} exists and is not empty (use --force to write into it)")
     flags = {"standalone": province is None, "province": province is not None}
     for source in sorted(TEMPLATE.rglob("*.tmpl")):
         relative = source.relative_to(TEMPLATE).as_posix().removesuffix(".tmpl")
+        if province is not None and relative in INHERITED:
+            continue
         target = root / relative.replace("__package__", ctx["package"])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render(source.read_text(encoding="utf-8"), ctx, flags), encoding="utf-8")

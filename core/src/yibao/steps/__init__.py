@@ -22,11 +22,19 @@ The step kinds, in the order a layer usually runs them:
 - :class:`Cap` — cut the payment to what remains of a yearly cap, given by a parameter
   or by the region's critical-illness cap hook;
 - :class:`TopUp` — raise the payment to a floor ratio of the amount (生育补足);
+- :class:`Window` — pay a ratio of the part of a yearly running total between a yearly
+  deductible and a yearly limit on cost (普通门诊统筹);
+- :class:`Unpublished` — the benefit is not published: the claim says so, naming the key;
 
-and the layer passes what the patient still bears to the next layer. A value no
+and the layer passes what the patient still bears to the next layer. A rule may name a
+:class:`Subsidy` — a second payer on the same running total (职工大额医疗费用补助) — and
+rules that settle what its limits leave (``passes_on``: 超限额部分按普通门诊统筹支付). A value no
 loaded source publishes makes the claim ``not_published`` naming the key, exactly as
-a hand-written rule does; a parameter key is written with ``{placeholders}`` that the
-rule's :attr:`Rule.select` fills from the case (the category's column, the level).
+a hand-written rule does (with ``Rule.partial``, every missing value is named and the
+published part shown, as a partial answer); a parameter key is written with
+``{placeholders}`` that the rule's :attr:`Rule.select` fills from the case (the
+category's column, the level), and a key the selection fills to the empty string is
+absent (a disease with no limit of its own).
 
 A *plan* is a rule with every value resolved: compiled once per parameter-validity
 segment and per set of selected keys, with the remote-care adjustment and the yearly
@@ -39,7 +47,7 @@ the engine. Third-party layers written against the hooks keep working unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -66,7 +74,15 @@ class Limit:
     ``basis="payment"``: the payment is cut to what remains, after the other steps.
     ``basis_key`` names a parameter stating the reading (``cost`` or ``payment``), so it
     is visible where the values are; a value other than ``basis`` there makes the claim
-    not published (the rule supports the reading it declares).
+    not published (the rule supports the reading it declares). A ``cap`` the selection
+    fills to the empty string means no limit: the step is skipped.
+
+    ``counts_unpaid``: a cost limit counts the claim even where the layer pays nothing
+    (a non-designated institution's cost still uses up the year's limit).
+    ``overflow``: what the limit leaves goes on to the rule's ``passes_on`` — the cost
+    above a cost limit, or, for a payment limit that cut the payment, the cost beyond
+    what the remaining room covers at the rule's ratio (room ÷ ratio, rounded to the
+    fen).
     """
 
     ledger: str
@@ -74,6 +90,8 @@ class Limit:
     label: Label
     basis: Literal["cost", "payment"] = "cost"
     basis_key: str | None = None
+    counts_unpaid: bool = False
+    overflow: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,12 +139,15 @@ class Cap:
     """Cut the payment to what remains of a yearly cap on the payments recorded under
     ``ledger``: the cap is parameter ``key``, or — ``hook="critical_illness_cap"`` — what
     the region's ``yibao_critical_illness_cap`` hook gives for the claim's date (``None``
-    there: no cap applies)."""
+    there: no cap applies). ``required``: a hook answer without a cap means the cap is
+    not published — parameter ``key`` then says why (the claim is not published) —
+    rather than that none applies."""
 
     ledger: str
     label: Label
     key: str | None = None
     hook: Literal["critical_illness_cap"] | None = None
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,7 +160,57 @@ class TopUp:
     label: Label = ("补足至", "topped up to")
 
 
-StepKind = Limit | Deductible | Ratio | Bands | Cap | TopUp
+@dataclass(frozen=True)
+class Unpublished:
+    """The benefit is not published: a claim the rule applies to is not settled, naming
+    ``key`` (``{placeholders}`` filled from the selection, ``{kind}`` by the claim's
+    kind) with ``reason`` and the clause ``cite`` — for benefits a source leaves to
+    standards it does not publish (门诊、生育等待遇具体标准另行制定)."""
+
+    key: str
+    reason: str
+    cite: str = ""
+    reason_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Pay ``ratio``'s rate, after the remote-care rule when ``remote``, of the part of the
+    yearly running total under ``running`` that the claim occupies between a yearly
+    deductible (``above``) and a yearly limit on cost (``limit``, reported with the
+    year's limits); ``within``, when the selection fills it, is a lower position still
+    for some claims (a pharmacy's part within 3,000). The running total advances by the
+    whole amount, so a :class:`Subsidy` can pay further up the same axis. A ``ratio`` the
+    selection fills to the empty string is not published: ``missing`` says why (after
+    the deductible and the limit are looked up, as a hand-written rule reads them)."""
+
+    running: str
+    above: str
+    limit: str
+    ratio: str
+    within: str = ""
+    missing: Unpublished | None = None
+    remote: bool = True
+    label: Label = ("支付比例", "ratio")
+    limit_label: Label = ("年度合规费用最高限额", "yearly compliant-cost limit")
+    within_label: Label = ("年度内合规费用限额", "the part of the year's cost within")
+
+
+StepKind = Limit | Deductible | Ratio | Bands | Cap | TopUp | Window | Unpublished
+
+
+@dataclass(frozen=True)
+class Subsidy:
+    """A second payer on the rule's running total (职工大额医疗费用补助): its banded ratios
+    (``key``, a ``bands`` parameter), each after the remote-care rule when ``remote``,
+    of the same part of the running total the rule's :class:`Bands` or :class:`Window`
+    step works on (above the deductible); rounded once, paid as ``layer``."""
+
+    layer: LayerName
+    key: str
+    remote: bool = True
+    label: Label = ("分段支付", "band")
+
 
 Select = Callable[["Case", "Claim"], Mapping[str, str] | None]
 """Fill a rule's ``{placeholders}`` for a claim (``{"group": "adult", "level": "3"}``),
@@ -172,6 +243,20 @@ class Rule:
         ``excluded_label`` when given, else no payment from this layer.
     :param notice_if_paid: A notice the answer carries when the layer pays anything
         (built once per plan: e.g. the assumption a payment rests on).
+    :param subsidy: A second payer on the rule's running total (:class:`Subsidy`).
+    :param passes_on: Rules that settle what a limit with ``overflow`` leaves, on the
+        same claim whatever its kind (超限额部分按门诊慢性病、普通门诊统筹规定支付): the
+        first whose selection applies takes it; its payment adds to this rule's and its
+        subsidy's to this rule's subsidy.
+    :param partial: When values are not published, name every missing one (each a
+        notice; the first is the claim's gap) and show what is published — the values
+        found, the ratio and the bound it sets before the deductible — as the claim's
+        partial answer.
+    :param notify: Records on the case the notices every claim through this rule
+        carries (a scope statement, an assumption read from the claim), called once the
+        rule applies, before any value is looked up.
+    :param nothing_left: A zero payment with this label when the amount the layer
+        starts from is zero or less (no value is looked up then).
     """
 
     layer: LayerName
@@ -184,6 +269,11 @@ class Rule:
     excluded_care: tuple[str, ...] = ()
     excluded_label: Label | None = None
     notice_if_paid: Callable[[Case, Claim], Notice | None] | None = None
+    subsidy: Subsidy | None = None
+    passes_on: tuple[Rule, ...] = ()
+    partial: bool = False
+    notify: Callable[[Case, Claim], None] | None = None
+    nothing_left: Label | None = None
 
 
 @dataclass(frozen=True)
@@ -198,8 +288,12 @@ class Settlement:
     :param birthday_ages: Ages (on 1 January) at which a birthday during the year
         changes a person-year answer (a premium waived from the 70th birthday): the
         fast path keeps the birth date itself for them. The very young always keep it.
+    :param claim_key: What else of a claim the rules' selections read, beyond its
+        kind, level, care, facility and diseases and the person's year (the age on the
+        claim's date, for benefits by age band): the fast path compiles a plan per value.
     """
 
     rules: tuple[Rule, ...]
     kinds: frozenset[str]
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
+    claim_key: Callable[[Case, Claim], Hashable] | None = None

@@ -8,9 +8,12 @@ with the birth date reduced to the age on 1 January (kept exactly for the very y
 and at the ages the region names), the enrolment history and events. Each claim's
 rules are compiled into plans once per (phase key, claim circumstances, parameter
 segment) and run by the integer executor (:mod:`yibao.steps.fen`). The record is the
-engine's record for the case, byte for byte (tests/steps/test_fast_path.py); a case
-the path cannot settle — a kind the declaration does not cover, a value not published,
-a gate that stops a claim, a suspension of cover — goes to the engine.
+engine's record for the case, byte for byte (tests/steps/test_fast_path.py): a claim
+a gate stops or cover does not reach gets the engine's status, and a value not
+published makes the claim ``not_published`` with the layers paid before the gap and the
+year's amounts as they were, as the engine answers. A case the path cannot settle — a
+kind the declaration does not cover, a claim fact, excluded costs, a suspension of
+cover — goes to the engine.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -31,10 +34,10 @@ from yibao.invariants import ceiling_of, payments_problem, premium_violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.results import Notice, Totals
-from yibao.steps import Settlement
+from yibao.steps import Rule, Settlement
 from yibao.steps.fen import FenPlan, to_fen
 from yibao.steps.fen import run as run_fen
-from yibao.steps.plan import OutOfScope, Plan, compile_rule
+from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule
 
 if TYPE_CHECKING:
     from yibao.registry import Stack
@@ -93,7 +96,7 @@ class FastPath:
         self.settlement = settlement
         self.relay = relay
         self._phases: dict[Hashable, _Phased | None] = {}
-        self._plans: dict[Hashable, tuple[tuple[Plan | None, FenPlan | None, tuple], ...]] = {}
+        self._plans: dict[Hashable, tuple[_Compiled, ...]] = {}
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
@@ -123,9 +126,7 @@ class FastPath:
         for claim in scenario.claims:
             if (
                 claim.kind not in kinds
-                or claim.blood
                 or claim.excluded is not None
-                or claim.injury
                 or any(fact(claim, name) is not None for name in self._facts)
             ):
                 return None
@@ -146,12 +147,16 @@ class FastPath:
         caps: dict[str, int] = {}  # each yearly limit's cap, in the order declared
         lines = []
         for claim in claims:
-            if engine.cover_status(coverage, claim) is not None:  # type: ignore[arg-type]
-                return None
-            paid = self._settle(key, case, claim, ledger, caps)
-            if paid is None or _breaks_invariants(claim, paid):
+            blocked = engine.cover_status(coverage, claim)  # type: ignore[arg-type]
+            if blocked is not None:
+                lines.append(_Line(blocked[0], ()))
+                continue
+            found = self._settle(key, case, claim, ledger, caps)
+            if found is None:
                 return None  # the engine answers: explained, or the region's error
-            lines.append(paid)
+            if found.status == "settled" and _breaks_invariants(claim, found.paid):
+                return None
+            lines.append(found)
         self.settled += 1
         return _record(line, self.stack.info.code, phased, lead, case.notices, claims, lines,
                        ledger, caps)  # fmt: skip
@@ -181,75 +186,208 @@ class FastPath:
 
     def _settle(
         self, key: Hashable, case: Case, claim: Claim, ledger: dict[str, int], caps: dict[str, int]
-    ) -> list[tuple[str, int]] | None:
-        """One claim's payments in fen by layer, in the engine's order; ``None`` when the
-        engine must settle the case."""
+    ) -> _Line | None:
+        """One claim's line: its payments in fen by layer, in the engine's order, or the
+        status a gate or a gap gives it; ``None`` when the engine must settle the case."""
         hook = case.hook
         kept, case.notices = case.notices, []  # what the gate says, in full (not deduplicated)
         try:
-            if hook.yibao_claim_gate(case=case, claim=claim) is not None:
-                return None
-            if hook.yibao_compliant_amount(case=case, claim=claim) is not None:
-                return None
+            gate = hook.yibao_claim_gate(case=case, claim=claim)
+            found = None
+            if gate is None:
+                found = hook.yibao_compliant_amount(case=case, claim=claim)
             gate_notices = case.notices
         finally:
             case.notices = kept
+        if gate is not None:
+            for notice in gate_notices:
+                case.notice(notice)
+            return _Line(gate.status, ())
         plans = self._plans_for(key, case, claim)
         if plans is None:
             return None
         for notice in gate_notices:
             case.notice(notice)
-        compliant = int(claim.compliant * 100)
-        remaining = compliant
+        compliant = int((found[0] if found is not None else claim.compliant) * 100)
+        snapshot = dict(ledger)
         paid: list[tuple[str, int]] = []
-        admission = claim.admission
-        for plan, fenplan, notices in plans:
-            for notice in notices:
-                case.notice(notice)
-            if fenplan is None:
-                if plan is not None:  # out of scope: a zero payment
-                    paid.append((plan.rule.layer[0], 0))  # type: ignore[attr-defined]
-                continue
-            amount = compliant if plan.rule.on == "compliant" else remaining  # type: ignore[union-attr]
-            pay = run_fen(fenplan, ledger, amount, admission, caps)
-            if pay and plan.notice_if_paid is not None:  # type: ignore[union-attr]
-                case.notice(plan.notice_if_paid)  # type: ignore[union-attr]
-            paid.append((fenplan.layer, pay))
-            remaining -= pay
-        return paid
+        try:
+            remaining = compliant
+            for entry in plans:
+                amount = compliant if entry.rule.on == "compliant" else remaining
+                layers = self._run(entry, case, claim, ledger, caps, amount)
+                paid += layers
+                remaining -= sum(pay for _, pay in layers)
+        except _Gap as gap:
+            ledger.clear()  # an unsettled claim must not use up the year's limits
+            ledger.update(snapshot)
+            case.not_published(_dated(gap.exc, claim))
+            return _Line("not_published", tuple(paid))
+        return _Line("settled", tuple(paid))
 
-    def _plans_for(self, key: Hashable, case: Case, claim: Claim):  # type: ignore[no-untyped-def]
-        """The claim's plans, rule by rule, each with the notices compiling it gave:
+    def _run(
+        self,
+        entry: _Compiled,
+        case: Case,
+        claim: Claim,
+        ledger: dict[str, int],
+        caps: dict[str, int],
+        amount: int,
+    ) -> list[tuple[str, int]]:
+        """The payments of one compiled rule on ``amount`` fen: its own (none when it
+        does not apply) and its subsidy's; raises :class:`_Gap` where the engine meets a
+        value not published."""
+        rule = entry.rule
+        if rule.nothing_left is not None and amount <= 0 and applies(rule, case, claim):
+            return [(rule.layer[0], 0)]
+        for notice in entry.notices:
+            case.notice(notice)
+        if entry.gaps:
+            for gap in entry.gaps[1:]:
+                case.not_published(_dated(gap, claim))
+            raise _Gap(entry.gaps[0])
+        if entry.fen is None:
+            return [(rule.layer[0], 0)] if entry.plan is not None else []  # out of scope
+        plan, fenplan = entry.plan, entry.fen
+        trace: dict[str, int | None] | None = {} if fenplan.subsidy or entry.then else None
+        pay = run_fen(fenplan, ledger, amount, claim.admission, caps, trace)
+        if pay and plan.notice_if_paid is not None:  # type: ignore[union-attr]
+            case.notice(plan.notice_if_paid)  # type: ignore[union-attr]
+        if trace is None:
+            return [(fenplan.layer, pay)]
+        subsidy = trace.get("subsidy")
+        sub_layer = fenplan.subsidy.layer if fenplan.subsidy is not None else None
+        overflow = trace["overflow"]
+        if overflow is not None:
+            for then in entry.then:
+                passed = self._run(then, case, claim, ledger, caps, overflow)
+                if not passed:
+                    continue  # the rule does not apply: the next one takes it
+                pay += passed[0][1]
+                if len(passed) > 1:
+                    sub_layer = passed[1][0]
+                    subsidy = (subsidy or 0) + passed[1][1]
+                break
+        own = [(fenplan.layer, pay)]
+        return own if subsidy is None else [*own, (sub_layer, subsidy)]  # type: ignore[list-item]
+
+    def _plans_for(self, key: Hashable, case: Case, claim: Claim) -> tuple[_Compiled, ...] | None:
+        """The claim's rules compiled, each with the notices compiling it gave:
         compiled once per (phase key, claim circumstances, parameter segment)."""
+        extra = self.settlement.claim_key
         plan_key = (key, claim.kind, claim.level, claim.care, claim.facility, claim.diseases,
-                    self.stack.params.segment(claim.date))  # fmt: skip
+                    self.stack.params.segment(claim.date),
+                    extra(case, claim) if extra is not None else None)  # fmt: skip
         found = self._plans.get(plan_key)
         if found is not None:
             return found
-        out = []
         kept = case.notices
         try:
+            out = []
             for rule in self.settlement.rules:
-                case.notices = []  # what compiling says, in full: replayed per case
-                plan = compile_rule(rule, case, claim)
-                notices = tuple(case.notices)
-                if plan is None:
-                    continue
-                if isinstance(plan, OutOfScope):
-                    out.append((plan, None, notices))
-                else:
-                    out.append((plan, to_fen(plan), notices))
-        except NotPublished:
+                entry = _compile(rule, case, claim)
+                if entry is not None:
+                    out.append(entry)
+                    if entry.gaps and rule.nothing_left is None:
+                        break  # the engine stops at the gap: later rules never run
+        except _Decline:
             return None
         finally:
             case.notices = kept
+        found = tuple(out)
+        if any(_has_gap(e) for e in found) and claim.date == case.year_start:
+            return found  # a gap dated 1 January may be the year's, not the claim's: not kept
         if len(self._plans) >= MEMO_SIZE:
             self._plans.clear()
-        found = self._plans[plan_key] = tuple(out)
+        self._plans[plan_key] = found
         return found
 
 
-def _breaks_invariants(claim: Claim, paid: list[tuple[str, int]]) -> bool:
+class _Line(NamedTuple):
+    """One claim's outcome on the fast path."""
+
+    status: str
+    paid: tuple[tuple[str, int], ...]
+    """Each layer's payment in fen (for ``not_published``: the layers paid before the gap)."""
+
+
+class _Compiled(NamedTuple):
+    """One rule compiled for a claim's circumstances."""
+
+    rule: Rule
+    plan: Plan | OutOfScope | None
+    fen: FenPlan | None
+    notices: tuple[Notice, ...]
+    """What compiling said, in full: replayed per case."""
+    gaps: tuple[NotPublished, ...]
+    """Values not published: the first is the claim's gap, the others notices."""
+    then: tuple[_Compiled, ...]
+    """The rules it passes cost on to (``Rule.passes_on``), compiled."""
+
+
+class _Gap(Exception):
+    """The engine would meet a value not published here."""
+
+    def __init__(self, exc: NotPublished) -> None:
+        self.exc = exc
+
+
+class _Decline(Exception):
+    """The engine must settle the case."""
+
+
+def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) -> _Compiled | None:
+    """``rule`` compiled for ``claim`` with the notices compiling gave (``None``: the
+    rule does not apply). A value not published is kept as a gap, dated as the engine
+    dates it (the claim's date; any other date sends the case to the engine).
+    ``any_kind``: the rule settles cost another rule passes on."""
+    case.notices = []  # what compiling says, in full: replayed per case
+    gaps: tuple[NotPublished, ...] = ()
+    plan: Plan | OutOfScope | Unsettled | None
+    try:
+        plan = compile_rule(rule, case, claim, any_kind=any_kind)
+    except NotPublished as exc:
+        plan, gaps = None, (exc,)
+    except Exception as exc:
+        raise _Decline from exc
+    if isinstance(plan, Unsettled):
+        plan, gaps = None, plan.gaps
+    if any(gap.on != claim.date for gap in gaps):
+        raise _Decline
+    notices = tuple(case.notices)
+    if plan is None and not gaps:  # the rule does not apply; what it said still counts
+        if not notices and rule.nothing_left is None:
+            return None
+        return _Compiled(rule, None, None, notices, (), ())
+    if not isinstance(plan, Plan):
+        return _Compiled(rule, plan, None, notices, gaps, ())
+    then = []
+    for passed in rule.passes_on:  # compiled now, run only when a limit passes cost on
+        entry = _compile(passed, case, claim, any_kind=True)
+        if entry is not None:
+            then.append(entry)
+    return _Compiled(rule, plan, to_fen(plan), notices, (), tuple(then))
+
+
+def _has_gap(entry: _Compiled) -> bool:
+    return bool(entry.gaps) or any(_has_gap(e) for e in entry.then)
+
+
+def _dated(exc: NotPublished, claim: Claim) -> NotPublished:
+    """The gap ``exc`` (met compiling a plan for another claim) dated as this claim's."""
+    if exc.on == claim.date:
+        return exc
+    return NotPublished(
+        key=exc.key,
+        on=claim.date,
+        reason=exc.reason,
+        cite=exc.cite,
+        reason_zh=exc.reason_zh,
+        steps=exc.steps,
+    )
+
+
+def _breaks_invariants(claim: Claim, paid: Sequence[tuple[str, int]]) -> bool:
     """Whether a claim's payments break a settlement invariant (:mod:`yibao.invariants`):
     the engine then answers, and its answer names the layer and the plugin."""
     amounts = [(layer, Decimal(fen).scaleb(-2)) for layer, fen in paid]
@@ -263,26 +401,30 @@ def _record(
     lead: tuple[Notice, ...],
     notices: Sequence[Notice],
     claims: Sequence[Claim],
-    paid: Sequence[list[tuple[str, int]]],
+    lines: Sequence[_Line],
     ledger: dict[str, int],
     caps: dict[str, int],
 ) -> Record:
-    """The engine's record for a case every claim of which was settled here."""
+    """The engine's record for a case every claim of which was answered here."""
     eligibility, premium, coverage = phased.phases
-    lines = []
+    out = []
     bill_total = patient_total = ZERO
     layer_totals: dict[str, Decimal] = {}
-    for claim, payments in zip(claims, paid, strict=True):
-        amounts = [(layer, Decimal(fen).scaleb(-2)) for layer, fen in payments]
-        add_layers(layer_totals, amounts)
+    complete = True
+    for claim, found in zip(claims, lines, strict=True):
+        amounts = [(layer, Decimal(fen).scaleb(-2)) for layer, fen in found.paid]
         bill = claim.bill
-        patient = bill - sum((a for _, a in amounts), ZERO)
-        bill_total += bill
-        patient_total += patient
-        lines.append(
+        patient = _patient(found.status, bill, amounts)
+        if patient is None:
+            complete = False
+        else:
+            add_layers(layer_totals, amounts)
+            bill_total += bill
+            patient_total += patient
+        out.append(
             ClaimLine(
                 id=claim.id,
-                status="settled",
+                status=found.status,
                 bill=bill,
                 compliant=claim.compliant,
                 layers=add_layers({}, amounts),
@@ -298,8 +440,20 @@ def _record(
         category=eligibility.category if eligibility else None,
         premium=premium.individual if premium else None,
         cover_from=coverage.start if coverage else None,  # type: ignore[attr-defined]
-        claims=tuple(lines),
-        totals=Totals(bill=bill_total, layers=layer_totals, patient=patient_total, complete=True),
+        claims=tuple(out),
+        totals=Totals(
+            bill=bill_total, layers=layer_totals, patient=patient_total, complete=complete
+        ),
         notices=notice_codes((*lead, *notices)),
         limits=used_up,
     )
+
+
+def _patient(status: str, bill: Decimal, amounts: list[tuple[str, Decimal]]) -> Decimal | None:
+    """The patient's share as the engine gives it for a claim of ``status``: the bill less
+    the layers when settled, the whole bill when refused or not covered, unknown else."""
+    if status == "settled":
+        return bill - sum((a for _, a in amounts), ZERO)
+    if status in ("refused", "not_covered"):
+        return bill
+    return None

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from math import lcm
 
-from yibao.steps.plan import PBands, PCap, PDeductible, Plan, PLimit, PRatio, PTopUp
+from yibao.steps.plan import (
+    PBands,
+    PCap,
+    PDeductible,
+    Plan,
+    PLimit,
+    PRatio,
+    PSubsidy,
+    PTopUp,
+    PWindow,
+)
 
 Fraction = tuple[int, int]
 """A ratio as ``(numerator, denominator)``, exact."""
@@ -39,6 +49,8 @@ class FLimit:
     ledger: str
     cap: int
     payment: bool
+    counts_unpaid: bool = False
+    overflow: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,25 @@ class FTopUp:
     floor: Fraction
 
 
-FenStep = FLimit | FDeductible | FRatio | FBands | FCap | FTopUp
+@dataclass(frozen=True)
+class FWindow:
+    running: str
+    above: int
+    top: int
+    """Where the paid part ends: the limit, or a lower position."""
+    cap: int
+    """The yearly limit on cost, kept under ``running``."""
+    rate: Fraction
+
+
+@dataclass(frozen=True)
+class FSubsidy:
+    layer: str
+    bands: tuple[tuple[int, int | None, int], ...]
+    den: int
+
+
+FenStep = FLimit | FDeductible | FRatio | FBands | FCap | FTopUp | FWindow
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,10 @@ class FenPlan:
     layer: str
     steps: tuple[FenStep, ...]
     pays: bool
+    subsidy: FSubsidy | None = None
+    """A second payer on the running total (run with a ``trace``)."""
+    rate: Fraction | None = None
+    """The ratio a payment limit's remaining room covers (``overflow``)."""
 
 
 def to_fen(plan: Plan) -> FenPlan:
@@ -89,25 +123,59 @@ def to_fen(plan: Plan) -> FenPlan:
     steps: list[FenStep] = []
     for s in plan.steps:
         if isinstance(s, PLimit):
-            steps.append(FLimit(s.ledger, fen(s.cap.money), s.basis == "payment"))
+            steps.append(
+                FLimit(
+                    s.ledger,
+                    fen(s.cap.money),
+                    s.basis == "payment",
+                    counts_unpaid=s.counts_unpaid,
+                    overflow=s.overflow,
+                )
+            )
         elif isinstance(s, PDeductible):
             later = fen(s.later.money) if s.later is not None else None
             steps.append(FDeductible(fen(s.first.money), later, s.counter))
         elif isinstance(s, PRatio):
             steps.append(FRatio(fraction(s.rate)))
         elif isinstance(s, PBands):
-            fractions = [fraction(r) for r in s.rates]
-            den = lcm(*(d for _, d in fractions)) if fractions else 1
-            bands = tuple(
-                (fen(b.above), fen(b.upto) if b.upto is not None else None, n * (den // d))
-                for b, (n, d) in zip(s.bands.bands, fractions, strict=True)
-            )
+            bands, den = _bands(s.bands.bands, s.rates)
             steps.append(FBands(s.running, bands, den))
+        elif isinstance(s, PWindow):
+            above, top, cap = fen(s.above.money), fen(s.top), fen(s.limit.money)
+            steps.append(FWindow(s.running, above, top, cap, fraction(s.rate)))
         elif isinstance(s, PCap):
             steps.append(FCap(s.ledger, fen(s.cap) if s.cap is not None else None))
         elif isinstance(s, PTopUp):
             steps.append(FTopUp(fraction(s.floor.rate)))
-    return FenPlan(plan.rule.layer[0], tuple(steps), plan.pays)
+    subsidy = _subsidy(plan.subsidy) if plan.subsidy is not None else None
+    rate = fraction(plan.rate) if plan.rate is not None else None
+    return FenPlan(plan.rule.layer[0], tuple(steps), plan.pays, subsidy, rate)
+
+
+def _bands(bands, rates) -> tuple[tuple[tuple[int, int | None, int], ...], int]:  # type: ignore[no-untyped-def]
+    """Bands in fen with each ratio's numerator over their common denominator."""
+    fractions = [fraction(r) for r in rates]
+    den = lcm(*(d for _, d in fractions)) if fractions else 1
+    return tuple(
+        (fen(b.above), fen(b.upto) if b.upto is not None else None, n * (den // d))
+        for b, (n, d) in zip(bands, fractions, strict=True)
+    ), den
+
+
+def _subsidy(s: PSubsidy) -> FSubsidy:
+    bands, den = _bands(s.bands.bands, s.rates)
+    return FSubsidy(s.layer[0], bands, den)
+
+
+def banded(low: int, high: int, bands: tuple[tuple[int, int | None, int], ...], den: int) -> int:
+    """The banded payment on the part ``low``–``high`` of a running total, rounded once."""
+    total = 0
+    for above, upto, num in bands:
+        top = high if upto is None else min(high, upto)
+        bottom = max(low, above)
+        if top > bottom:
+            total += (top - bottom) * num
+    return (2 * total + den) // (2 * den)
 
 
 def run(
@@ -116,15 +184,20 @@ def run(
     amount: int,
     admission: int | None = None,
     caps: dict[str, int] | None = None,
+    trace: dict[str, int | None] | None = None,
 ) -> int:
     """Run ``plan`` on ``amount`` fen with the year's ``ledger`` (running totals in fen,
     and admission counts); return the payment in fen. ``caps`` collects each yearly
     limit's cap in the order the limits are declared (what the engine's ledger reports).
+    ``trace``, when given, receives the subsidy's payment (``subsidy``) and what a limit
+    with ``overflow`` leaves (``overflow``, ``None`` when nothing passes on).
     Mirrors :func:`yibao.steps.explain.run` step for step."""
     caps = {} if caps is None else caps
     counted = amount
     deducted = 0
     pay: int | None = None
+    overflow: int | None = None
+    low = high = 0
     last: list[FLimit | FCap] = []
     for s in plan.steps:
         if isinstance(s, FLimit):
@@ -133,8 +206,11 @@ def run(
                 continue
             caps[s.ledger] = s.cap
             room = max(s.cap - ledger.get(s.ledger, 0), 0)
-            counted = min(counted, room) if plan.pays else 0
-            ledger[s.ledger] = ledger.get(s.ledger, 0) + counted
+            within = min(counted, room) if plan.pays or s.counts_unpaid else 0
+            ledger[s.ledger] = ledger.get(s.ledger, 0) + within
+            if s.overflow and within < counted:
+                overflow = (overflow or 0) + counted - within
+            counted = within
         elif isinstance(s, FDeductible):
             d = s.first
             if s.counter is not None:
@@ -151,13 +227,13 @@ def run(
             before = ledger.get(s.running, 0)
             ledger[s.running] = before + counted
             low, high = before + deducted, before + counted
-            total = 0
-            for above, upto, num in s.bands:
-                top = high if upto is None else min(high, upto)
-                bottom = max(low, above)
-                if top > bottom:
-                    total += (top - bottom) * num
-            pay = (2 * total + s.den) // (2 * s.den)
+            pay = banded(low, high, s.bands, s.den)
+        elif isinstance(s, FWindow):
+            before = ledger.get(s.running, 0)
+            caps[s.running] = s.cap
+            ledger[s.running] = before + counted
+            low, high = before, before + counted
+            pay = times(max(min(high, s.top) - max(before, s.above), 0), s.rate)
         elif isinstance(s, FCap):
             last.append(s)
         elif isinstance(s, FTopUp) and plan.pays and pay is not None:
@@ -166,6 +242,17 @@ def run(
     for s in last:
         if s.cap is not None:
             caps[s.ledger] = s.cap
-            pay = min(pay, max(s.cap - ledger.get(s.ledger, 0), 0))
+            room = max(s.cap - ledger.get(s.ledger, 0), 0)
+            if pay > room:
+                if isinstance(s, FLimit) and s.overflow and plan.rate and plan.rate[0]:
+                    num, den = plan.rate  # the cost the room covers: room ÷ ratio, to the fen
+                    covered = min((2 * room * den + num) // (2 * num), counted - deducted)
+                    overflow = (overflow or 0) + counted - deducted - covered
+                pay = room
         ledger[s.ledger] = ledger.get(s.ledger, 0) + pay
+    if trace is not None:
+        trace["overflow"] = overflow
+        if plan.subsidy is not None:
+            sub = plan.subsidy
+            trace["subsidy"] = banded(low, high, sub.bands, sub.den)
     return pay

@@ -56,6 +56,16 @@ REGION = RegionPlugin(
             ),
         ),
         districts=("wujin", "jingkai", "xinbei", "tianning", "zhonglou", "liyang", "jintan"),
+        # the names changzhou-resident-2025 §一(三) uses for them
+        district_names={
+            "wujin": "武进区",
+            "jingkai": "常州经开区",
+            "xinbei": "新北区",
+            "tianning": "天宁区",
+            "zhonglou": "钟楼区",
+            "liyang": "溧阳市",
+            "jintan": "金坛区",
+        },
         facts=FACTS,
     ),
     layers={"resident": (yibao_jiangsu, resident), "employee": (employee,)},

@@ -12,13 +12,11 @@ from decimal import Decimal
 from typing import get_args
 
 import msgspec
-from yibao.calc import banded
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.errors import NotPublished
 from yibao.facts import fact
 from yibao.model import Claim, ClaimKind
-from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.params import Param
+from yibao.money import ZERO, apply_rate, fmt_rate
 from yibao.results import LayerPayment, Notice, Step
 from yibao.steps import Bands, Cap, Limit, Ratio, Rule, StepKind
 from yibao.steps.explain import settle
@@ -34,18 +32,6 @@ def payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) -> 
     """One layer's payment: ``layer`` is ``(name, Chinese label, English label)``."""
     name, zh, en = layer
     return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
-
-
-def limit(ledger: Ledger, key: str, cap: Param, basis: str, zh: str, en: str) -> Decimal:
-    """What remains of the yearly limit ``cap`` under ``key`` (``basis``: cost or payment)."""
-    return ledger.limit(
-        key,
-        cap.money,
-        label_zh=zh,
-        label_en=en,
-        basis=basis,  # type: ignore[arg-type]
-        cite=cap.source_label,
-    )
 
 
 def recipient_statuses(case: Case, on) -> list[str]:
@@ -108,6 +94,48 @@ def remote_care_adjustment(
             f"{fmt_rate(rate)} → {fmt_rate(adjusted)}",
             cite=cut,
         ),
+    )
+
+
+def catalogue_notice(case: Case, claim: Claim, cite: str) -> None:
+    """§六(三)1 (职工 §七(三)1): care elsewhere in Jiangsu is judged by Jiangsu's unified
+    catalogue, care across provinces by the catalogue of the place of care; the ratio
+    rules (§六(三)2) speak of 市外 alone. ``compliant`` is given by the scenario, so the
+    catalogue is said, not applied; with ``area`` absent the answer says its reading.
+    Called from the claim gate (asked for every claim; the remote-care ratio is compiled
+    into settlement plans once, so a notice there would reach only the first answer)."""
+    if claim.care in ("local", "non_designated"):
+        return
+    if claim.area == "province":
+        zh, en = "江苏省内", "elsewhere in Jiangsu"
+        which_zh, which_en = "江苏省统一的医保目录及范围", "Jiangsu's unified catalogue"
+    elif claim.area == "other_province":
+        zh, en = "跨省", "in another province"
+        which_zh, which_en = "就医地规定的医保目录及范围", "the place of care's catalogue"
+    else:
+        case.notice(
+            Notice(
+                kind="interpretation",
+                text_zh="未说明市外就医在省内还是跨省（claim.area）：支付比例按“市外”规定，"
+                "两者相同；合规费用按所填金额（省内按江苏省统一目录、跨省按就医地目录认定）",
+                text_en="care outside the city, province not stated (claim.area): the ratio "
+                "rules speak of care outside the city, in Jiangsu or not, so the answer is "
+                "the same; the compliant amount is taken as given (Jiangsu's catalogue "
+                "within the province, the place of care's across provinces)",
+                key="claim.area",
+                cite=cite,
+            )
+        )
+        return
+    case.notice(
+        Notice(
+            kind="stated",
+            text_zh=f"{zh}异地就医：合规费用按{which_zh}认定（所填合规费用应据此计算）",
+            text_en=f"care {en}: compliant costs follow {which_en} (the compliant amount "
+            "given should be worked out by it)",
+            key="claim.area",
+            cite=cite,
+        )
     )
 
 
@@ -346,13 +374,14 @@ def _assistance_selection(case: Case, claim: Claim) -> dict[str, str] | None:
     return {"ratio": ratio, "bucket": bucket}
 
 
-def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
-    """The special-outpatient yearly limit for ``disease`` (``None`` when it has none);
-    an organ transplant's depends on whether the first year after surgery is over."""
+def disease_limit(case: Case, claim: Claim, disease: str) -> str | None:
+    """The key of the special-outpatient yearly limit for ``disease`` (``None`` when it has
+    none); an organ transplant's depends on whether the first year after surgery is over."""
     if disease == "child_ghd" and fact(claim, "ghd_maintenance_dose"):
-        return case.param("special.limit.child_ghd.maintenance", claim.date)
+        return "special.limit.child_ghd.maintenance"
     if disease != "organ_transplant":
-        return case.find_param(f"special.limit.{disease}", claim.date)
+        key = f"special.limit.{disease}"
+        return key if case.find_param(key, claim.date) is not None else None
     months = fact(claim, "months_since_transplant")
     if months is None:
         raise NotPublished(
@@ -363,39 +392,12 @@ def disease_limit(case: Case, claim: Claim, disease: str) -> Param | None:
         )
     first_year = case.param("special.organ_transplant.first_year_months", claim.date)
     which = "first_year" if months < first_year.integer else "later"
-    return case.param(f"special.limit.organ_transplant.{which}", claim.date)
+    return f"special.limit.organ_transplant.{which}"
 
 
-def banded_pay(
-    case: Case, claim: Claim, before: Decimal, amount: Decimal, bands: Param
-) -> tuple[Decimal, list[Step]]:
-    """Pay ``amount`` of a running total standing at ``before`` over ``bands``, each
-    band's ratio after the remote-care rule; the total rounded once."""
-    total = ZERO
-    steps: list[Step] = []
-    remote: Step | None = None
-    for share in banded(before, amount, bands.bands):
-        rate, remote = case.remote_care(claim, share.band.rate)
-        total += share.portion * rate
-        steps.append(
-            step(
-                "分段支付",
-                "band",
-                share.describe().replace(
-                    f"× {fmt_rate(share.band.rate)} = {round_fen(share.payment)}",
-                    f"× {fmt_rate(rate)} = {round_fen(share.portion * rate)}",
-                ),
-                cite=bands,
-            )
-        )
-    if remote is not None:
-        steps.append(remote)
-    return round_fen(total), steps
-
-
-def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
+def special_limit(case: Case, claim: Claim) -> tuple[str, str] | None:
     """The per-disease yearly limit a special-outpatient claim counts against, as
-    ``(disease, limit)``; ``None`` when none of its diseases has one.
+    ``(disease, parameter key)``; ``None`` when none of its diseases has one.
 
     The limits are set per disease and a bill is not itemised by disease, so a claim
     naming several diseases, one of them limited, cannot be split between them: that
@@ -404,9 +406,9 @@ def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
     """
     limited = []
     for disease in claim.diseases:
-        cap = disease_limit(case, claim, disease)
-        if cap is not None:
-            limited.append((disease, cap))
+        key = disease_limit(case, claim, disease)
+        if key is not None:
+            limited.append((disease, key))
     if not limited:
         return None
     if len(claim.diseases) > 1:
@@ -418,6 +420,14 @@ def special_limit(case: Case, claim: Claim) -> tuple[str, Param] | None:
             "give one claim per disease",
         )
     return limited[0]
+
+
+def special_limit_selection(case: Case, claim: Claim) -> dict[str, str]:
+    """The ``disease`` and its limit's key (``limit``) for a rule's selection: both empty
+    when the claim's disease has no limit of its own (the limit step is then skipped)."""
+    found = special_limit(case, claim)
+    disease, key = found if found is not None else ("", "")
+    return {"disease": disease, "limit": key}
 
 
 def unlisted_disease_gate(case: Case, claim: Claim) -> ClaimGate | None:

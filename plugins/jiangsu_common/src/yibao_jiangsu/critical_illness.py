@@ -1,4 +1,7 @@
-"""The critical-illness cap and its incentives (大病保险封顶线与参保激励), item 3."""
+"""The critical-illness cap and its incentives (大病保险封顶线与参保激励), item 3.
+
+A value hook: the cities' declared critical-illness rules cut their payments with it
+(:class:`yibao.steps.Cap`, ``hook="critical_illness_cap"``)."""
 
 from __future__ import annotations
 
@@ -6,12 +9,10 @@ import datetime as dt
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.case import Case, CriticalIllnessCap, Ledger, step
+from yibao.case import Case, CriticalIllnessCap, step
 from yibao.errors import NotPublished
 from yibao.history import IncentiveRules, cap_incentives, resident_years
-from yibao.model import Claim
 from yibao.money import apply_rate
-from yibao.results import Step
 
 CITE = "jiangsu-enrollment-incentives-2025 二.3"
 
@@ -86,30 +87,3 @@ def incentive_changes(case: Case, base: Decimal, on: dt.date) -> tuple[Decimal, 
             )
         )
     return raised, lowered, steps
-
-
-def within_cap(
-    case: Case, claim: Claim, ledger: Ledger, amount: Decimal, steps: list[Step]
-) -> Decimal:
-    """``amount`` of critical illness cut to what remains of the year's cap — whichever
-    layer answers ``yibao_critical_illness_cap`` — and recorded as paid. The cap's own
-    steps join ``steps`` when it bites, or when no cap applies (to say why)."""
-    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
-    if cap is not None and cap.cap is not None:
-        room = ledger.limit(
-            "critical_illness.paid",
-            cap.cap,
-            label_zh="大病保险年度封顶线",
-            label_en="critical-illness yearly cap",
-            basis="payment",
-            cite=cap.steps[-1].cite if cap.steps else "",
-            steps=cap.steps,
-        )
-        if amount > room:
-            steps += list(cap.steps)
-            steps.append(step("达到封顶线", "cap reached", room))
-            amount = room
-    elif cap is not None:
-        steps += list(cap.steps)
-    ledger.add("critical_illness.paid", amount)
-    return amount

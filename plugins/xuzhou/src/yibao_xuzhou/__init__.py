@@ -97,6 +97,16 @@ REGION = RegionPlugin(
             "tongshan",
             "jiawang",
         ),
+        district_names={
+            "shiqu": "市区",
+            "fengxian": "丰县",
+            "peixian": "沛县",
+            "suining": "睢宁县",
+            "pizhou": "邳州市",
+            "xinyi": "新沂市",
+            "tongshan": "铜山区",
+            "jiawang": "贾汪区",
+        },
         facts=(*FACTS, *JIANGSU_FACTS),
         words=(
             Words(

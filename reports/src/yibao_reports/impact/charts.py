@@ -52,10 +52,19 @@ def svg_charts(view: View) -> dict[str, str]:
     rc = dict(RC, **{"axes.prop_cycle": cycler(color=PALETTE)})
     with matplotlib.rc_context(rc):
         return {
-            "outlay": _save(_outlay(view, regions)),
-            "burden": _save(_burden(view, regions)),
-            "gains": _save(_gains(view, regions)),
-        }
+            "outlay": _named(_outlay(view, regions), "Stacked bars per region: before and after "
+                             "the reform, what each payer layer and the patients pay."),
+            "burden": _named(_burden(view, regions), "Histogram per region: how many people "
+                             "carry each yearly patient burden, before and after the reform."),
+            "gains": _named(_gains(view, regions), "Bars per region: how many people pay less, "
+                            "the same or more in a year under the reform."),
+        }  # fmt: skip
+
+
+def _named(fig: Any, desc: str) -> str:
+    """The figure as SVG, its suptitle as the chart's ``<title>`` (for screen readers)."""
+    title = fig.get_suptitle()
+    return _save(fig, title, desc)
 
 
 def _panels(count: int, width: float, height: float) -> tuple[Any, list[Any]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from yibao.cli import _guard, lang_option
+from yibao.cli_common import guard, lang_option, progress, region_list
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 SCHEMES = ("resident", "employee")
@@ -51,7 +51,7 @@ SCHEMES = ("resident", "employee")
 @click.option("--no-charts", is_flag=True, help="Leave the charts out.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary.")
 @lang_option
-@_guard
+@guard
 def impact(
     population: Path,
     region: str | None,
@@ -82,8 +82,6 @@ def impact(
     breakdowns, the burden distribution, gains and losses, and lists what the reform
     changed. See docs/impact.md.
     """
-    from yibao.batch.cli import _progress
-    from yibao.cli import _region_list
     from yibao.impact.study import study
     from yibao.registry import default_registry
 
@@ -96,7 +94,7 @@ def impact(
     if not codes:
         raise click.UsageError("name the region(s): --region CODE or --regions A,B,C")
     registry = default_registry()
-    chosen = _region_list(codes, registry)
+    chosen = region_list(codes, registry)
     limits = _thresholds(thresholds)
     with ExitStack() as stack:
         client = None
@@ -117,7 +115,7 @@ def impact(
             thresholds=limits,
             jobs=jobs,
             client=client,
-            progress=lambda total: stack.enter_context(_progress(total)),
+            progress=lambda total: stack.enter_context(progress(total, "settling", in_bytes=True)),
             kernel=not no_kernel,
             relocate=not as_given,
         )

@@ -65,7 +65,7 @@ def write_report(
         raise ValueError(f"{target.name}: use .html or .md")
     grid = DEFAULT_GRID if charts else ()
     built = build_report([(source, scenario)], list(regions), registry=registry, grid=grid)
-    svgs = _charts(built) if charts else {}
+    svgs = _charts(built, lang) if charts else {}
     if fmt == "html":
         from yibao_reports.html import to_html
 
@@ -73,10 +73,11 @@ def write_report(
     return _markdown(built, target, lang, svgs)
 
 
-def _charts(built: object) -> dict[str, str]:
+def _charts(built: object, lang: Lang) -> dict[str, str]:
+    """The report's charts, labelled in the TUI's language like its tables."""
     from yibao_reports.charts import svg_charts
 
-    return svg_charts(built)  # type: ignore[arg-type]
+    return svg_charts(built, lang)  # type: ignore[arg-type]
 
 
 def _markdown(built: object, target: Path, lang: Lang, svgs: dict[str, str]) -> list[Path]:

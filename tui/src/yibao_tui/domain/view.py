@@ -14,7 +14,7 @@ from typing import Literal
 
 from yibao.model import Claim
 from yibao.results import ClaimResult, LimitState, RegionResult, Step, claim_by_id
-from yibao.vocabulary import claim_label, notice_lines
+from yibao.vocabulary import claim_labels, notice_lines
 
 from yibao_tui.domain.i18n import Lang, pick, tr, word
 
@@ -101,16 +101,14 @@ def _status_row(results: Sequence[RegionResult], lang: Lang) -> Row:
 
 
 def claim_headings(claims: Sequence[Claim], lang: Lang) -> dict[str, str]:
-    """Each claim's heading by id: what it is, when, where, and its compliant amount
-    (``住院 2025-05-10 三级医院 · 合规 50,000.00``); the id is added only where two
-    claims would read the same."""
+    """Each claim's heading by id: what it is, when, where (:func:`claim_labels`, the
+    id only where two claims would read the same), and its compliant amount
+    (``住院 · 2025-05-10 · 三级医院 · 合规 50,000.00``)."""
     compliant = tr("compliant_short", lang)
-    described = {
-        c.id: f"{claim_label(c, lang)} · {compliant} {money(c.compliant, lang)}" for c in claims
-    }
-    seen = list(described.values())
+    by_id = {c.id: c for c in claims}
     return {
-        cid: text + (f" ({cid})" if seen.count(text) > 1 else "") for cid, text in described.items()
+        cid: f"{label} · {compliant} {money(by_id[cid].compliant, lang)}"
+        for cid, label in claim_labels(claims, lang).items()
     }
 
 

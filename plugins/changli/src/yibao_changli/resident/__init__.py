@@ -3,7 +3,8 @@
 Source: changli-resident-2025. Who may enrol and what they pay: :mod:`.people`; from
 when benefits are paid (central period, newborns, veterans, waiting periods):
 :mod:`.coverage`; claims, out-of-area filing and the critical-illness incentives:
-:mod:`.benefits`. Every number is in ``parameters.toml`` beside them.
+:mod:`.benefits`, the settlement rules declared in :mod:`.rules`. Every number is in
+``parameters.toml`` beside them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from yibao import hookimpl
+from yibao.steps import Settlement
 
+from yibao_changli.resident import rules
 from yibao_changli.resident.benefits import (
     yibao_basic_fund,
     yibao_claim_gate,
@@ -34,9 +37,16 @@ __all__ = [
     "yibao_example_scenarios",
     "yibao_parameter_files",
     "yibao_premium",
+    "yibao_settlement",
 ]
 
 HERE = Path(__file__).parent
+
+
+@hookimpl
+def yibao_settlement() -> Settlement:
+    """The rules :mod:`.rules` declares, for batch's fast path."""
+    return rules.SETTLEMENT
 
 
 @hookimpl

@@ -16,16 +16,16 @@ import datetime as dt
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.calc import banded
 from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, step
 from yibao.errors import NotPublished
 from yibao.facts import fact
 from yibao.history import IncentiveRules, cap_incentives, resident_years
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.params import Param
+from yibao.money import apply_rate, fmt_rate
 from yibao.results import LayerPayment, Notice, Step
+from yibao.steps.explain import settle
 
+from yibao_changli.resident import rules
 from yibao_changli.resident.coverage import is_back_payment
 
 CITE_JJJ = "changli-resident-2025 十一"
@@ -50,13 +50,33 @@ REIMBURSEMENT_DOCUMENTS = (
 )
 
 
-def _payment(name: str, zh: str, en: str, amount: Decimal, steps: list[Step]) -> LayerPayment:
-    return LayerPayment(layer=name, label_zh=zh, label_en=en, amount=amount, steps=tuple(steps))
-
-
 # -------------------------------------------------------------------------------------
 # Out-of-area care 十一–十四
 # -------------------------------------------------------------------------------------
+
+
+def _outside_reading(case: Case, claim: Claim) -> None:
+    """十一–十三 divide care at 京津冀, not at the province: Beijing and Tianjin lie
+    outside Hebei yet inside 京津冀. Care stated as in another province, or not placed at
+    all, is read as outside 京津冀 (filing rules apply); the answer says so."""
+    if claim.area == "other_province":
+        zh = '跨省就医按京津冀以外处理（在北京、天津就医请填 care = "local"）'
+        en = (
+            "care in another province is read as outside Beijing–Tianjin–Hebei (for "
+            'care in Beijing or Tianjin, state care = "local")'
+        )
+    else:
+        zh = (
+            "未说明就医地（claim.area）：非本地就医按京津冀以外处理"
+            '（河北省内请填 area = "province"）'
+        )
+        en = (
+            "place of care not stated (claim.area): care away from home is read as outside "
+            'Beijing–Tianjin–Hebei (for care elsewhere in Hebei, state area = "province")'
+        )
+    case.notice(
+        Notice(kind="interpretation", text_zh=zh, text_en=en, key="claim.area", cite=CITE_JJJ)
+    )
 
 
 @hookimpl
@@ -75,6 +95,20 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
         )
     if claim.care == "local":
         return None
+    if claim.area == "province" and claim.care != "non_designated":
+        case.notice(  # 河北省内 lies within 京津冀: settled directly, no filing (十一)
+            Notice(
+                kind="stated",
+                text_zh="河北省内就医（京津冀内）：持医保电子凭证即时结算，无需异地就医备案",
+                text_en="care elsewhere in Hebei (within Beijing–Tianjin–Hebei): settled "
+                "directly with the insurance card, no out-of-area filing",
+                key="claim.area",
+                cite=CITE_JJJ,
+            )
+        )
+        return None
+    if claim.care != "non_designated":
+        _outside_reading(case, claim)
     if claim.care == "non_designated":
         return ClaimGate(
             status="not_published",
@@ -126,106 +160,32 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
 
 
 # -------------------------------------------------------------------------------------
-# Basic fund 九 (no ratios published; an overlay may supply a simple inpatient table)
+# Basic fund 九 and critical illness 十, declared in :mod:`.rules`
 # -------------------------------------------------------------------------------------
-
-
-def _scope_notices(case: Case) -> None:
-    case.notice(
-        Notice(
-            kind="stated",
-            text_zh="基金支付范围：门诊统筹、一般诊疗费补助、家庭医生签约服务费、“两病”门诊用药、"
-            "门诊慢（特）病、住院、大病保险及政策规定应由基金支付的其他费用",
-            text_en="the fund pays: outpatient pooling, general consultation subsidy, family "
-            "doctor contracts, hypertension and diabetes outpatient drugs, chronic and special "
-            "outpatient care, inpatient care, critical-illness insurance, and other costs "
-            "policy assigns to it",
-            cite=CITE_SCOPE,
-        )
-    )
-    case.notice(
-        Notice(
-            kind="stated",
-            text_zh="大病保险：参保人住院（含门诊特殊疾病）发生高额医疗费用，对经基本医保支付后个人负担的合规费用给予保障",
-            text_en="critical-illness insurance covers the compliant costs a patient still "
-            "bears after the basic fund, for high inpatient (incl. special outpatient) costs",
-            cite=CITE_CI_SCOPE,
-        )
-    )
 
 
 @hookimpl
 def yibao_basic_fund(
     case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
-) -> list[LayerPayment]:
-    """九: no deductible or ratio is published, so this raises NotPublished unless a
-    parameter overlay gives ``inpatient.deductible`` and ``inpatient.rate``."""
-    _scope_notices(case)
-    if claim.kind == "maternity":
-        raise NotPublished(
-            key="maternity.basic_fund",
-            on=claim.date,
-            reason="the source gives no rule for delivery costs",
-            cite=CITE_SCOPE,
-        )
-    if claim.kind != "inpatient":
-        return [_outpatient(case, claim, compliant)]
-    deductible = case.find_param("inpatient.deductible", claim.date)
-    ratio = case.find_param("inpatient.rate", claim.date)
-    if deductible is None or ratio is None:
-        raise _partly_published(case, claim, compliant, deductible, ratio)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    payable = max(compliant - deductible.money, ZERO)
-    amount = apply_rate(payable, rate)
+) -> list[LayerPayment] | None:
+    """九: no deductible or ratio is published, so this is not published unless a
+    parameter overlay gives them (:mod:`.rules`)."""
+    rule = rules.BASIC_RULES[claim.kind]
+    try:
+        paid = settle(rule, case, claim, ledger, compliant)
+    except NotPublished as exc:
+        if rule is rules.INPATIENT:
+            raise exc.followed_by(_outlook(case, claim)) from None
+        raise
+    return [paid] if paid is not None else None
+
+
+def _outlook(case: Case, claim: Claim) -> list[Step]:
+    """What an inpatient claim whose basic fund is not published still shows: critical
+    illness pays on what the basic fund leaves, so its amount is not published either —
+    but this year's change to its cap from the enrolment history (八.1) stands whatever
+    the amounts."""
     steps = [
-        step("合规费用", "compliant amount", compliant),
-        step("起付标准", "deductible", deductible.money, cite=deductible),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-    ]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(
-        step(
-            f"统筹基金支付 =（{compliant} − {deductible.money}）× {fmt_rate(rate)}",
-            "fund pays (compliant − deductible) × ratio",
-            amount,
-        )
-    )
-    return [
-        _payment("basic_fund", "基本医保统筹基金", "basic medical insurance fund", amount, steps)
-    ]
-
-
-def _partly_published(
-    case: Case,
-    claim: Claim,
-    compliant: Decimal,
-    deductible: Param | None,
-    ratio: Param | None,
-) -> NotPublished:
-    """The gap in an inpatient claim's basic fund (十 gives no deductible or ratio),
-    carrying what is published about the claim: the value of either that an overlay
-    gives, and — since critical illness pays on what the basic fund leaves — this year's
-    change to the critical-illness cap from the enrolment history (八.1), which stands
-    whatever the amounts."""
-    missing = [
-        case.params.not_published(key, claim.date)
-        for key, found in (("inpatient.deductible", deductible), ("inpatient.rate", ratio))
-        if found is None
-    ]
-    for gap in missing[1:]:
-        case.not_published(gap)
-    steps = [step("合规费用", "compliant amount", compliant)]
-    for label, found in (("起付标准", deductible), ("支付比例", ratio)):
-        if found is not None:
-            steps.append(step(label, label, _shown(found), cite=found))
-    steps += [
-        step(
-            f"{gap.key}：未公布", f"{gap.key}: not published", "未公布 not published", cite=gap.cite
-        )
-        for gap in missing
-    ]
-    steps.append(
         step(
             "基本医保统筹基金、大病保险：金额未公布（大病保险按基本医保支付后的个人负担计算）",
             "basic fund and critical illness: amounts not published (critical illness pays "
@@ -233,87 +193,20 @@ def _partly_published(
             "未公布 not published",
             cite=CITE_CI_SCOPE,
         )
-    )
+    ]
     cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
     if cap is not None:
         steps += cap.steps
-    return missing[0].with_steps(steps)
-
-
-def _shown(found: Param) -> str:
-    return fmt_rate(found.rate) if found.kind == "rate" else str(found.money)
-
-
-def _outpatient(case: Case, claim: Claim, compliant: Decimal) -> LayerPayment:
-    """Outpatient kinds: a single ratio, only from an overlay (``outpatient.rate``)."""
-    ratio = case.param("outpatient.rate", claim.date)
-    amount = apply_rate(compliant, ratio.rate)
-    steps = [
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-        step(f"统筹基金支付 = {compliant} × {fmt_rate(ratio.rate)}", "fund pays", amount),
-    ]
-    return _payment("basic_fund", "基本医保统筹基金", "basic medical insurance fund", amount, steps)
-
-
-# -------------------------------------------------------------------------------------
-# Critical illness 十 and its cap 八.1
-# -------------------------------------------------------------------------------------
+    return steps
 
 
 @hookimpl
 def yibao_critical_illness(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
-) -> LayerPayment:
+) -> LayerPayment | None:
     """十: on what the patient bears after the basic fund, for inpatient care; bands
-    only from an overlay (``critical_illness.bands``), cumulative over the year."""
-    zh, en = "大病保险", "critical-illness insurance"
-    if claim.kind not in ("inpatient", "special_outpatient") or remaining <= ZERO:
-        return _payment(
-            "critical_illness",
-            zh,
-            en,
-            ZERO,
-            [
-                step(
-                    "不属大病保险保障范围或无个人负担",
-                    "outside scope or nothing left",
-                    "—",
-                    cite=CITE_CI_SCOPE,
-                )
-            ],
-        )
-    bands = case.param("critical_illness.bands", claim.date)
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", remaining)
-    shares = banded(before, remaining, bands.bands)
-    steps = [
-        step(
-            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
-        ),
-        step("年度内此前累计", "cumulative before this claim", before),
-        *(step("分段补偿", "band", s.describe(), cite=bands) for s in shares),
-    ]
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
-    cap = case.hook.yibao_critical_illness_cap(case=case, on=claim.date)
-    if cap is not None:
-        steps += list(cap.steps)
-        if cap.cap is None:
-            case.param("critical_illness.cap", claim.date)  # raises: the base is not published
-        room = ledger.limit(
-            "critical_illness.paid",
-            cap.cap,
-            label_zh="大病保险最高支付限额",
-            label_en="critical-illness yearly cap",
-            basis="payment",
-            cite=CITE_INCENTIVE,
-            steps=cap.steps,
-        )
-        if amount > room:
-            steps.append(step("达到最高支付限额", "cap reached", room))
-            amount = room
-    ledger.add("critical_illness.paid", amount)
-    steps.append(step("大病保险支付", "critical illness pays", amount))
-    return _payment("critical_illness", zh, en, amount, steps)
+    only from an overlay, cumulative over the year, within the cap (:mod:`.rules`)."""
+    return settle(rules.CRITICAL_ILLNESS, case, claim, ledger, remaining)
 
 
 @hookimpl

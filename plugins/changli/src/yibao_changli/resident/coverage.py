@@ -20,7 +20,7 @@ import datetime as dt
 
 from yibao import hookimpl
 from yibao.case import Case, step
-from yibao.dates import add_months
+from yibao.dates import add_months, on_day
 from yibao.model import Enrollment
 from yibao.results import Coverage, Notice, Step
 
@@ -202,8 +202,8 @@ def _next_window(paid: dt.date, day_from: int) -> dt.date:
     """The day the next acceptance window opens after ``paid``: this month's first day
     of business when it is still ahead, else next month's."""
     if paid.day < day_from:
-        return paid.replace(day=day_from)
-    return add_months(paid.replace(day=1), 1).replace(day=day_from)
+        return on_day(paid, day_from)
+    return on_day(add_months(paid.replace(day=1), 1), day_from)
 
 
 def _warn(case: Case, paid: dt.date, window: str, opens: dt.date | None = None) -> None:

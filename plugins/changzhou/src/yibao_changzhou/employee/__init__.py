@@ -3,7 +3,8 @@ below it: the Jiangsu layer's rules are for residents).
 
 Source: changzhou-employee-2024. Who, category and contribution are in :mod:`.people`;
 from when they are covered in :mod:`.coverage`; the split of each bill in
-:mod:`.benefits`; every number in ``parameters.toml`` beside them.
+:mod:`.benefits`, from the rules declared in :mod:`.rules`; every number in
+``parameters.toml`` beside them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from yibao import hookimpl
+from yibao.steps import Settlement
 
+from yibao_changzhou.employee import rules
 from yibao_changzhou.employee.benefits import (
     yibao_basic_fund,
     yibao_claim_gate,
@@ -41,9 +44,16 @@ __all__ = [
     "yibao_parameter_files",
     "yibao_premium",
     "yibao_remote_care",
+    "yibao_settlement",
 ]
 
 HERE = Path(__file__).parent
+
+
+@hookimpl
+def yibao_settlement() -> Settlement:
+    """The rules :mod:`.rules` declares, for batch's fast path."""
+    return rules.SETTLEMENT
 
 
 @hookimpl

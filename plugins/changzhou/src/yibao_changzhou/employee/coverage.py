@@ -24,8 +24,8 @@ from yibao.params import Param
 from yibao.results import Coverage, Step, Suspension
 
 from yibao_changzhou.common import BASIC, CRITICAL
-from yibao_changzhou.employee.benefits import LARGE
 from yibao_changzhou.employee.people import CITE_RETIRE, SRC
+from yibao_changzhou.employee.rules import LARGE
 
 CITE_START = f"{SRC} §三(一)"
 CITE_BREAK = f"{SRC} §三(二)"

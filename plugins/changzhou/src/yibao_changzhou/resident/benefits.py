@@ -12,26 +12,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 from yibao import hookimpl
-from yibao.calc import within_limit
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
 from yibao.dates import add_months
-from yibao.errors import NotPublished
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate, fmt_rate
-from yibao.params import Param
 from yibao.results import LayerPayment, Step
 from yibao.steps.explain import settle
 
 from yibao_changzhou.common import (
-    BASIC,
     blood_in_scope,
+    catalogue_notice,
     critical_illness,
-    limit,
-    payment,
     reimbursement_checklist,
     remote_care_adjustment,
-    special_limit,
     unlisted_disease_gate,
 )
 from yibao_changzhou.recognition import recognition_problem
@@ -39,11 +33,6 @@ from yibao_changzhou.resident import rules
 
 CITE_REMOTE = "changzhou-resident-2025 §六(三)2"
 CITE_DOCUMENTS = "changzhou-resident-2025 §六(四)2"
-
-
-def _group(case: Case) -> str:
-    """``young`` (未成年居民/大学生) or ``adult`` (老年居民/非从业居民): §三(一)'s columns."""
-    return "young" if case.category in ("minor", "university") else "adult"
 
 
 # -------------------------------------------------------------------------------------
@@ -63,6 +52,7 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
     a valid recognition, maternity too early, PKU for adults. Care outside the city
     brings the 零星报销 checklist (§六(四)2)."""
     reimbursement_checklist(case, claim, CITE_DOCUMENTS)
+    catalogue_notice(case, claim, "changzhou-resident-2025 §六(三)1")
     if claim.kind == "maternity":
         return _maternity_gate(case, claim)
     if claim.kind in ("chronic_outpatient", "special_outpatient"):
@@ -148,129 +138,20 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
 def yibao_basic_fund(
     case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
 ) -> list[LayerPayment] | None:
-    """The declared rule of the claim's kind (:mod:`.rules`), or the Python one."""
-    rule = rules.BASIC_RULES.get(claim.kind)
-    if rule is not None:
-        paid = settle(rule, case, claim, ledger, compliant)
-        return [paid] if paid is not None else None
-    return [_PYTHON_RULES[claim.kind](case, claim, ledger, compliant)]
-
-
-def _ratio_for_level(case: Case, claim: Claim) -> Param:
-    return case.param(f"inpatient.rate.{_group(case)}.level{claim.level}", claim.date)
-
-
-def _shared_limit(
-    case: Case, claim: Claim, ledger: Ledger, compliant: Decimal, rate: Decimal
-) -> tuple[Decimal, list[Step]]:
-    """Count the claim against the 350,000 yearly limit (a limit on cost, see
-    docs/interpretations.md); return the part within it."""
-    cap = case.param("inpatient_special.limit", claim.date)
-    _require_cost_basis(case, "inpatient_special.limit_basis", claim)
-    remaining = limit(
-        ledger,
-        "inpatient_special",
-        cap,
-        "cost",
-        "住院和门诊特殊病年度最高支付限额",
-        "inpatient + special outpatient yearly limit",
-    )
-    eligible = within_limit(compliant, remaining) if rate > ZERO else ZERO
-    ledger.add("inpatient_special", eligible)
-    steps = [step("合规费用", "compliant amount", compliant)]
-    if eligible < compliant and rate > ZERO:
-        steps.append(
-            step(
-                f"年度限额剩余 {remaining}，超出部分基金不予支付",
-                "yearly limit: only the part within it counts",
-                eligible,
-                cite=cap,
-            )
-        )
-    return eligible, steps
-
-
-def _require_cost_basis(case: Case, key: str, claim: Claim) -> None:
-    """The resident limits are read as limits on cost (docs/interpretations.md); the
-    basis is a parameter so the reading is visible, and another value is refused."""
-    basis = case.param(key, claim.date).value
-    if basis != "cost":
-        raise NotPublished(
-            key=key, on=claim.date, reason=f"basis {basis!r} is not supported; expected 'cost'"
-        )
-
-
-def _special(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """§三(二)3: ratios as inpatient care with no deductible; per-disease limits; the
-    350,000 limit shared with inpatient care."""
-    ratio = _ratio_for_level(case, claim)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    steps, _ = recognition_problem(case, claim)  # valid: the gate refused the others
-    counted = compliant
-    found = special_limit(case, claim)
-    if found is not None:
-        disease, cap = found
-        _require_cost_basis(case, "special.limit_basis", claim)
-        remaining = limit(
-            ledger,
-            f"special.{disease}",
-            cap,
-            "cost",
-            f"门诊特殊病限额（{disease}）",
-            f"special outpatient limit ({disease})",
-        )
-        counted = within_limit(compliant, remaining) if rate > ZERO else ZERO
-        ledger.add(f"special.{disease}", counted)
-        if counted < compliant:
-            steps.append(
-                step(
-                    f"病种年度限额剩余 {remaining}",
-                    "disease limit: the part within it",
-                    counted,
-                    cite=cap,
-                )
-            )
-    eligible, shared_steps = _shared_limit(case, claim, ledger, counted, rate)
-    amount = apply_rate(eligible, rate)
-    steps = (
-        shared_steps
-        + steps
-        + [step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio)]
-    )
-    if remote is not None:
-        steps.append(remote)
-    steps.append(step(f"统筹基金支付 = {eligible} × {fmt_rate(rate)}", "fund pays", amount))
-    return payment(BASIC, amount, steps)
-
-
-def _pku(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """§三5.4: 75% for minors, yearly cost limits by age band."""
-    age = case.person.age_on(claim.date)
-    first = case.param("pku.age_band.first_max", claim.date).integer
-    second = case.param("pku.age_band.second_max", claim.date).integer
-    band = "age_0_6" if age <= first else "age_7_13" if age <= second else "age_14_18"
-    cap = case.param(f"pku.limit.{band}", claim.date)
-    _require_cost_basis(case, "pku.limit_basis", claim)
-    ratio = case.param("pku.rate", claim.date)
-    rate, remote = case.remote_care(claim, ratio.rate)
-    remaining = limit(
-        ledger, "pku", cap, "cost", "苯丙酮尿症年度医疗费用限额", "PKU yearly cost limit"
-    )
-    counted = within_limit(compliant, remaining)
-    ledger.add("pku", counted)
-    amount = apply_rate(counted, rate)
-    steps = [
-        step(f"年龄{age}岁：年度限额", f"age {age}: yearly limit", cap.money, cite=cap),
-        step(f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio),
-    ]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(step(f"统筹基金支付 = {counted} × {fmt_rate(rate)}", "fund pays", amount))
-    return payment(BASIC, amount, steps)
-
-
-_PYTHON_RULES = {"special_outpatient": _special, "pku": _pku}
-"""The basic-tier rules no step kind expresses (recognition, PKU's age bands)."""
+    """The declared rule of the claim's kind (:mod:`.rules`); a special-disease claim
+    shows its recognition first (valid: the gate refused the others), a PKU claim the
+    age its limit is chosen by."""
+    paid = settle(rules.BASIC_RULES[claim.kind], case, claim, ledger, compliant)
+    if paid is None:
+        return None
+    if claim.kind == "special_outpatient":
+        shown, _ = recognition_problem(case, claim)
+        paid = msgspec.structs.replace(paid, steps=(*shown, *paid.steps))
+    elif claim.kind == "pku":
+        age = case.person.age_on(claim.date)
+        shown = [step(f"就诊时年龄{age}岁", f"age {age} at the claim", str(age))]
+        paid = msgspec.structs.replace(paid, steps=(*shown, *paid.steps))
+    return [paid]
 
 
 # -------------------------------------------------------------------------------------

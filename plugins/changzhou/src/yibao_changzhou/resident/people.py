@@ -141,7 +141,10 @@ def yibao_premium(case: Case) -> Premium:
         raise NotPublished(
             key="premium",
             on=case.year_start,
-            reason="the category is not known, so the contribution cannot be chosen",
+            reason="the category is not known, so the contribution cannot be chosen; state "
+            'person.category (e.g. category = "elderly")',
+            reason_zh="参保类别未知，无法确定个人缴费标准；"
+            '请填写 person.category（如 category = "elderly"）',
         )
     standard = case.param(_premium_key(case, code))
     ltc = case.param("premium.long_term_care")

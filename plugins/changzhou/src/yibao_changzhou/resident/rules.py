@@ -1,10 +1,9 @@
 """常州 residents' settlement rules declared from core's step kinds (changzhou-resident-2025).
 
 Each rule is written once here and run by core three ways (:mod:`yibao.steps`): with
-its explanation for a person, in whole fen and compiled for batch. The rules no step
-kind expresses — special-disease outpatient care with its recognition (§三(二)3) and
-PKU's age bands (§三5.4) — stay Python in :mod:`.benefits`, which also runs these
-rules through :func:`yibao.steps.explain.settle`.
+its explanation for a person, in whole fen and compiled for batch. The hooks in
+:mod:`.benefits` run them through :func:`yibao.steps.explain.settle` (with the
+special-disease recognition shown before the special rule's steps).
 """
 
 from __future__ import annotations
@@ -15,7 +14,12 @@ from yibao.case import Case
 from yibao.model import Claim
 from yibao.steps import Bands, Deductible, Limit, Ratio, Rule, Settlement, TopUp
 
-from yibao_changzhou.common import BASIC, assistance_rule, critical_illness_rule
+from yibao_changzhou.common import (
+    BASIC,
+    assistance_rule,
+    critical_illness_rule,
+    special_limit_selection,
+)
 
 CITE = "changzhou-resident-2025"
 
@@ -118,6 +122,69 @@ DRUGS = Rule(
 )
 """§三(二)4.2: listed drugs 60%, rare-disease drugs 80%."""
 
+
+def _special(case: Case, claim: Claim) -> Mapping[str, str]:
+    """§三(一)'s column and level, and the disease's own limit (if it has one)."""
+    return {**_column(case, claim), **special_limit_selection(case, claim)}
+
+
+SPECIAL = Rule(
+    layer=BASIC,
+    kinds=("special_outpatient",),
+    select=_special,
+    cite=f"{CITE} §三(二)3",
+    steps=(
+        Limit(
+            "special.{disease}",
+            cap="{limit}",
+            basis="cost",
+            basis_key="special.limit_basis",
+            label=("门诊特殊病限额（{disease}）", "special outpatient limit ({disease})"),
+        ),
+        SHARED_LIMIT,
+        Ratio("inpatient.rate.{group}.level{level}"),
+    ),
+)
+"""§三(二)3: the inpatient ratios by level and category with no deductible, within the
+disease's own yearly limit where it has one and the 350,000 limit shared with inpatient
+care (both read as limits on cost). The recognition (§三(二)3.2–3.3) is the gate's."""
+
+
+def _pku(case: Case, claim: Claim) -> Mapping[str, str]:
+    """§三5.4's age band at the claim's date (0–6, 7–13, 14–18)."""
+    age = case.person.age_on(claim.date)
+    first = case.param("pku.age_band.first_max", claim.date).integer
+    second = case.param("pku.age_band.second_max", claim.date).integer
+    band = "age_0_6" if age <= first else "age_7_13" if age <= second else "age_14_18"
+    return {"band": band}
+
+
+PKU = Rule(
+    layer=BASIC,
+    kinds=("pku",),
+    select=_pku,
+    cite=f"{CITE} §三5.4",
+    steps=(
+        Limit(
+            "pku",
+            cap="pku.limit.{band}",
+            basis="cost",
+            basis_key="pku.limit_basis",
+            counts_unpaid=True,
+            label=("苯丙酮尿症年度医疗费用限额", "PKU yearly cost limit"),
+        ),
+        Ratio("pku.rate"),
+    ),
+)
+"""§三5.4: 75% for minors (the gate refuses adults), within a yearly cost limit by the
+age band at the claim — a cost counted even where the fund pays nothing."""
+
+
+def age_at_claim(case: Case, claim: Claim) -> int | None:
+    """What PKU's selection reads beyond the claim's kind and the person's year."""
+    return case.person.age_on(claim.date) if claim.kind == "pku" else None
+
+
 CRITICAL_ILLNESS = critical_illness_rule(cap=True)
 """§四, within the Jiangsu yearly cap (jiangsu 二.3)."""
 
@@ -126,18 +193,24 @@ ASSISTANCE = assistance_rule(f"{CITE} §五")
 
 BASIC_RULES = {
     kind: rule
-    for rule in (INPATIENT, GENERAL_OUTPATIENT, CHRONIC, DRUGS)
+    for rule in (INPATIENT, GENERAL_OUTPATIENT, CHRONIC, SPECIAL, DRUGS, PKU)
     for kind in rule.kinds  # type: ignore[union-attr]
 }
-"""The declared basic-tier rule of each claim kind (the others are Python)."""
+"""The declared basic-tier rule of each claim kind."""
 
 SETTLEMENT = Settlement(
-    rules=(INPATIENT, GENERAL_OUTPATIENT, CHRONIC, DRUGS, CRITICAL_ILLNESS, ASSISTANCE),
-    kinds=frozenset(
-        {"inpatient", "maternity", "general_outpatient", "chronic_outpatient"}
-        | {"dual_channel_drug", "rare_disease_drug"}
+    rules=(
+        INPATIENT,
+        GENERAL_OUTPATIENT,
+        CHRONIC,
+        SPECIAL,
+        DRUGS,
+        PKU,
+        CRITICAL_ILLNESS,
+        ASSISTANCE,
     ),
+    kinds=frozenset(BASIC_RULES),
+    claim_key=age_at_claim,
 )
-"""For batch's fast path: the kinds every layer of which is declared here (special
-outpatient care, with its recognition, and PKU, with the age at the claim, are Python:
-those cases go to the engine)."""
+"""For batch's fast path: every kind (a claim stating its recognition, a transplant's
+months or other facts goes to the engine)."""

@@ -2,9 +2,10 @@
 
 Source: xuzhou-resident-measures-2023 (徐政规〔2023〕7号). People rules (who, category,
 premium) are in :mod:`.people`; when cover starts in :mod:`.coverage`; how a bill is
-treated in :mod:`.benefits`; every number in ``parameters.toml`` beside them. The
-yearly contribution and the benefit tables are not in the measures: they come from an
-overlay (see ``plugins/xuzhou/overlay-template.toml``).
+treated in :mod:`.benefits`, its settlement rules declared in :mod:`.rules`; every
+number in ``parameters.toml`` beside them. The yearly contribution and the benefit
+tables are not in the measures: they come from an overlay (see
+``plugins/xuzhou/overlay-template.toml``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from yibao import hookimpl
+from yibao.steps import Settlement
 
+from yibao_xuzhou.resident import rules
 from yibao_xuzhou.resident.benefits import (
     yibao_basic_fund,
     yibao_claim_gate,
@@ -44,9 +47,16 @@ __all__ = [
     "yibao_parameter_files",
     "yibao_premium",
     "yibao_remote_care",
+    "yibao_settlement",
 ]
 
 HERE = Path(__file__).parent
+
+
+@hookimpl
+def yibao_settlement() -> Settlement:
+    """The rules :mod:`.rules` declares, for batch's fast path."""
+    return rules.SETTLEMENT
 
 
 @hookimpl

@@ -5,7 +5,8 @@ the benefit tables themselves (deductibles, ratios, limits, critical-illness ban
 left to separate standards (第十三条). Those keys are declared ``[[unpublished]]`` in
 ``parameters.toml``; an overlay (``--params``) supplies them, and without one every
 claim says which value is missing. Only inpatient claims have a settlement shape here;
-other kinds are reported as not published.
+other kinds are reported as not published. The settlement rules themselves are declared
+in :mod:`.rules`; the hooks here run them explained.
 
 Ledger keys: ``inpatient.paid`` (basic-fund payments toward the yearly limit),
 ``critical_illness.cost`` and ``critical_illness.paid``.
@@ -17,22 +18,19 @@ import datetime as dt
 from decimal import Decimal
 
 from yibao import hookimpl
-from yibao.calc import banded
 from yibao.case import Case, ClaimGate, CriticalIllnessCap, Ledger, RateAdjustment, step
-from yibao.errors import NotPublished
 from yibao.facts import fact
 from yibao.model import Claim
-from yibao.money import ZERO, apply_rate, fmt_rate, round_fen
-from yibao.params import Param
-from yibao.results import LayerPayment, Step
-from yibao_jiangsu.critical_illness import within_cap
+from yibao.money import ZERO, fmt_rate
+from yibao.results import LayerPayment, Notice, Step
+from yibao.steps.explain import settle
+
+from yibao_xuzhou.resident import rules
 
 SOURCE = "xuzhou-resident-measures-2023"
 CITE_REMOTE = f"{SOURCE} 第十七条"
 PROVINCE_LAYER = "jiangsu"
 
-BASIC = ("basic_fund", "基本医保统筹基金", "basic medical insurance fund")
-CRITICAL = ("critical_illness", "大病保险", "critical-illness insurance")
 INSTITUTION = ("institution", "定点医疗机构承担", "the institution bears")
 
 
@@ -48,6 +46,8 @@ def _payment(layer: tuple[str, str, str], amount: Decimal, steps: list[Step]) ->
 
 @hookimpl
 def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
+    if claim.care not in ("local", "non_designated"):
+        _one_reading_for_the_province(case)
     if claim.care == "non_designated" and not fact(claim, "emergency_rescue"):
         return ClaimGate(
             status="refused",
@@ -84,6 +84,21 @@ def yibao_claim_gate(case: Case, claim: Claim) -> ClaimGate | None:
 # -------------------------------------------------------------------------------------
 # Care outside the city 第十七条
 # -------------------------------------------------------------------------------------
+
+
+def _one_reading_for_the_province(case: Case) -> None:
+    """第十七条 speaks of 外地 and 本市以外 only: care elsewhere in Jiangsu and in another
+    province are settled alike, whatever ``claim.area`` says; the answer says so."""
+    case.notice(
+        Notice(
+            kind="interpretation",
+            text_zh="徐州办法第十七条只区分“本市以外”，不区分省内、跨省：两者按同一规定结算",
+            text_en="the measures (第十七条) speak only of care outside the city: care "
+            "elsewhere in Jiangsu and in another province are settled alike",
+            key="claim.area",
+            cite=CITE_REMOTE,
+        )
+    )
 
 
 @hookimpl
@@ -133,16 +148,19 @@ def yibao_remote_care(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment
     )
 
 
-def _referral_level3(case: Case, claim: Claim, rate: Decimal | None) -> RateAdjustment:
+def _referral_level3(case: Case, claim: Claim, rate: Decimal) -> RateAdjustment:
     """第十七条: referred to a level-3 hospital outside the city, the ratio is 60% — a
-    figure of its own, whatever the local ratio (``rate``, ``None`` when unpublished)."""
+    figure of its own, whatever the local ratio (``rate``; the rule asks with the 60%
+    itself, so that the local ratio need not be published, :mod:`.rules`)."""
     fixed = case.param("remote.referral.level3_rate", claim.date)
     return RateAdjustment(
         rate=fixed.rate,
         step=step(
             f"转诊市外三级医疗机构：支付比例为{fmt_rate(fixed.rate)}",
             f"referred to a level-3 hospital outside the city: {fmt_rate(fixed.rate)}",
-            fmt_rate(fixed.rate) if rate is None else f"{fmt_rate(rate)} → {fmt_rate(fixed.rate)}",
+            fmt_rate(fixed.rate)
+            if rate == fixed.rate
+            else f"{fmt_rate(rate)} → {fmt_rate(fixed.rate)}",
             cite=fixed,
         ),
     )
@@ -193,128 +211,17 @@ def yibao_further_layers(
 
 
 # -------------------------------------------------------------------------------------
-# Basic fund 第十三条 (tables from an overlay)
+# Basic fund 第十三条 (tables from an overlay), declared in :mod:`.rules`
 # -------------------------------------------------------------------------------------
 
 
 @hookimpl
 def yibao_basic_fund(
     case: Case, claim: Claim, ledger: Ledger, compliant: Decimal
-) -> list[LayerPayment]:
-    if claim.kind != "inpatient":
-        raise NotPublished(
-            key=f"{claim.kind}.benefits",
-            on=claim.date,
-            cite=f"{SOURCE} 第十三条",
-            reason="门诊、生育等待遇具体标准另行制定; this plugin settles inpatient claims "
-            "only, from an overlay's table",
-        )
-    return [_inpatient(case, claim, ledger, compliant)]
-
-
-def _inpatient(case: Case, claim: Claim, ledger: Ledger, compliant: Decimal) -> LayerPayment:
-    """Deductible per admission by hospital level, then the level's ratio (adjusted
-    for care outside the city), within the yearly payment limit. When the yearly
-    standards are not published, the published part still shows (第十七条's 60% for a
-    level-3 referral, the bound it sets) and each missing value is named."""
-    level3_referral = claim.care == "referral" and claim.level == 3
-    keys = (
-        f"inpatient.deductible.level{claim.level}",
-        f"inpatient.rate.level{claim.level}",
-        "inpatient.limit",
-    )
-    found = {key: case.find_param(key, claim.date) for key in keys}
-    ratio = found.pop(keys[1])
-    if ratio is None and not level3_referral:  # a level-3 referral's ratio is its own
-        found[keys[1]] = None
-    if None in found.values():
-        raise _partly_published(case, claim, compliant, found, ratio)
-    deductible, cap = found[keys[0]], found[keys[2]]
-    assert deductible is not None and cap is not None
-    if ratio is None:
-        adjusted = _referral_level3(case, claim, None)
-        ratio_shown, rate, remote = adjusted.step, adjusted.rate, None
-    else:
-        ratio_shown = step(
-            f"支付比例 {fmt_rate(ratio.rate)}", "ratio", fmt_rate(ratio.rate), cite=ratio
-        )
-        rate, remote = case.remote_care(claim, ratio.rate)
-    payable = max(compliant - deductible.money, ZERO)
-    amount = apply_rate(payable, rate)
-    steps = [
-        step("合规费用", "compliant amount", compliant),
-        step(
-            f"起付标准（{claim.level}级医疗机构）",
-            f"deductible (level {claim.level})",
-            deductible.money,
-            cite=deductible,
-        ),
-        ratio_shown,  # type: ignore[list-item]
-    ]
-    if remote is not None:
-        steps.append(remote)
-    steps.append(
-        step(
-            f"统筹基金支付 =（{compliant} − {deductible.money}）× {fmt_rate(rate)}",
-            "fund pays (compliant − deductible) × ratio",
-            amount,
-        )
-    )
-    room = ledger.limit(
-        "inpatient.paid",
-        cap.money,
-        label_zh="基本医保年度最高支付限额",
-        label_en="basic fund yearly payment limit",
-        basis="payment",
-        cite=cap.source_label,
-    )
-    if amount > room:
-        steps.append(step("达到年度最高支付限额", "yearly limit reached", room, cite=cap))
-        amount = room
-    ledger.add("inpatient.paid", amount)
-    return _payment(BASIC, amount, steps)
-
-
-def _partly_published(
-    case: Case,
-    claim: Claim,
-    compliant: Decimal,
-    found: dict[str, Param | None],
-    ratio: Param | None,
-) -> NotPublished:
-    """The gap in an inpatient claim's basic-fund standards, carrying what is published:
-    the ratio (第十七条 fixes 60% for a level-3 referral whatever the local ratio), the
-    bound it puts on the fund's payment before the deductible, and each missing key
-    (``found``: the values the claim needs, ``None`` where not published)."""
-    missing = [key for key, p in found.items() if p is None]
-    gaps = [case.params.not_published(key, claim.date) for key in missing]
-    for gap in gaps[1:]:
-        case.not_published(gap)
-    steps = [step("合规费用", "compliant amount", compliant)]
-    adjusted: RateAdjustment | None = None
-    if ratio is not None:
-        steps.append(step("支付比例", "ratio", fmt_rate(ratio.rate), cite=ratio))
-        rate, remote = case.remote_care(claim, ratio.rate)
-        adjusted = RateAdjustment(rate=rate, step=remote)
-    elif claim.care == "referral" and claim.level == 3:
-        adjusted = _referral_level3(case, claim, None)
-    if adjusted is not None:
-        if adjusted.step is not None:
-            steps.append(adjusted.step)
-        steps.append(
-            step(
-                f"统筹基金支付不超过 {compliant} × {fmt_rate(adjusted.rate)}（未扣起付标准）",
-                "the fund pays at most compliant × ratio (before the deductible)",
-                apply_rate(compliant, adjusted.rate),
-            )
-        )
-    steps += [
-        step(
-            f"{gap.key}：未公布", f"{gap.key}: not published", "未公布 not published", cite=gap.cite
-        )
-        for gap in gaps
-    ]
-    return gaps[0].with_steps(steps)
+) -> list[LayerPayment] | None:
+    rule = rules.INPATIENT if claim.kind == "inpatient" else rules.OTHER_BENEFITS
+    paid = settle(rule, case, claim, ledger, compliant)
+    return [paid] if paid is not None else None
 
 
 # -------------------------------------------------------------------------------------
@@ -344,24 +251,10 @@ def yibao_critical_illness_cap(case: Case, on: dt.date) -> CriticalIllnessCap | 
 @hookimpl
 def yibao_critical_illness(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
-) -> LayerPayment:
+) -> LayerPayment | None:
     """On what the patient still bears of the inpatient compliant cost, cumulative over
-    the year, by the overlay's bands, within the cap."""
-    bands = case.param("critical_illness.bands", claim.date)
-    before = ledger.used("critical_illness.cost")
-    ledger.add("critical_illness.cost", remaining)
-    steps = [
-        step(
-            "经基本医保后个人负担的合规费用", "compliant cost left after the basic tier", remaining
-        ),
-        step("年度内此前累计", "cumulative before this claim", before),
-    ]
-    shares = banded(before, remaining, bands.bands)
-    steps += [step("分段补偿", "band", s.describe(), cite=bands) for s in shares]
-    amount = round_fen(sum((s.payment for s in shares), ZERO))
-    amount = within_cap(case, claim, ledger, amount, steps)
-    steps.append(step("大病保险支付", "critical illness pays", amount))
-    return _payment(CRITICAL, amount, steps)
+    the year, by the overlay's bands, within the cap (:data:`.rules.CRITICAL_ILLNESS`)."""
+    return settle(rules.CRITICAL_ILLNESS, case, claim, ledger, remaining)
 
 
 @hookimpl
@@ -369,14 +262,6 @@ def yibao_medical_assistance(
     case: Case, claim: Claim, ledger: Ledger, remaining: Decimal
 ) -> LayerPayment | None:
     """The measures fund recipients' contributions (第九条(二)) but do not set the
-    assistance paid on their bills: a recipient's claim says so."""
-    groups = case.param("premium.assistance_fund_groups", claim.date)
-    if not any(a in groups.value for a in case.person.assistance):
-        return None
-    raise NotPublished(
-        key="medical_assistance.benefits",
-        on=claim.date,
-        cite=f"{SOURCE} 第九条(二)",
-        reason="the measures refer to 我市医疗救助政策文件 for assistance recipients; "
-        "those documents are not loaded sources",
-    )
+    assistance paid on their bills: a recipient's claim says so
+    (:data:`.rules.MEDICAL_ASSISTANCE`)."""
+    return settle(rules.MEDICAL_ASSISTANCE, case, claim, ledger, remaining)
