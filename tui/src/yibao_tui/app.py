@@ -234,11 +234,11 @@ class YibaoApp(App[None]):
         self.redraw_status()
 
     def redraw_status(self) -> None:
-        note = self.note
+        note, short = self.note, ""
         if not note[0] and self.home is None:  # until a home region is set, say how
-            note = (tr("home_hint", self.lang), "dim")
+            note, short = (tr("home_hint", self.lang), "dim"), tr("home_hint_short", self.lang)
         self.main.show_status(
-            self.names.get(self.region, self.region), self.problems, self.stale, note
+            self.names.get(self.region, self.region), self.problems, self.stale, note, short
         )
 
     def redraw(self) -> None:

@@ -147,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "提示：--region 或配置文件设本柜台地区（F1）",
         "home region: --region or config (F1)",
     ),
+    "home_hint_short": ("设本柜台地区：F1", "home region: F1"),
     "config_file": ("配置文件", "config file"),
     "config_keys": (
         "region 本柜台地区 · lang 语言 · theme 主题 · [keymap] 按键",

@@ -164,9 +164,15 @@ class MainScreen(Screen):
         self.query_one(ClaimsTable).show(form.claims, problems.claims)
 
     def show_status(
-        self, region: str, problems: Problems, stale: bool, note: tuple[str, str] = ("", "")
+        self,
+        region: str,
+        problems: Problems,
+        stale: bool,
+        note: tuple[str, str] = ("", ""),
+        short: str = "",
     ) -> None:
-        """The region, the form's state and the last file operation's ``(text, style)``."""
+        """The region, the form's state and the last file operation's ``(text, style)``
+        (``short``: fewer words for the note, where it does not fit)."""
         t = self.lang
         parts = [
             Text(f" {tr('region', t)}: ", style="bold"),
@@ -180,10 +186,14 @@ class MainScreen(Screen):
             parts.append(Text(tr("form_ok", t), style="green"))
         if stale:
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
-        if note[0]:
-            parts.append(plain("  " + note[0], style=note[1]))
+        status = self.query_one("#status", Static)
+        for text in filter(None, (note[0], short)):  # the short hint where the long one
+            tail = plain("  " + text, style=note[1])  # would not fit (a long region name)
+            if Text.assemble(*parts, tail).cell_len <= (status.size.width or 80):
+                parts.append(tail)
+                break
         line = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
-        quiet.update(self.query_one("#status", Static), line)
+        quiet.update(status, line)
 
     def show_result(
         self, rows: Sequence[Row], heading: str, notes: Sequence[str], stale: bool, empty: bool
