@@ -454,6 +454,11 @@ class ParameterSet:
         ends (and each 1 January, where carried values change their year): every key
         has one value throughout a stretch, so a plan compiled for one day of it holds
         for all."""
+        index = bisect.bisect_right(self.segment_bounds(), day)
+        return index * 10_000 + day.year
+
+    def segment_bounds(self) -> list[dt.date]:
+        """The days a stretch of :meth:`segment` begins on, in order."""
         if self._bounds is None:
             days = {p.valid_from for entries in self._by_key.values() for p in entries}
             days |= {
@@ -463,8 +468,7 @@ class ParameterSet:
                 if p.valid_to is not None
             }
             self._bounds = sorted(days)
-        index = bisect.bisect_right(self._bounds, day)
-        return index * 10_000 + day.year
+        return self._bounds
 
     def entries(self, key: str) -> tuple[Param, ...]:
         """Every loaded entry for ``key``, topmost layer first."""

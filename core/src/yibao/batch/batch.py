@@ -10,11 +10,16 @@ goes to a temporary file beside the target, renamed when complete
 Each region answers *as if the person lived there* (the engine's ``compare`` rule,
 :func:`yibao.whatif.relocate`), like ``yibao compare``; ``relocate=False``
 (``--as-given``) evaluates the facts literally.
+
+Where the compiled core is installed (``yibao-fastcore``, :mod:`yibao.steps.compiled`)
+a block goes through it: it writes the records of the lines and regions it settles and
+asks :func:`emit` for the others, in their places; the bytes are the same either way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -25,11 +30,11 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
@@ -39,6 +44,10 @@ from yibao.errors import InputError
 from yibao.inputs import BOM, MAX_INPUT_BYTES
 from yibao.model import Scenario
 from yibao.scenario_io import decode_json, scenario_type
+
+if TYPE_CHECKING:
+    from yibao.batch.plan import Planner
+    from yibao.steps.compiled import Compiled
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -61,8 +70,9 @@ class Config:
     memo: int = 0
     """Person-years a plan remembers (0: none); see :mod:`yibao.batch.plan`."""
     kernel: bool = True
-    """Let regions' settlement kernels answer the cases they settle (:mod:`yibao.kernel`);
-    never with ``explain``, and only with ``plan``."""
+    """Let regions' declared settlements answer the cases they settle (batch's fast path,
+    :mod:`yibao.steps.batch`, compiled where installed); never with ``explain``, and
+    only with ``plan``."""
 
 
 @dataclass
@@ -78,9 +88,14 @@ class Block:
 # -------------------------------------------------------------------------------------
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
-Answerer = Callable[[Scenario, int], list[Record]]
-"""Each configured region's record for a scenario read from an input line."""
+Answerer = Callable[[Scenario, int, Sequence[str] | None], list[Record]]
+"""The records of a scenario read from an input line, in the given regions (``None``:
+every configured region)."""
 _answerers: dict[Config, Answerer] = {}
+_planners: dict[Config, Planner] = {}
+_compiled: dict[Config, Compiled | None] = {}
+_compiled_lock = threading.Lock()
+"""One block at a time through a compiled core (Dask's threads share it)."""
 
 
 def answerer(config: Config) -> Answerer:
@@ -92,36 +107,71 @@ def answerer(config: Config) -> Answerer:
 
 
 def _build_answerer(config: Config) -> Answerer:
-    from yibao.deadline import set_region_timeout
-    from yibao.registry import default_registry, load_overlays
-
-    if config.timeout is not None:  # a spawned or Dask worker has no CLI options
-        set_region_timeout(config.timeout)
-    registry = default_registry()
-    overlays = load_overlays(list(config.overlays))
-    regions = list(config.regions)
     if config.plan:
-        from yibao.batch.plan import Planner
-
-        planner = Planner(
-            registry,
-            overlays=overlays,
-            relocate=config.relocate,
-            memo_size=config.memo,
-            kernel=config.kernel and not config.explain,
-        )
-        return lambda scenario, line: planner.records(
-            scenario, regions, line, explain=config.explain
+        planner = _planner(config)
+        regions = config.regions
+        return lambda scenario, line, only=None: planner.records(
+            scenario, regions if only is None else only, line, explain=config.explain
         )
     from yibao.engine import compare
+    from yibao.registry import default_registry, load_overlays
 
-    def per_claim(scenario: Scenario, line: int) -> list[Record]:
+    _configure(config)
+    registry = default_registry()
+    overlays = load_overlays(list(config.overlays))
+
+    def per_claim(scenario: Scenario, line: int, only: Sequence[str] | None = None) -> list[Record]:
         answers = compare(
-            scenario, regions, overlays=overlays, registry=registry, relocate=config.relocate
+            scenario,
+            list(config.regions if only is None else only),
+            overlays=overlays,
+            registry=registry,
+            relocate=config.relocate,
         )
         return [record(line, result, explain=config.explain) for result in answers.results]
 
     return per_claim
+
+
+def _configure(config: Config) -> None:
+    from yibao.deadline import set_region_timeout
+
+    if config.timeout is not None:  # a spawned or Dask worker has no CLI options
+        set_region_timeout(config.timeout)
+
+
+def _planner(config: Config) -> Planner:
+    """The run's settlement plans (:mod:`yibao.batch.plan`), built once per process."""
+    found = _planners.get(config)
+    if found is None:
+        from yibao.batch.plan import Planner
+        from yibao.registry import default_registry, load_overlays
+
+        _configure(config)
+        found = _planners[config] = Planner(
+            default_registry(),
+            overlays=load_overlays(list(config.overlays)),
+            relocate=config.relocate,
+            memo_size=config.memo,
+            kernel=config.kernel and not config.explain,
+        )
+    return found
+
+
+def compiled(config: Config) -> Compiled | None:
+    """The compiled core for ``config`` (built once per process), or ``None`` when the
+    run does not use declared settlements or the core is not installed."""
+    if config in _compiled:
+        return _compiled[config]
+    found = None
+    if config.plan and config.kernel and not config.explain:
+        from yibao.steps import compiled as module
+
+        if module.available():
+            emit_line = functools.partial(emit, config)
+            found = module.Compiled(_planner(config), config.regions, decode_line, emit_line)
+    _compiled[config] = found
+    return found
 
 
 def decode_line(raw: bytes, line: int) -> Scenario:
@@ -134,16 +184,36 @@ def decode_line(raw: bytes, line: int) -> Scenario:
 
 def process_block(data: bytes, first_line: int, config: Config) -> Block:
     """Settle every line of ``data`` (whole lines; the first is line ``first_line``)."""
-    answer = answerer(config)
     summary = Summary()
     for code in config.regions:
         summary.region(code)
+    core = compiled(config)
+    if core is not None:
+        with _compiled_lock:
+            return Block(data=core.process(data, first_line, summary), summary=summary)
     out = bytearray()
-    encode_into = _encoder.encode_into
     for number, raw in enumerate(data.split(b"\n"), start=first_line):
         if not raw.strip():
             continue
         summary.lines += 1
+        emit(config, raw, number, None, None, summary, out)
+    return Block(data=bytes(out), summary=summary)
+
+
+def emit(
+    config: Config,
+    raw: bytes,
+    number: int,
+    regions: Sequence[str] | None,
+    scenario: Scenario | None,
+    summary: Summary,
+    out: bytearray,
+) -> None:
+    """Append input line ``number``'s records in ``regions`` (``None``: every configured
+    region; a line that is not a scenario gets a ``bad_input`` record in each) to
+    ``out`` and count them in ``summary``. ``scenario``: the line, decoded already."""
+    encode_into = _encoder.encode_into
+    if scenario is None:
         try:
             if raw == TOO_LONG:
                 raise InputError(
@@ -155,12 +225,11 @@ def process_block(data: bytes, first_line: int, config: Config) -> Block:
             for code in config.regions:
                 encode_into(bad_line(number, code, str(exc)), out, -1)
                 out += b"\n"
-            continue
-        for found in answer(scenario, number):
-            summary.regions[found.region].add(found)
-            encode_into(found, out, -1)
-            out += b"\n"
-    return Block(data=bytes(out), summary=summary)
+            return
+    for found in answerer(config)(scenario, number, regions):
+        summary.regions[found.region].add(found)
+        encode_into(found, out, -1)
+        out += b"\n"
 
 
 # -------------------------------------------------------------------------------------
@@ -328,6 +397,7 @@ def _run_pool(
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if context.get_start_method() == "fork":
         answerer(config)  # built once here, so forked workers start with it (stacks, memos)
+        compiled(config)
     # Beside the target, like its temporary file: the same file system, so appending a
     # spill file is a copy inside the kernel.
     spill_dir = Path(

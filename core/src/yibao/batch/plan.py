@@ -149,6 +149,12 @@ class Planner:
             self._plans[(region, scheme)] = found
         return found
 
+    def fast_path(self, region: str, scheme: str) -> FastPath | None:
+        """The declared settlement's fast path of ``region`` and ``scheme``, if it has
+        one (and this planner uses them)."""
+        found = self._lookup(region, scheme)
+        return found.fast if isinstance(found, Plan) else None
+
     def evaluate(self, scenario: Scenario, region: str) -> RegionResult:
         """Exactly :func:`yibao.engine.evaluate` (no relocation), within the region's
         time limit (:mod:`yibao.deadline`)."""
@@ -166,7 +172,7 @@ class Planner:
 
     def results(self, scenario: Scenario, regions: Sequence[str]) -> list[RegionResult]:
         """Each region's answer, as :func:`yibao.engine.compare` gives it."""
-        moved = self._relocated(scenario, regions)
+        moved = self.relocated(scenario, regions)
         return [self._answer(each, code, lead) for code, each, lead in moved]
 
     def records(
@@ -176,7 +182,7 @@ class Planner:
         settlement kernel where it has one and it answers (never with ``explain``), else
         from the engine's answer as :meth:`results` gives it."""
         out = []
-        for code, moved, lead in self._relocated(scenario, regions):
+        for code, moved, lead in self.relocated(scenario, regions):
             try:  # one time limit for the region's whole answer (yibao.deadline)
                 out.append(within(code, self._record, code, moved, line, lead, explain))
             except RegionTimeout as exc:
@@ -195,7 +201,7 @@ class Planner:
                 return fast
         return record(line, self._answer(moved, code, lead), explain=explain)
 
-    def _relocated(
+    def relocated(
         self, scenario: Scenario, regions: Sequence[str]
     ) -> list[tuple[str, Scenario, tuple[Notice, ...]]]:
         """``(region, scenario as that region sees it, the notice saying so)`` for each."""

@@ -288,12 +288,30 @@ class Settlement:
     :param birthday_ages: Ages (on 1 January) at which a birthday during the year
         changes a person-year answer (a premium waived from the 70th birthday): the
         fast path keeps the birth date itself for them. The very young always keep it.
+    :param plan_facts: What compiling a plan reads of the person-year — the rules'
+        ``select``, ``notice_if_paid``, the hooks that return values (remote care, the
+        critical-illness cap) and, for the kinds in ``gated_per_plan``, the claim gate:
+        plans are shared by every person-year giving the same value (with the year).
+        ``None``: every fact of the person-year (always exact; plans are compiled once
+        per person-year, which costs more time).
+    :param gated_per_plan: Claim kinds whose claim gate (``yibao_claim_gate``) and
+        compliant amount (``yibao_compliant_amount``) — their answers and the notices
+        they record — depend only on what a plan depends on (``plan_facts``, the
+        claim's kind, level, care, area, facility, diseases, and the parameters in force on
+        its date), never on its amounts, its exact date or its admission number: they
+        are asked once per plan (a claim with blood-use items or an injury is still
+        asked claim by claim). Other kinds are asked for every claim, and batch's
+        compiled core leaves their cases to the Python fast path.
     :param claim_key: What else of a claim the rules' selections read, beyond its
-        kind, level, care, facility and diseases and the person's year (the age on the
+        kind, level, care, area, facility and diseases and the person's year (the age on the
         claim's date, for benefits by age band): the fast path compiles a plan per value.
+        It must answer ``None`` for the kinds in ``gated_per_plan`` (the compiled core
+        keys plans without it and leaves a claim for which it answers to Python).
     """
 
     rules: tuple[Rule, ...]
     kinds: frozenset[str]
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
+    plan_facts: Callable[[Case], Hashable] | None = None
+    gated_per_plan: frozenset[str] = field(default_factory=frozenset)
     claim_key: Callable[[Case, Claim], Hashable] | None = None

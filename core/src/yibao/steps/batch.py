@@ -13,7 +13,10 @@ a gate stops or cover does not reach gets the engine's status, and a value not
 published makes the claim ``not_published`` with the layers paid before the gap and the
 year's amounts as they were, as the engine answers. A case the path cannot settle — a
 kind the declaration does not cover, a claim fact, excluded costs, a suspension of
-cover — goes to the engine.
+cover — goes to the engine. Plans are shared by every person-year giving the same
+``Settlement.plan_facts``, and the kinds in ``Settlement.gated_per_plan`` ask their
+gate once per plan; batch's compiled core (:mod:`yibao.steps.compiled`) runs the same
+plans.
 """
 
 from __future__ import annotations
@@ -87,6 +90,16 @@ class _Phased(msgspec.Struct, frozen=True):
     premium_ok: bool
     """A premium keeping the invariants (:mod:`yibao.invariants`), checked once per key."""
 
+    @property
+    def settles(self) -> bool:
+        """Whether the path may settle cases of this person-year: an eligible person
+        with a sound premium and no suspension of cover (else the engine answers,
+        explained, or with the region's error)."""
+        eligibility, _, coverage = self.phases
+        if eligibility is None or not eligibility.eligible or not self.premium_ok:
+            return False
+        return coverage is None or not coverage.suspended  # type: ignore[attr-defined]
+
 
 class FastPath:
     """One stack's declared settlement, ready to settle batch cases."""
@@ -96,7 +109,7 @@ class FastPath:
         self.settlement = settlement
         self.relay = relay
         self._phases: dict[Hashable, _Phased | None] = {}
-        self._plans: dict[Hashable, tuple[_Compiled, ...]] = {}
+        self._plans: dict[Hashable, ClaimPlans] = {}
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
@@ -130,18 +143,13 @@ class FastPath:
                 or any(fact(claim, name) is not None for name in self._facts)
             ):
                 return None
-        key = self.phase_key(scenario)
-        case = Case(scenario, self.stack.info, self.stack.params, self.relay)
-        phased = self._phased(key, case)
-        if phased is None:
+        case = self.case(scenario)
+        phased = self.phased(case)
+        if phased is None or not phased.settles:
             return None
-        eligibility, _, coverage = phased.phases
-        if eligibility is None or not eligibility.eligible or not phased.premium_ok:
-            return None  # the engine answers: explained, or the region's error
-        if coverage is not None and coverage.suspended:  # type: ignore[attr-defined]
-            return None
-        case.category, case.coverage = phased.category, coverage  # type: ignore[assignment]
-        case.notices = list(phased.notices)
+        self.enter(case, phased)
+        facts = self.plan_facts(case)
+        coverage = phased.coverage
         claims = engine.settlement_order(scenario.claims)
         ledger: dict[str, int] = {}
         caps: dict[str, int] = {}  # each yearly limit's cap, in the order declared
@@ -151,7 +159,7 @@ class FastPath:
             if blocked is not None:
                 lines.append(_Line(blocked[0], ()))
                 continue
-            found = self._settle(key, case, claim, ledger, caps)
+            found = self._settle(facts, case, claim, ledger, caps)
             if found is None:
                 return None  # the engine answers: explained, or the region's error
             if found.status == "settled" and _breaks_invariants(claim, found.paid):
@@ -161,7 +169,29 @@ class FastPath:
         return _record(line, self.stack.info.code, phased, lead, case.notices, claims, lines,
                        ledger, caps)  # fmt: skip
 
-    def _phased(self, key: Hashable, case: Case) -> _Phased | None:
+    def case(self, scenario: Scenario) -> Case:
+        """A case of ``scenario`` in this stack (its phases not yet entered)."""
+        return Case(scenario, self.stack.info, self.stack.params, self.relay)
+
+    @staticmethod
+    def enter(case: Case, phased: _Phased) -> None:
+        """Set what the phases decided on ``case``, as the engine does before the claims."""
+        case.category, case.coverage = phased.category, phased.coverage  # type: ignore[assignment]
+        case.notices = list(phased.notices)
+
+    def plan_facts(self, case: Case) -> Hashable:
+        """What the case's plans depend on of its person-year (``Settlement.plan_facts``;
+        without it, the whole phase key)."""
+        declared = self.settlement.plan_facts
+        if declared is None:
+            return self.phase_key(case.scenario)
+        return (case.year, declared(case))
+
+    def phased(self, case: Case, *, remember: bool = True) -> _Phased | None:
+        """What the phases decide for ``case``'s person-year (on the scenario without
+        its claims), once per phase key; ``None`` when deciding them fails (the engine's
+        answer says why). ``remember=False`` decides without keeping the answer."""
+        key = self.phase_key(case.scenario)
         known = self._phases.get(key, False)
         if known is not False:
             return known  # type: ignore[return-value]
@@ -179,41 +209,40 @@ class FastPath:
             found = None  # the engine's answer says why
         finally:
             case.scenario = scenario
-        if len(self._phases) >= MEMO_SIZE:
-            self._phases.clear()
-        self._phases[key] = found
+            case.notices = []
+        if remember:
+            if len(self._phases) >= MEMO_SIZE:
+                self._phases.clear()
+            self._phases[key] = found
         return found
 
     def _settle(
-        self, key: Hashable, case: Case, claim: Claim, ledger: dict[str, int], caps: dict[str, int]
-    ) -> _Line | None:
+        self, facts: Hashable, case: Case, claim: Claim, ledger: dict[str, int],
+        caps: dict[str, int],
+    ) -> _Line | None:  # fmt: skip
         """One claim's line: its payments in fen by layer, in the engine's order, or the
         status a gate or a gap gives it; ``None`` when the engine must settle the case."""
-        hook = case.hook
-        kept, case.notices = case.notices, []  # what the gate says, in full (not deduplicated)
-        try:
-            gate = hook.yibao_claim_gate(case=case, claim=claim)
-            found = None
-            if gate is None:
-                found = hook.yibao_compliant_amount(case=case, claim=claim)
-            gate_notices = case.notices
-        finally:
-            case.notices = kept
-        if gate is not None:
-            for notice in gate_notices:
+        gated = None if self.gated_per_plan(claim) else _gate(case, claim)
+        if gated is not None and gated.status is not None:
+            for notice in gated.notices:
                 case.notice(notice)
-            return _Line(gate.status, ())
-        plans = self._plans_for(key, case, claim)
+            return _Line(gated.status, ())
+        plans = self.plans(facts, case, claim)
         if plans is None:
             return None
-        for notice in gate_notices:
+        if gated is None:
+            gated = plans.gate if plans.gate is not None else _gate(case, claim)
+        for notice in gated.notices:
             case.notice(notice)
-        compliant = int((found[0] if found is not None else claim.compliant) * 100)
+        if gated.status is not None:
+            return _Line(gated.status, ())
+        found = gated.compliant
+        compliant = int((found if found is not None else claim.compliant) * 100)
         snapshot = dict(ledger)
         paid: list[tuple[str, int]] = []
         try:
             remaining = compliant
-            for entry in plans:
+            for entry in plans.rules:
                 amount = compliant if entry.rule.on == "compliant" else remaining
                 layers = self._run(entry, case, claim, ledger, caps, amount)
                 paid += layers
@@ -271,16 +300,45 @@ class FastPath:
         own = [(fenplan.layer, pay)]
         return own if subsidy is None else [*own, (sub_layer, subsidy)]  # type: ignore[list-item]
 
-    def _plans_for(self, key: Hashable, case: Case, claim: Claim) -> tuple[_Compiled, ...] | None:
-        """The claim's rules compiled, each with the notices compiling it gave:
-        compiled once per (phase key, claim circumstances, parameter segment)."""
+    def gated_per_plan(self, claim: Claim) -> bool:
+        """Whether ``claim``'s gate is asked once per plan (``Settlement.gated_per_plan``):
+        a kind so declared, without blood-use items or an injury (which the gate and the
+        compliant amount read claim by claim)."""
+        return claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
+
+    def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
+        """The claim's rules compiled, each with the notices compiling it gave, and for a
+        claim gated per plan what its gate decided: compiled once per (plan facts, claim
+        circumstances, parameter segment, ``Settlement.claim_key``). ``None``: the
+        engine settles the claim. ``case`` has its phases entered."""
         extra = self.settlement.claim_key
-        plan_key = (key, claim.kind, claim.level, claim.care, claim.facility, claim.diseases,
-                    self.stack.params.segment(claim.date),
-                    extra(case, claim) if extra is not None else None)  # fmt: skip
+        plan_key = (facts, claim.kind, claim.level, claim.care, claim.area, claim.facility,
+                    claim.diseases, self.stack.params.segment(claim.date),
+                    extra(case, claim) if extra is not None else None,
+                    self.gated_per_plan(claim))  # fmt: skip
         found = self._plans.get(plan_key)
         if found is not None:
             return found
+        gate = None
+        if self.gated_per_plan(claim):
+            gate = _gate(case, claim)
+            if gate.compliant is not None:
+                gate = None  # an amount of the claim's own: asked claim by claim
+            elif gate.status is not None:
+                found = ClaimPlans(gate, ())
+        if found is None:
+            rules = self._compile(case, claim)
+            if rules is None:
+                return None
+            found = ClaimPlans(gate, rules)
+            if any(_has_gap(e) for e in rules) and claim.date == case.year_start:
+                return found  # a gap dated 1 January may be the year's, not the claim's
+        if len(self._plans) >= MEMO_SIZE:
+            self._plans.clear()
+        self._plans[plan_key] = found
+        return found
+
+    def _compile(self, case: Case, claim: Claim) -> tuple[_Compiled, ...] | None:
         kept = case.notices
         try:
             out = []
@@ -294,13 +352,43 @@ class FastPath:
             return None
         finally:
             case.notices = kept
-        found = tuple(out)
-        if any(_has_gap(e) for e in found) and claim.date == case.year_start:
-            return found  # a gap dated 1 January may be the year's, not the claim's: not kept
-        if len(self._plans) >= MEMO_SIZE:
-            self._plans.clear()
-        self._plans[plan_key] = found
-        return found
+        return tuple(out)
+
+
+class _Gated(NamedTuple):
+    """What a claim's gate and compliant-amount hooks decided, and the notices they
+    recorded in full (not deduplicated)."""
+
+    status: str | None
+    """The status a gate gives a claim it stops; ``None``: the claim is settled."""
+    compliant: Decimal | None
+    """The compliant amount the region gives, when not the claim's own."""
+    notices: tuple[Notice, ...]
+
+
+def _gate(case: Case, claim: Claim) -> _Gated:
+    """Ask ``claim``'s gate and compliant amount, as the engine does."""
+    hook = case.hook
+    kept, case.notices = case.notices, []
+    try:
+        gate = hook.yibao_claim_gate(case=case, claim=claim)
+        found = None if gate is not None else hook.yibao_compliant_amount(case=case, claim=claim)
+        return _Gated(
+            gate.status if gate is not None else None,
+            found[0] if found is not None else None,
+            tuple(case.notices),
+        )
+    finally:
+        case.notices = kept
+
+
+class ClaimPlans(NamedTuple):
+    """Everything that settles a claim of some circumstances, in the order the layers
+    pay; for a claim gated per plan, what its gate decided (else ``None``: asked claim
+    by claim)."""
+
+    gate: _Gated | None
+    rules: tuple[_Compiled, ...]
 
 
 class _Line(NamedTuple):

@@ -8,7 +8,7 @@ special-disease recognition shown before the special rule's steps).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from yibao.case import Case
 from yibao.model import Claim
@@ -198,6 +198,14 @@ BASIC_RULES = {
 }
 """The declared basic-tier rule of each claim kind."""
 
+
+def _plan_facts(case: Case) -> Hashable:
+    """What the plans read of the person-year: the category (§三(一)'s column), the
+    assistance statuses (the critical-illness table and medical assistance, §四, §五)
+    and the enrolment history (the Jiangsu cap's incentives, jiangsu 二.3)."""
+    return (case.category, case.person.assistance, case.scenario.enrollment)
+
+
 SETTLEMENT = Settlement(
     rules=(
         INPATIENT,
@@ -210,7 +218,15 @@ SETTLEMENT = Settlement(
         ASSISTANCE,
     ),
     kinds=frozenset(BASIC_RULES),
+    plan_facts=_plan_facts,
+    gated_per_plan=frozenset(
+        {"inpatient", "general_outpatient", "chronic_outpatient"}
+        | {"dual_channel_drug", "rare_disease_drug"}
+    ),
     claim_key=age_at_claim,
 )
 """For batch's fast path: every kind (a claim stating its recognition, a transplant's
-months or other facts goes to the engine)."""
+months or other facts goes to the engine). The gate reads only the claim's care and
+kind (the 零星报销 checklist, §六(四)2) and a chronic claim's diseases (§三(二)2.1),
+except for a delivery, whose gate counts a year of enrolment up to the claim's date
+(§三5.1), special outpatient care (its recognition) and PKU (the age at the claim)."""

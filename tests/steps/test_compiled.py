@@ -1,0 +1,387 @@
+"""The compiled batch core (yibao-fastcore) writes the bytes the Python paths write.
+
+`yibao batch` output is compared three ways over the synthetic populations (2025, and
+the same people moved to 2026, where values are carried), hand-written lines of every
+shape the core's scanner takes or leaves to Python, and three regions: through the
+compiled core, through the pure-Python fast path (the extension not importable) and
+through the engine (``--no-kernel``); with ``--jobs 2`` and on Dask too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+import pytest
+from test_fast_path import _lines
+from yibao.batch import batch
+from yibao.batch.batch import Config, run
+from yibao.steps import compiled as compiled_module
+
+needs_core = pytest.mark.skipif(
+    not compiled_module.available(),
+    reason="yibao-fastcore's extension is not built here (no C compiler at install); "
+    "the pure-Python fast path is tested instead",
+)
+
+REGIONS = ("changzhou", "xuzhou", "changli")
+
+BASE = {
+    "year": 2025,
+    "person": {
+        "birth_date": "1964-12-28",
+        "category": "elderly",
+        "hukou": "changzhou",
+        "district": "jintan",
+    },
+    "enrollment": [{"year": 2025, "region": "changzhou", "paid_on": "2024-11-20"}],
+    "claims": [
+        {
+            "id": "c0",
+            "date": "2025-09-11",
+            "kind": "inpatient",
+            "level": 3,
+            "care": "local",
+            "compliant": "33040.79",
+        }
+    ],
+}
+
+
+def _with(**changes: object) -> dict:
+    case = json.loads(json.dumps(BASE))
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        at = case
+        for part in parents:
+            at = at[int(part)] if part.isdigit() else at[part]
+        if value is _DROP:
+            del at[last]
+        else:
+            at[last] = value
+    return case
+
+
+_DROP = object()
+
+
+def _claim(i: int, kind: str = "inpatient", amount: str = "5000.00", **more: object) -> dict:
+    return {"id": f"k{i}", "date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "kind": kind,
+            "compliant": amount, **more}  # fmt: skip
+
+
+def _compact(case: dict) -> str:
+    return json.dumps(case, ensure_ascii=False, separators=(",", ":"))
+
+
+def tricky_lines() -> Iterator[str]:
+    """Lines of the shapes the core takes, and of those it must leave to Python."""
+    yield _compact(BASE)
+    # key order, whitespace, CRLF
+    yield json.dumps(dict(reversed(list(BASE.items()))), ensure_ascii=False)
+    yield json.dumps(BASE, indent=None, separators=(" , ", " : ")) + "\r"
+    yield "\t" + _compact(BASE) + "  "
+    # money as written: the core copies the text msgspec would write again
+    for amount in ("100", "0.5", "0", "0.00", "1000000000.00", "12.30", "250000.00"):
+        yield _compact(_with(claims__0__compliant=amount))
+    for amount in ("1000000000.01", "00.5", "1e3", "-5", "12.345", "１２.００", " 12", "+5"):
+        yield _compact(_with(claims__0__compliant=amount))
+    yield _compact(_with(claims__0__compliant=100.5))
+    yield _compact(_with(claims__0__total="40000.00"))
+    yield _compact(_with(claims__0__total="40000"))
+    yield _compact(_with(claims__0__total="100.00"))
+    yield _compact(_with(claims__0__total=None))
+    # ids
+    yield _compact(_with(claims__0__id="住院一"))
+    yield _compact(_with(claims__0__id='c"1'))
+    yield _compact(_with(claims__0__id="c\u0001"))
+    yield _compact(_with(claims__0__id=""))
+    yield _compact(_with(claims__0__id="x" * 200))
+    yield _compact(_with(claims__0__id="x" * 201))
+    yield _compact(_with(claims=[_claim(1), _claim(1)]))
+    yield '{"year":2025,"person":{"birth_date":"1964-12-28"},"claims":[{"id":"c\\u0030",' \
+          '"date":"2025-02-01","kind":"inpatient","compliant":"10.00"}]}'  # fmt: skip
+    # claims: none, several kinds, many, out of the year, before the birth
+    yield _compact(_with(claims=[]))
+    yield _compact(_with(claims=_DROP))
+    yield _compact(
+        _with(
+            claims=[
+                _claim(1),
+                _claim(2, "general_outpatient", "800.00", facility="primary"),
+                _claim(3, "general_outpatient", "9000.00", facility="hospital", level=2),
+                _claim(4, "chronic_outpatient", "1500.00", diseases=["hypertension"]),
+                _claim(5, "chronic_outpatient", "700.00", diseases=["stroke", "diabetes"]),
+                _claim(6, "chronic_outpatient", "700.00", diseases=["no-such-disease"]),
+                _claim(7, "dual_channel_drug", "3000.00", care="referral"),
+                _claim(8, "rare_disease_drug", "3000.00", care="unreferred"),
+                _claim(9, "inpatient", "90000.00", admission=2, care="emergency"),
+                _claim(10, "inpatient", "9000.00", care="filed_residence", level=1),
+                _claim(11, "inpatient", "9000.00", care="non_designated", level=2),
+            ]
+        )
+    )
+    yield _compact(
+        _with(
+            claims=[
+                _claim(3, "general_outpatient", "7000.00", facility="primary", care="referral"),
+                _claim(1, "dual_channel_drug", "2500.00"),
+                _claim(2, "chronic_outpatient", "1300.00", diseases=["hypertension"]),
+                _claim(0, "inpatient", "400000.00", level=2),
+                _claim(4, "inpatient", "1000.00", level=1),
+            ]
+        )
+    )
+    yield _compact(_with(claims=[_claim(1, "maternity", "6000.00")]))
+    yield _compact(_with(claims=[_claim(1, "special_outpatient", "6000.00", diseases=["cancer"])]))
+    yield _compact(_with(claims=[_claim(1, "pku", "600.00")]))
+    yield _compact(_with(claims=[_claim(i, "general_outpatient", "300.00") for i in range(70)]))
+    yield _compact(_with(claims=[_claim(i, "general_outpatient", "300.00") for i in range(64)]))
+    yield _compact(_with(claims__0__date="2024-12-31"))
+    yield _compact(_with(person__birth_date="2025-10-01"))
+    # the yearly limit and the critical-illness cap used up (the record names them)
+    yield _compact(_with(claims=[_claim(i, "inpatient", "900000.00") for i in range(3)]))
+    # care routes and levels
+    for care in ("referral", "unreferred", "emergency", "filed_residence", "non_designated"):
+        yield _compact(_with(claims__0__care=care))
+    for level in (1, 2, 4, "3", 3.0, True):
+        yield _compact(_with(claims__0__level=level))
+    yield _compact(_with(claims__0__level=_DROP, claims__0__care=_DROP))
+    yield _compact(_with(claims__0__admission=3))
+    yield _compact(_with(claims__0__admission=0))
+    yield _compact(_with(claims__0__facility="pharmacy", claims__0__kind="general_outpatient"))
+    # people: the very young, ages around birthdays, no category, assistance, relocation
+    for born in ("2025-01-01", "2024-06-30", "2022-01-01", "2022-12-31", "1955-01-01",
+                 "1955-01-02", "1956-06-15", "2007-03-01", "1964-02-29"):  # fmt: skip
+        yield _compact(_with(person__birth_date=born, claims__0__date="2025-12-30"))
+    yield _compact(_with(person__category=_DROP))
+    yield _compact(_with(person__category=_DROP, person__birth_date="2010-05-05"))
+    yield _compact(_with(person__assistance=["minimum_living"]))
+    yield _compact(_with(person__assistance=["minimum_living"], claims__0__compliant="200000.00"))
+    yield _compact(_with(person__district="shiqu", person__hukou="xuzhou", person__category=_DROP))
+    yield _compact(_with(person__district=_DROP, person__hukou="xuzhou"))
+    yield _compact(_with(elsewhere={"xuzhou": {"district": "shiqu"}}))
+    # living in 徐州, answered in 常州 as if living there (a relocation notice leads)
+    yield _compact(
+        _with(
+            person__district="shiqu",
+            person__hukou="xuzhou",
+            elsewhere={"changzhou": {"district": "wujin", "category": "elderly"}},
+            enrollment__0__region="xuzhou",
+        )
+    )
+    yield _compact(_with(person__scheme="employee", person__employment="employee",
+                         person__contribution_base="6000.00", person__category=_DROP))  # fmt: skip
+    # enrolment and events
+    yield _compact(_with(enrollment=_DROP))
+    yield _compact(_with(enrollment=[]))
+    yield _compact(
+        _with(
+            enrollment=[
+                {"year": 2024, "region": "changzhou", "paid_on": "2023-11-20"},
+                {"year": 2025, "region": "changzhou", "paid_on": "2024-11-20"},
+            ]
+        )
+    )
+    yield _compact(
+        _with(enrollment=[{"year": 2025, "region": "changzhou", "paid_on": "2025-03-10"}])
+    )
+    yield _compact(
+        _with(enrollment__0__breaks=[{"first_month": 3, "last_month": 4, "paid_on": "2025-06-01"}])
+    )
+    yield _compact(_with(events=[{"kind": "hukou_move", "date": "2025-02-01"}]))
+    # title
+    yield _compact(_with(title="一个标题"))
+    yield _compact(_with(title='with "quotes"'))
+    yield _compact(_with(title=None))
+    yield _compact(_with(title="x" * 1001))
+    # not scenarios, or not the core's shape
+    yield _compact(BASE)[:-3]
+    yield _compact(BASE) + " x"
+    yield '{"year":2025,"year":2025,' + _compact(BASE)[1:]
+    yield _compact(BASE).replace('"category":"elderly"', '"category":"elderly","sex":"male"')
+    yield _compact(BASE).replace('"category":"elderly"', '"category":"elderly","category":"x"')
+    yield _compact(_with(person__birth_date="1964-02-30"))
+    yield _compact(_with(extra=1))
+    yield _compact(_with(year=2025.0))
+    yield _compact(_with(year=1900))
+    yield _compact(_with(year=2024, claims__0__date="2024-03-01"))
+    yield _compact(_with(claims__0__blood="100.00"))
+    yield _compact(_with(claims__0__injury=True))
+    yield _compact(_with(claims__0__injury=False))
+    yield _compact(_with(claims__0__excluded="work_injury"))
+    yield _compact(_with(claims__0__unknown=1))
+    yield _compact(_with(claims__0__diseases=[]))
+    yield ""
+    yield "   "
+    yield "[]"
+    yield "null"
+    yield _compact(BASE)
+
+
+def _write(path: Path, lines: list[str], *, bom: bool = False) -> Path:
+    text = "\n".join(lines) + "\n"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass"))
+    return path
+
+
+@pytest.fixture
+def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Batch as on a machine where the extension is not importable."""
+    monkeypatch.setattr(compiled_module, "extension", None)
+    batch._compiled.clear()
+    yield
+    batch._compiled.clear()
+
+
+def _three_ways(source: Path, tmp_path: Path, regions: tuple[str, ...], **options: object):
+    """Run ``source`` compiled, in pure Python and through the engine; their outputs
+    and summaries."""
+    out = {}
+    for how in ("compiled", "python", "engine"):
+        target = tmp_path / f"{how}.jsonl"
+        batch._compiled.clear()
+        saved = compiled_module.extension
+        if how != "compiled":
+            compiled_module.extension = None
+        try:
+            config = Config(regions=regions, kernel=how != "engine")
+            summary = run(source, target, config, **options)  # type: ignore[arg-type]
+        finally:
+            compiled_module.extension = saved
+            batch._compiled.clear()
+        summary.seconds = None
+        out[how] = (target.read_bytes(), msgspec.json.encode(summary))
+    return out
+
+
+def _assert_same(out: dict) -> None:
+    compiled, python, engine = out["compiled"], out["python"], out["engine"]
+    for name, (data, summary) in (("python", python), ("engine", engine)):
+        if data != compiled[0]:
+            for a, b in zip(compiled[0].splitlines(), data.splitlines(), strict=False):
+                assert a == b, f"compiled and {name} differ"
+        assert data == compiled[0], f"compiled and {name} differ"
+        assert summary == compiled[1], f"compiled and {name} summaries differ"
+
+
+@needs_core
+@pytest.mark.parametrize("year_shift", [0, 1])
+@pytest.mark.parametrize("profile", ["general", "inpatient-one"])
+def test_synthetic_populations_three_ways(tmp_path: Path, profile: str, year_shift: int) -> None:
+    source = _write(tmp_path / "in.jsonl", _lines(profile, 400, 11, year_shift))
+    out = _three_ways(source, tmp_path, REGIONS)
+    _assert_same(out)
+    assert out["compiled"][0].count(b"\n") == 3 * 400
+
+
+@needs_core
+def test_the_core_settles_the_common_shape() -> None:
+    """Every inpatient-one line is the core's (none left to Python), and the general
+    population's lines whose every claim is of a kind gated per plan."""
+    config = Config(regions=("changzhou",))
+    batch._compiled.clear()
+    data = "\n".join(_lines("inpatient-one", 300, 3, 0)).encode()
+    batch.process_block(data, 1, config)
+    core = batch.compiled(config)
+    assert core is not None
+    assert core.core.compiled == 300
+    batch._compiled.clear()
+
+
+@needs_core
+@pytest.mark.parametrize("bom", [False, True])
+def test_hand_written_lines_three_ways(tmp_path: Path, bom: bool) -> None:
+    lines = list(tricky_lines())
+    source = _write(tmp_path / "in.jsonl", lines, bom=bom)
+    _assert_same(_three_ways(source, tmp_path, REGIONS))
+    _assert_same(_three_ways(source, tmp_path, ("changzhou",), block_bytes=2048))
+
+
+@needs_core
+def test_jobs_two_and_dask_run_the_same_core(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    from yibao.batch import dask_runner
+
+    lines = _lines("general", 300, 4, 0) + list(tricky_lines()) + _lines("inpatient-one", 300, 4, 1)
+    source = _write(tmp_path / "in.jsonl", lines)
+    config = Config(regions=("changzhou", "xuzhou"))
+    one, two, dask = tmp_path / "one.jsonl", tmp_path / "two.jsonl", tmp_path / "dask.jsonl"
+    batch._compiled.clear()
+    expected = run(source, one, config)
+    run(source, two, config, jobs=2, block_bytes=8192)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = dask_runner.run(source, dask, config, client=client, block_bytes=8192)
+    assert two.read_bytes() == one.read_bytes()
+    assert dask.read_bytes() == one.read_bytes()
+    assert got.regions == expected.regions
+    compiled = batch.compiled(config)
+    assert compiled is not None and compiled.core.compiled > 0
+    batch._compiled.clear()
+
+
+def test_without_the_extension_batch_is_pure_python(tmp_path: Path, pure_python: None) -> None:
+    """Where the extension cannot be imported, no compiled core is used and the fast path
+    in Python answers (its bytes are the engine's: test_fast_path.py)."""
+    assert not compiled_module.available()
+    assert batch.compiled(Config(regions=("changzhou",))) is None
+    source = _write(tmp_path / "in.jsonl", list(tricky_lines()))
+    fast, slow = tmp_path / "fast.jsonl", tmp_path / "slow.jsonl"
+    run(source, fast, Config(regions=REGIONS))
+    run(source, slow, Config(regions=REGIONS, kernel=False))
+    assert fast.read_bytes() == slow.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param({"YIBAO_NO_FASTCORE": "1"}, id="switched-off"),
+        pytest.param({"YIBAO_TEST_BLOCK_FASTCORE": "1"}, id="not-importable"),
+    ],
+)
+def test_a_process_without_the_core_writes_the_same_bytes(
+    tmp_path: Path, how: dict[str, str]
+) -> None:
+    """The CLI in a fresh process, the extension switched off or its import failing,
+    writes what the CLI with it writes (or, where it is not built, what the engine
+    writes)."""
+    source = _write(tmp_path / "in.jsonl", _lines("general", 150, 9, 0) + list(tricky_lines()))
+    block = (
+        "import sys, runpy; sys.modules['yibao_fastcore._core'] = None; "
+        "sys.argv = ['yibao'] + sys.argv[1:]; runpy.run_module('yibao.cli', run_name='__main__')"
+    )
+
+    def cli(target: Path, env: dict[str, str], *extra: str) -> None:
+        args = ["batch", str(source), "-r", ",".join(REGIONS), "-o", str(target), "-q", *extra]
+        if env.get("YIBAO_TEST_BLOCK_FASTCORE"):
+            command = [sys.executable, "-c", block, *args]
+        else:
+            command = [sys.executable, "-m", "yibao.cli", *args]
+        probe = "import yibao.steps.compiled as c; print(c.available())"
+        done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
+        assert done.returncode in (0, 1), done.stderr
+        if env:
+            code = (
+                probe
+                if not env.get("YIBAO_TEST_BLOCK_FASTCORE")
+                else ("import sys; sys.modules['yibao_fastcore._core'] = None; " + probe)
+            )
+            seen = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
+                                  capture_output=True, text=True)  # fmt: skip
+            assert seen.stdout.strip() == "False", seen.stderr
+
+    with_core, without, engine = (tmp_path / f"{n}.jsonl" for n in ("with", "without", "engine"))
+    cli(with_core, {})
+    cli(without, how)
+    cli(engine, how, "--no-kernel")
+    assert without.read_bytes() == with_core.read_bytes() == engine.read_bytes()
