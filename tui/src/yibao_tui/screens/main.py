@@ -187,11 +187,11 @@ class MainScreen(Screen):
         if stale:
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
         status = self.query_one("#status", Static)
-        for text in filter(None, (note[0], short)):  # the short hint where the long one
-            tail = plain("  " + text, style=note[1])  # would not fit (a long region name)
-            if Text.assemble(*parts, tail).cell_len <= (status.size.width or 80):
-                parts.append(tail)
-                break
+        if note[0]:  # the short words where the long ones would not fit (a long region
+            tail = plain("  " + note[0], style=note[1])  # name); a file's path is cut
+            if short and Text.assemble(*parts, tail).cell_len > (status.size.width or 80):
+                tail = plain("  " + short, style=note[1])
+            parts.append(tail)
         line = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
         quiet.update(status, line)
 
