@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from yibao.money import fmt_money, fmt_rate
-from yibao.params import Param, ParameterFile, ParameterSet
+from yibao.params import Param, ParameterFile, ParameterSet, show_value
 from yibao.registry import Registry, Stack
 
 
@@ -80,28 +79,9 @@ class RuleSets(msgspec.Struct, frozen=True, kw_only=True):
     unpublished: tuple[Unpublished, ...] = ()
 
 
-def value_text(kind: str, value: object) -> str:
-    """A parameter's value as text: ``"800.00"``, ``"70%"``, bands, lists."""
-    if kind == "money":
-        return fmt_money(value)  # type: ignore[arg-type]
-    if kind == "rate":
-        return fmt_rate(value)  # type: ignore[arg-type]
-    if kind == "bands":
-        return "; ".join(
-            f"{fmt_money(b.above)}–{fmt_money(b.upto) if b.upto is not None else '…'}: "
-            f"{fmt_rate(b.rate)}"
-            for b in value  # type: ignore[attr-defined]
-        )
-    if kind == "list":
-        return ", ".join(value)  # type: ignore[arg-type]
-    if kind == "flag":
-        return "true" if value else "false"
-    return str(value)
-
-
 def _value(p: Param) -> Value:
     return Value(
-        value=value_text(p.kind, p.value),
+        value=show_value(p.kind, p.value),
         valid_from=p.valid_from,
         valid_to=p.valid_to,
         cite=p.cite,
