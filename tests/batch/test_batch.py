@@ -128,19 +128,59 @@ def test_two_jobs_read_a_pipe_once(general_file: Path, tmp_path: Path) -> None:
         batch.run(pipe, two, config, jobs=2)
 
 
-def test_an_input_changed_under_a_worker_is_an_error(general_file: Path, tmp_path: Path) -> None:
-    """A worker re-reads its block; one that no longer has the lines the main process cut
-    is refused with the file named, and the error survives the trip back from the
-    worker."""
-    with general_file.open("rb") as source:
-        part = next(batch.blocks(source, 8192))
-    task = batch._task(part, general_file)
-    moved = (task[0], task[1], task[2] + 1, task[3], task[4])  # as if a byte were cut out
-    assert batch._settle_spilled(task, Config(regions=REGIONS), tmp_path)[1].lines > 0
+def test_an_input_changed_under_a_worker_is_an_error(
+    general_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker reads its own block; one that finds the input no longer the file the main
+    process measured (here a line was appended) refuses it with the file named, and the
+    error survives the trip back from the worker."""
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.part"
+    source.write_bytes(general_file.read_bytes())
+    output.write_bytes(b"")
+    identity = batch._identity(os.stat(source))
+    ranges = batch._Ranges(source, str(output), 8192, identity)
+    monkeypatch.setattr(batch, "_shared", batch._Shared.new(2))
+    spilled, summary, size = batch._settle_range(ranges, 0, Config(regions=REGIONS), tmp_path)
+    assert spilled is None and summary.lines > 0  # written in its place
+    assert size >= 8192 and source.read_bytes()[size - 1 : size] == b"\n"  # whole lines
+    assert output.read_bytes().count(b"\n") == summary.lines * len(REGIONS)
+    with source.open("ab") as more:
+        more.write(source.read_bytes().splitlines(keepends=True)[0])
     with pytest.raises(InputError, match="changed while it was being read") as raised:
-        batch._settle_spilled(moved, Config(regions=REGIONS), tmp_path)
+        batch._settle_range(ranges, 1, Config(regions=REGIONS), tmp_path)
     again = pickle.loads(pickle.dumps(raised.value))
-    assert str(again) == str(raised.value) and again.where == str(general_file)
+    assert str(again) == str(raised.value) and again.where == str(source)
+
+
+def test_two_jobs_cut_lines_where_one_does(
+    inpatient_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers find their own line boundaries and numbers from byte ranges: ranges far
+    shorter than a line (most hold no line start), a blank line, two lines over the
+    limit (one five limits long, so whole blocks fall inside it; one 1.25 limits long,
+    which a block can hold whole) and no final line end give the bytes one process
+    gives, at any block size."""
+    lines = inpatient_file.read_bytes().splitlines(keepends=True)[:60]
+    limit = max(map(len, lines)) + 10
+    monkeypatch.setattr(batch, "MAX_INPUT_BYTES", limit)
+    source = tmp_path / "in.jsonl"
+    long = b" " * (limit * 5) + lines[5]
+    longer = b" " * (limit * 5 // 4 - len(lines[20])) + lines[20]
+    text = b"".join([*lines[:5], b"\n", long, *lines[6:20], longer, *lines[21:]])
+    source.write_bytes(text.rstrip(b"\n"))
+    config = Config(regions=("changzhou",))
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    first = batch.run(source, one, config, jobs=1, block_bytes=97)
+    assert first.bad_lines == 2 and first.lines == 60
+    expected = one.read_bytes()
+    assert b'"line":7,' in expected and b'"line":22,' in expected
+    assert expected.count(b"longer than the limit") == 2
+    runs = [(1, 150), (1, limit), (2, 97), (2, 1000), (2, 1 << 20)]
+    for jobs, size in runs:
+        second = batch.run(source, two, config, jobs=jobs, block_bytes=size)
+        assert two.read_bytes() == expected, (jobs, size)
+        first.seconds = second.seconds = None
+        assert msgspec.json.encode(first) == msgspec.json.encode(second)
 
 
 def test_block_size_does_not_change_the_output(inpatient_file: Path, tmp_path: Path) -> None:

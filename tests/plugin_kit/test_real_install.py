@@ -20,6 +20,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,25 @@ def _ok(out: subprocess.CompletedProcess[str]) -> str:
     return out.stdout
 
 
-def test_a_scaffolded_plugin_builds_installs_and_passes(tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Installed:
+    """The fresh environment with realtown's wheel in it, and the scaffolded source."""
+
+    tmp: Path
+    python: Path
+    yibao: str
+    plugin: Path
+
+    @property
+    def example(self) -> Path:
+        return self.plugin / "src/yibao_realtown/resident/examples/adult-inpatient.toml"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """yibao's wheels and the scaffolded realtown's, built and installed into a fresh
+    virtual environment (once for this module's tests)."""
+    tmp_path = tmp_path_factory.mktemp("real-install")
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
@@ -68,8 +88,12 @@ def test_a_scaffolded_plugin_builds_installs_and_passes(tmp_path: Path) -> None:
     wheels = sorted(p.name.split("-")[0] for p in dist.glob("*.whl"))
     assert wheels == ["yibao", "yibao_changzhou", "yibao_jiangsu", "yibao_realtown", "yibao_tui"]
     install(str(next(dist.glob("yibao_realtown-*.whl"))))
-    yibao = str(venv / "bin" / "yibao")
+    return Installed(tmp_path, python, str(venv / "bin" / "yibao"), plugin)
 
+
+def test_a_scaffolded_plugin_builds_installs_and_passes(installed: Installed) -> None:
+    tmp_path, python, yibao, plugin = (
+        installed.tmp, installed.python, installed.yibao, installed.plugin)  # fmt: skip
     regions = {r["code"]: r for r in json.loads(_ok(_run([yibao, "regions", "--json"])))}
     assert set(regions) == {"realtown", "changzhou"}  # only what this environment installed
     assert regions["realtown"]["info"]["name_zh"] == "实镇（虚构示例）"
@@ -77,7 +101,7 @@ def test_a_scaffolded_plugin_builds_installs_and_passes(tmp_path: Path) -> None:
         "yibao-realtown", "0.1.0")  # fmt: skip
     assert regions["realtown"]["status"] == "ok"
 
-    example = plugin / "src/yibao_realtown/resident/examples/adult-inpatient.toml"
+    example = installed.example
     result = json.loads(_ok(_run([yibao, "evaluate", str(example), "-r", "realtown", "--json"])))
     claims = {c["claim_id"]: c for c in result["claims"]}
     assert claims["stay"]["layers"][0]["amount"] == "13440.00"
@@ -110,3 +134,60 @@ def test_a_scaffolded_plugin_builds_installs_and_passes(tmp_path: Path) -> None:
     assert tests.returncode == 0, tests.stdout + tests.stderr
     # hypothesis and yibao_reports are absent: their tests skip with the reason
     assert "10 passed, 2 skipped" in tests.stdout, tests.stdout
+
+
+def test_the_installed_tui_explains_the_day_surgery_claim(
+    installed: Installed, tmp_path: Path
+) -> None:
+    """The installed ``yibao tui`` at 80×24, driven in tmux as a clerk would: F7 goes to
+    the claims table, down to the third claim (the scaffold's day surgery, 日间手术),
+    ``e`` explains it. The worked case (tests/cases/adult-inpatient.toml of the
+    scaffold, FICTIONAL placeholder numbers): (5000.00 − the day-surgery deductible
+    100.00) × 70% = 3430.00 from the fund, 1570.00 left to the patient."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        pytest.skip("tmux is not on PATH")
+    home = tmp_path / "home"
+    env = {
+        "HOME": str(home),  # no config file or autosave of the developer's, none left
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".state"),
+        "XDG_DATA_HOME": str(home / ".data"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",  # not _run's 200: Textual would lay dialogs out for 200 columns
+        "LINES": "24",
+        "LANG": "C.UTF-8",
+    }
+    home.mkdir()
+    socket = str(tmp_path / "tmux.sock")
+
+    def tmux_do(*args: str) -> str:
+        return _ok(_run([tmux, "-S", socket, *args]))
+
+    def screen_until(text: str) -> str:
+        """The pane as text once it shows ``text`` (or failing after 60 s)."""
+        shown = ""
+        for _ in range(240):
+            shown = tmux_do("capture-pane", "-p", "-t", "t")
+            if text in shown:
+                return shown
+            time.sleep(0.25)
+        raise AssertionError(f"{text!r} not on the screen:\n{shown}")
+
+    flags = [f"-e{k}={v}" for k, v in env.items()]
+    tmux_do("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "80", "-y", "24", *flags,
+            f"{installed.yibao} tui {installed.example}")  # fmt: skip
+    try:
+        screen_until("实镇")  # it starts on the case's region
+        tmux_do("send-keys", "-t", "t", "F7")
+        screen_until("e 说明")  # the claims table's keys: the focus is there
+        tmux_do("send-keys", "-t", "t", "Down", "Down", "e")
+        shown = screen_until("3,430.00")  # the explanation's title: what the fund pays
+    finally:
+        _run([tmux, "-S", socket, "kill-server"])
+    assert "数字说明" in shown and "2025-05-20" in shown, shown  # of the day claim
+    assert "日间手术" in shown, shown  # its own deductible, the region's declared fact
+    assert "4900.00 × 70%" in shown, shown  # (5000.00 − 100.00) × 70%
+    # the status line fits 80 columns with this long region name: the hint is short
+    assert "设本柜台地区：F1" in shown.splitlines()[0], shown

@@ -197,7 +197,7 @@ def _start_blocked_batch(site: Path, tmp_path: Path) -> tuple[subprocess.Popen, 
     marks = tmp_path / "marks"
     marks.mkdir()
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    source.write_bytes((msgspec.json.encode(ONE_CLAIM) + b"\n") * 20_000)  # 3 blocks
+    source.write_bytes((msgspec.json.encode(ONE_CLAIM) + b"\n") * 60_000)  # 3 pool blocks
     env = {**os.environ, "PYTHONPATH": str(site), "FICTIONAL_MARKS": str(marks)}
     command = [sys.executable, "-m", "yibao.cli", "--region-timeout", "0", "--only",
                "blocking", "batch", str(source), "-r", "blocking", "-o", str(target), "-j", "2",

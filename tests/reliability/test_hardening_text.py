@@ -52,11 +52,15 @@ def test_printable_escapes_c0_c1_and_bidirectional_overrides() -> None:
     assert printable("a\x1b[0mb\x9b\u202etxt\tok\n") == "a\\x1b[0mb\\x9b\\u202etxt\tok\n"
 
 
-async def test_the_tui_shows_markup_in_a_scenario_as_text(odd, tmp_path) -> None:
+async def test_the_tui_shows_markup_in_a_scenario_as_text(tmp_path) -> None:
     from yibao.registry import Registry
     from yibao_tui.app import make_app
     from yibao_tui.widgets.tables import ClaimsTable, ResultTable
 
+    # the TUI names a claim by what it is, adding the id where two read alike: a twin
+    twin = [{**BASE["claims"][0], "id": CLAIM_ID}, {**BASE["claims"][0], "id": "[b]"}]
+    odd = tmp_path / "twins.json"
+    odd.write_bytes(msgspec.json.encode({**BASE, "title": TITLE, "claims": twin}))
     app = make_app(odd, registry=Registry(), state_dir=tmp_path / "state")
     async with app.run_test(size=(100, 30)) as pilot:
         for key in ("f4", "f5", "f6", "f4"):
@@ -67,7 +71,8 @@ async def test_the_tui_shows_markup_in_a_scenario_as_text(odd, tmp_path) -> None
         assert str(claims.get_row_at(0)[1]) == CLAIM_ID
         table = app.main.query_one("#result-table", ResultTable)
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert any(CLAIM_ID in label for label in labels)
+        assert any(f"({CLAIM_ID})" in label for label in labels)
+        assert any("([b])" in label for label in labels)
 
 
 def test_markdown_escapes_html_and_csv_neutralises_formulas(cli, tmp_path) -> None:

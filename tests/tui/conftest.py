@@ -1,4 +1,5 @@
-"""Fixtures for the TUI tests: a private state directory, a still cursor, no animations."""
+"""Fixtures for the TUI tests: a private state directory and config file, a still cursor,
+no animations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state = tmp_path / "state"
     monkeypatch.setenv("YIBAO_TUI_STATE_DIR", str(state))
     return state
+
+
+@pytest.fixture(autouse=True)
+def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read the developer's own config file (tui.toml); a test writes this one."""
+    path = tmp_path / "tui.toml"
+    monkeypatch.setenv("YIBAO_TUI_CONFIG", str(path))
+    return path
 
 
 @pytest.fixture(autouse=True)

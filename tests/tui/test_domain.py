@@ -14,6 +14,7 @@ from tui_paths import EXAMPLE, EXAMPLES, PERSONAS
 from yibao.engine import compare
 from yibao.model import Elsewhere, Scenario
 from yibao.registry import Registry
+from yibao.results import Totals
 from yibao.scenario_io import load_scenario, parse_scenario
 from yibao_tui.domain import autosave, view
 from yibao_tui.domain.curve import curves, one_claim
@@ -153,7 +154,7 @@ def test_autosave_location(tmp_path: Path) -> None:
 def test_rows_carry_the_engines_numbers_and_mark_the_better(reg) -> None:
     scenario = load_scenario(EXAMPLE)
     results = compare(scenario, ["changzhou", "xuzhou"], registry=reg).results
-    rows = {r.key: r for r in view.rows(results, ["stroke", "clinic"], "en")}
+    rows = {r.key: r for r in view.rows(results, scenario.claims, "en")}
     patient = rows["claim:stroke:patient"]
     assert patient.cells[0].score == results[0].claims[0].patient
     premium = rows["premium"]
@@ -162,6 +163,64 @@ def test_rows_carry_the_engines_numbers_and_mark_the_better(reg) -> None:
     assert any(
         "changzhou-resident-2025" in s.cite for s in rows["claim:stroke:basic_fund"].cells[0].steps
     )
+
+
+def test_claims_are_named_by_what_where_and_when_not_by_id(reg) -> None:
+    """The heading of a claim's rows is its kind, date and hospital, and its compliant
+    amount; the id is added only where two claims would read the same."""
+    scenario = load_scenario(EXAMPLE)
+    results = compare(scenario, ["changzhou"], registry=reg).results
+    rows = {r.key: r for r in view.rows(results, scenario.claims, "zh")}
+    assert rows["claim:stroke"].label == "住院 · 2025-05-10 · 三级医院 · 合规 50,000.00"
+    assert rows["claim:clinic"].label == "普通门诊 · 2025-06-02 · 基层机构 · 合规 1,800.00"
+    twin = msgspec.structs.replace(scenario.claims[0], id="stroke-2")
+    heads = view.claim_headings((scenario.claims[0], twin), "en")
+    assert heads == {
+        "stroke": "inpatient · 2025-05-10 · level 3 hospital (stroke) · compliant 50,000.00",
+        "stroke-2": "inpatient · 2025-05-10 · level 3 hospital (stroke-2) · compliant 50,000.00",
+    }
+
+
+def test_year_totals_show_the_whole_bill_and_never_rank_against_the_unknown(reg) -> None:
+    """徐州 publishes no settlement parameters for this case (its claims are
+    not_published): its year shows the whole bill (56,000.00 + 1,800.00, the example's
+    ``total`` and ``compliant``), marks all of it unsettled, and no ★ ranks 常州's
+    numbers against its unknown ones."""
+    scenario = load_scenario(EXAMPLE)
+    results = compare(scenario, ["changzhou", "xuzhou"], registry=reg).results
+    assert [c.status for c in results[1].claims] == ["not_published", "not_published"]
+    rows = {r.key: r for r in view.rows(results, scenario.claims, "en")}
+    bill = sum((c.bill for c in scenario.claims), Decimal("0.00"))
+    assert bill == Decimal("57800.00")
+    assert [c.text for c in rows["totals:bill"].cells] == ["57,800.00", "57,800.00"]
+    assert [c.text for c in rows["totals:unsettled"].cells] == ["—", "⚠ 57,800.00"]
+    patient = rows["totals:patient"]
+    assert patient.cells[1].text == "not settled" and patient.cells[1].unknown
+    assert patient.best() == set()
+    assert rows["claim:stroke:patient"].best() == set()
+    assert rows["claim:stroke:basic_fund"].best() == set()
+
+
+def test_a_partly_settled_year_shows_a_lower_bound(reg) -> None:
+    """When one of two claims is not settled, a total over the settled one is only a
+    lower bound: ``≥ …``, unranked. (The second claim's answer is replaced by a
+    not-published one here: a region that settles one claim and not the other.)"""
+    scenario = load_scenario(EXAMPLE)
+    (result,) = compare(scenario, ["changzhou"], registry=reg).results
+    stroke, clinic = result.claims
+    gap = msgspec.structs.replace(clinic, status="not_published", patient=None, layers=())
+    totals = Totals(
+        bill=stroke.bill,
+        layers={p.layer: p.amount for p in stroke.layers},
+        patient=stroke.patient,
+        complete=False,
+    )
+    partial = msgspec.structs.replace(result, claims=(stroke, gap), totals=totals)
+    rows = {r.key: r for r in view.rows([partial, result], scenario.claims, "zh")}
+    assert rows["totals:patient"].cells[0].text == f"≥ {stroke.patient:,.2f}"
+    assert rows["totals:patient"].best() == set()
+    assert rows["totals:unsettled"].cells[0].text == "⚠ 1,800.00"
+    assert rows["totals:bill"].cells[0].text == "57,800.00"
 
 
 def test_curve_points_are_engine_answers(reg) -> None:

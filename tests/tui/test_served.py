@@ -63,9 +63,9 @@ CASE = [
     *tabs(CASE_TAB, "birth_date", "hukou"), ENTER, DOWN, DOWN, ENTER,
     *tabs(CASE_TAB, "hukou", "district"), ENTER, DOWN, ENTER,
     *tabs(CASE_TAB, "district", "category"), ENTER, DOWN, ENTER,
-    # enrolment: add a year (the case's), region 常州, paid 2024-11-20
-    F3, "a", *tabs(ENROLLMENT_FIELDS, "year", "region"), ENTER, DOWN, ENTER,
-    *tabs(ENROLLMENT_FIELDS, "region", "paid_on"), "2024-11-20", ENTER,
+    # enrolment: add a year (the case's) in 常州 (from the household registration),
+    # paid 2024-11-20
+    F3, "a", *tabs(ENROLLMENT_FIELDS, "year", "paid_on"), "2024-11-20", ENTER,
     # claims (F3 twice more): add one, dated 2025-05-10, inpatient, level 3, 50,000.00
     F3, F3, "a", *tabs(CLAIM_FIELDS, "id", "date"), "2025-05-10",
     *tabs(CLAIM_FIELDS, "date", "compliant"), "50000", ENTER,

@@ -99,6 +99,36 @@ WORDS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("fitness_checkup", "体检", "fitness checkup"),
         ("other_excluded", "其他不予支付", "other excluded"),
     ),
+    # The diseases the regions' chronic, special-outpatient and blood-use lists name
+    # (parameters ``chronic.diseases``, ``special.diseases``, ``blood.diseases``), in
+    # the sources' words: changzhou-resident-2025 §三(二)2.1, 3.1, §三5.3;
+    # changzhou-employee-2024 §四(二)2.1, 3.1, 5.1.
+    "disease": (
+        ("hypertension", "高血压", "hypertension"),
+        ("diabetes", "糖尿病", "diabetes"),
+        ("stroke", "脑卒中合并器官功能障碍", "stroke with organ dysfunction"),
+        ("coronary_heart_disease", "冠状动脉粥样硬化性心脏病", "coronary heart disease"),
+        ("rheumatic_heart_disease", "风湿性心脏病", "rheumatic heart disease"),
+        ("pulmonary_heart_disease", "肺源性心脏病", "pulmonary heart disease"),
+        ("rheumatoid_arthritis", "类风湿性关节炎", "rheumatoid arthritis"),
+        ("sjogren", "干燥综合征", "Sjögren's syndrome"),
+        ("crohn", "克罗恩病", "Crohn's disease"),
+        ("chronic_hepatitis", "慢性肝炎（中、重度）", "chronic hepatitis (moderate, severe)"),
+        ("chronic_nephritis", "慢性肾炎（中、重度）", "chronic nephritis (moderate, severe)"),
+        ("parkinson", "帕金森氏综合症", "Parkinson's syndrome"),
+        ("cancer", "恶性肿瘤", "cancer"),
+        ("renal_failure", "慢性肾功能衰竭", "chronic renal failure"),
+        ("severe_mental_disorder", "严重精神障碍", "severe mental disorder"),
+        ("haemophilia", "血友病", "haemophilia"),
+        ("organ_transplant", "器官移植术后抗排异治疗", "anti-rejection after organ transplant"),
+        ("aplastic_anaemia", "再生障碍性贫血", "aplastic anaemia"),
+        ("lupus", "系统性红斑狼疮", "systemic lupus erythematosus"),
+        ("tuberculosis", "肺结核", "pulmonary tuberculosis"),
+        ("child_t1_diabetes", "儿童I型糖尿病", "type 1 diabetes in children"),
+        ("child_autism", "儿童孤独症", "autism in children"),
+        ("child_ghd", "儿童生长激素缺乏症", "growth hormone deficiency in children"),
+        ("haematological_malignancy", "血液系统恶性肿瘤", "haematological malignancy"),
+    ),
     "claim_status": (
         ("settled", "已结算", "settled"),
         ("not_covered", "不在待遇期", "not covered"),

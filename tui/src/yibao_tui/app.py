@@ -14,16 +14,19 @@ from typing import Any, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, ThemeProvider
 from textual.widgets import SelectionList, TabbedContent
 from yibao.engine import compare
-from yibao.model import Scenario
+from yibao.model import Claim, Scenario
 from yibao.registry import Registry, default_registry
 from yibao.results import Comparison, RegionResult
 from yibao.scenario_io import load_scenario
 from yibao.textsafe import printable
+from yibao.vocabulary import claim_label
 from yibao.whatif import district_owners, home_region
 
 from yibao_tui.domain import autosave, export, view
+from yibao_tui.domain.config import Config, check_choice, config_path
 from yibao_tui.domain.curve import curves
 from yibao_tui.domain.fields import HOME_FIELDS
 from yibao_tui.domain.form import (
@@ -36,7 +39,7 @@ from yibao_tui.domain.form import (
     from_scenario,
     to_scenario,
 )
-from yibao_tui.domain.i18n import Lang, pick, tr, word
+from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.domain.keys import KEYS, SCOPES
 from yibao_tui.domain.toml_out import to_toml
 from yibao_tui.screens.dialogs import (
@@ -49,8 +52,21 @@ from yibao_tui.screens.dialogs import (
 from yibao_tui.screens.main import MainScreen
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
-from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+from yibao_tui.widgets.palette import Palette, system_commands
+from yibao_tui.widgets.tables import (
+    ClaimsTable,
+    EnrollmentTable,
+    EventsTable,
+    ListTable,
+    ResultTable,
+)
 
+TABLES: dict[str, type[ListTable]] = {
+    "enrollment": EnrollmentTable,
+    "events": EventsTable,
+    "claims": ClaimsTable,
+}
+"""The table showing each list of the case."""
 MAX_COMPARE = 4
 SECTIONS = ("#person-form Input", "#enrollment", "#events", "#claims")
 """What F3 focuses in turn on the case tab."""
@@ -69,17 +85,31 @@ class YibaoApp(App[None]):
         registry: Registry | None = None,
         state_dir: Path | None = None,
         notice: str | None = None,
+        home: str | None = None,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
         relabel(self, lang)
+        self.config = config or Config()
+        if self.config.theme:
+            self.theme = self.config.theme
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
         self.registry = registry or default_registry()
         self.codes = self.registry.codes()
         self.choices = choices_of(self.registry)
         self.names = {code: pick(lang, zh, en) for code, zh, en in self.choices.regions}
         self.form = session.form
         self.path = session.path
-        self.region = session.region if session.region in self.codes else self._home()
+        self.home = home
+        """The counter's region (``--region`` or the config file): the app starts on it."""
+        if home in self.codes:
+            self.region = home
+        elif session.region in self.codes:
+            self.region = session.region
+        else:
+            self.region = self._home()
         picked = [c for c in session.compare if c in self.codes]
         self.picked = picked if len(picked) >= 2 else self._default_picked()
         self.state_dir = state_dir
@@ -196,16 +226,19 @@ class YibaoApp(App[None]):
     def main(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
-    def claim_ids(self) -> list[str]:
-        return [c.id for c in self.last.claims] if self.last else []
+    def claims(self) -> tuple[Claim, ...]:
+        return self.last.claims if self.last else ()
 
     def redraw_form(self) -> None:
         self.main.show_form(self.form, self.problems)
         self.redraw_status()
 
     def redraw_status(self) -> None:
+        note, short = self.note, ""
+        if not note[0] and self.home is None:  # until a home region is set, say how
+            note, short = (tr("home_hint", self.lang), "dim"), tr("home_hint_short", self.lang)
         self.main.show_status(
-            self.names.get(self.region, self.region), self.problems, self.stale, self.note
+            self.names.get(self.region, self.region), self.problems, self.stale, note, short
         )
 
     def redraw(self) -> None:
@@ -231,7 +264,7 @@ class YibaoApp(App[None]):
     def draw_result(self) -> None:
         results = [self.result] if self.result else []
         self.main.show_result(
-            view.rows(results, self.claim_ids(), self.lang),
+            view.rows(results, self.claims(), self.lang),
             self.names.get(self.region, self.region),
             view.notes(self.result, self.lang) if self.result else [],
             self.stale,
@@ -244,7 +277,7 @@ class YibaoApp(App[None]):
             return
         res = self.comparison.results
         self.main.show_compare(
-            view.rows(res, self.claim_ids(), self.lang),
+            view.rows(res, self.claims(), self.lang),
             [self.names.get(r.region, r.region) for r in res],
             [view.notes(r, self.lang) for r in res],
             self.stale,
@@ -255,24 +288,16 @@ class YibaoApp(App[None]):
         table = main.query_one(ClaimsTable)
         index = table.selected(len(self.form.claims))
         if self.last is None or not self.last.claims:
-            main.show_curve(tr("curve_none", self.lang), [], "")
+            main.show_curve(tr("curve_none", self.lang), [], "", self.names)
             return
         index = min(index or 0, len(self.last.claims) - 1)
         claim = self.last.claims[index]
         regions = self.picked if len(self.picked) >= 2 else [self.region]
         found = curves(self.last, index, regions, registry=self.registry)
-        title = (
-            tr(
-                "curve_title",
-                self.lang,
-                kind=word("claim_kind", claim.kind, self.lang),
-                level=claim.level,
-            )
-            + f" · {claim.id}"
-        )
+        title = tr("curve_title", self.lang, claim=claim_label(claim, self.lang))
         gaps = [self.names.get(c.region, c.region) for c in found if None in c.ys]
-        gap_text = tr("curve_gap", self.lang, regions=", ".join(gaps)) if gaps else ""
-        main.show_curve(title, found, gap_text)
+        gap_text = tr("curve_gap", self.lang, regions="、".join(gaps)) if gaps else ""
+        main.show_curve(title, found, gap_text, self.names)
 
     # ---- events from the screen ----------------------------------------------------
 
@@ -349,20 +374,57 @@ class YibaoApp(App[None]):
         self.main.query(SECTIONS[(current + 1) % len(SECTIONS)]).first().focus()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.lang))
+        path = self.config.path or config_path()
+        self.push_screen(HelpScreen(self.lang, self.keymap(), str(path)))
+
+    def keymap(self) -> dict[str, str]:
+        """The keys of every binding id, remapped ones included."""
+        return {k.id: self.config.keymap.get(k.id, k.key) for k in KEYS}
+
+    def action_focus_claims(self) -> None:
+        """Straight to the claims table (from any tab), its cursor where it was."""
+        self.main.query_one(TabbedContent).active = "case"
+        table = self.main.query_one(ClaimsTable)
+        table.focus()
+        self.call_after_refresh(table.scroll_visible, animate=False)
 
     def action_explain(self) -> None:
-        focused = self.focused
-        table = focused if isinstance(focused, ResultTable) else None
-        if table is None or (found := table.current()) is None:
+        if isinstance(self.focused, ResultTable):
+            self._explain(self.focused)
+
+    def _explain(self, table: ResultTable) -> None:
+        """The steps of the number under ``table``'s cursor."""
+        if (found := table.current()) is None:
             return
         row, column = found
         if row.section or column >= len(row.cells):
             return
         cell = row.cells[column]
         heading = table.headings[column] if column < len(table.headings) else ""
-        title = f"{tr('explain', self.lang)} · {heading} · {row.label.strip()} = {cell.text}"
+        label = row.label.strip()
+        claim = view.claim_heading(table.rows_shown, row.key)
+        if claim:  # which claim the number belongs to: the row alone says 基本医保统筹基金
+            label = f"{claim} · {label}"
+        title = f"{tr('explain', self.lang)} · {heading} · {label} = {cell.text}"
         self.push_screen(ExplainScreen(title, cell.steps, self.lang))
+
+    def action_claim_explain(self) -> None:
+        """The selected claim's settlement explained: the result tab, the cursor on
+        what the basic fund pays for it (its status where it is not settled), and the
+        steps of that number."""
+        i = self._selected(ClaimsTable, self.form.claims)
+        if i is None:
+            return
+        cid = str(self.form.claims[i].get("id", ""))
+        self.action_show_tab("result")
+        self.draw_tab("result")  # now, not when the tab's activation arrives
+        table = self.main.query_one("#result-table", ResultTable)
+        keys = [r.key for r in table.rows_shown]
+        for key in (f"claim:{cid}:basic_fund", f"claim:{cid}:status"):
+            if key in keys:
+                table.move_cursor(row=keys.index(key), column=1, animate=False)
+                self._explain(table)
+                return
 
     # ---- actions: lists ------------------------------------------------------------
 
@@ -386,11 +448,19 @@ class YibaoApp(App[None]):
             else:
                 items[index] = result
             self.recompute()
+            self._show_row(TABLES[name], len(items) - 1 if index is None else index)
 
         dialog = RowDialog(
             tr(title, self.lang), specs, raw, self.choices, self.lang, clash(index), on_change=typed
         )
         self.push_screen(dialog, done)
+
+    def _show_row(self, table_type: type[ListTable], index: int) -> None:
+        """Put the cursor on row ``index`` and scroll the case so it is in view (an
+        added or duplicated row would otherwise land below the screen at 80×24)."""
+        table = self.main.query_one(table_type)
+        table.move_cursor(row=index)
+        self.call_after_refresh(table.scroll_visible, animate=False)
 
     def _selected(self, table_type: type, items: list) -> int | None:
         return self.main.query_one(table_type).selected(len(items))
@@ -402,7 +472,7 @@ class YibaoApp(App[None]):
             self.recompute()
 
     def action_enrollment_add(self) -> None:
-        self._open("enrollment", None, self.form.new_enrollment(self.region))
+        self._open("enrollment", None, self.form.new_enrollment(self.region, self.codes))
 
     def action_enrollment_edit(self) -> None:
         i = self._selected(EnrollmentTable, self.form.enrollment)
@@ -443,6 +513,7 @@ class YibaoApp(App[None]):
         if i is not None:
             self.form.claims.insert(i + 1, self.form.duplicate_claim(i))
             self.recompute()
+            self._show_row(ClaimsTable, i + 1)
 
     def action_claim_delete(self) -> None:
         self._remove(ClaimsTable, self.form.claims)
@@ -558,8 +629,20 @@ class YibaoApp(App[None]):
 
     # ---- command palette -----------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(self.lang, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(self.lang, themes=True, providers=[ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit: say which key does, in the app's language."""
+        keys = self.keymap().get("yibao.quit", "ctrl+q")
+        self.notify(tr("quit_hint", self.lang, key=keys), title=tr("quit_title", self.lang))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from system_commands(super().get_system_commands(screen), self.lang)
         for k in KEYS:
             if k.palette and k.scope not in ("dialog", "modal"):
                 where = pick(self.lang, *SCOPES[k.scope])
@@ -590,13 +673,24 @@ def make_app(
     registry: Registry | None = None,
     state_dir: Path | None = None,
     restore: bool = True,
+    region: str | None = None,
+    config: Config | None = None,
 ) -> YibaoApp:
     """The app, opening ``scenario_path`` or restoring the autosaved case (or a new one).
 
-    ``state_dir`` is where autosaves go (default: :func:`autosave.state_dir`).
-    Raises :class:`yibao.errors.InputError` for a scenario file that does not decode.
+    ``state_dir`` is where autosaves go (default: :func:`autosave.state_dir`). The app
+    starts on ``region`` (``--region``), else on ``config``'s home region, else on the
+    region of the case (:class:`YibaoApp`); ``config`` also gives the theme and keymap
+    (its language is the caller's to apply). Raises :class:`yibao.errors.InputError`
+    for a scenario file that does not decode or a config naming what is not installed,
+    :class:`yibao.errors.UnknownRegion` for an unknown ``region``.
     """
     registry = registry or default_registry()
+    config = config or Config()
+    if region is not None:
+        registry.region(region)  # an unknown code is an error, not a silent start elsewhere
+    check_choice(config, "region", registry.codes())
+    check_choice(config, "theme", BUILTIN_THEMES)
     state = state_dir if state_dir is not None else autosave.state_dir()
     notice = None
     session = None
@@ -613,7 +707,15 @@ def make_app(
             notice = tr("autosave_unreadable", lang, path=kept)
     if session is None:
         session = autosave.Session(CaseForm.new(default_year()))
-    return YibaoApp(session, lang=lang, registry=registry, state_dir=state, notice=notice)
+    return YibaoApp(
+        session,
+        lang=lang,
+        registry=registry,
+        state_dir=state,
+        notice=notice,
+        home=region or config.region,
+        config=config,
+    )
 
 
 def _restored(state: Path, registry: Registry) -> tuple[autosave.Session | None, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -12,9 +13,12 @@ import click
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of labels.",
+    help="Language of labels (default: the config file's, else zh).",
+)
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="Start on this region (default: the config file's home region).",
 )
 @click.option("--new", "fresh", is_flag=True, help="Start a new case instead of the autosaved one.")
 @click.option(
@@ -30,7 +34,8 @@ import click
               "it is not http://HOST:PORT (behind a proxy, or bound to 0.0.0.0).")  # fmt: skip
 def tui(
     scenario: Path | None,
-    lang: str,
+    lang: str | None,
+    region: str | None,
     fresh: bool,
     served: bool,
     host: str,
@@ -40,31 +45,50 @@ def tui(
     """Enter a case, switch regions and compare them side by side (Textual UI).
 
     Opens SCENARIO (a TOML or JSON scenario file) when given; otherwise restores the case
-    in progress from the autosave (see docs/tui.md). With --serve, each browser tab gets
-    the same app with a new case (or SCENARIO) and nothing is kept after it closes.
+    in progress from the autosave (see docs/tui.md). The home region, language, theme
+    and keys can be set in a config file (tui.toml in the user's config folder, or
+    $YIBAO_TUI_CONFIG). With --serve, each browser tab gets the same app with a new case
+    (or SCENARIO) and nothing is kept after it closes.
     """
     from yibao.errors import YibaoError
 
+    from yibao_tui.domain import config as settings
+
+    try:
+        found = settings.load()
+    except YibaoError as exc:
+        _fail(exc)
+    lang = lang or found.lang or "zh"
     if served:
-        _serve(scenario, lang=lang, host=host, port=port, public_url=public_url)
+        _serve(scenario, lang=lang, region=region, host=host, port=port, public_url=public_url)
         return
 
     from yibao_tui.app import make_app  # Textual is imported only now
 
+    try:
+        app = make_app(scenario, lang=lang, restore=not fresh, region=region, config=found)
+    except YibaoError as exc:
+        _fail(exc)
     if fresh:  # keep the unfinished case as autosave-previous.json
         from yibao_tui.domain import autosave
 
         autosave.backup(autosave.state_dir())
-    try:
-        app = make_app(scenario, lang=lang, restore=not fresh)
-    except YibaoError as exc:
-        click.echo(f"yibao: error: {exc}", err=True)
-        raise SystemExit(2) from None
     app.run()
 
 
+def _fail(exc: Exception) -> NoReturn:
+    click.echo(f"yibao: error: {exc}", err=True)
+    raise SystemExit(2) from None
+
+
 def _serve(
-    scenario: Path | None, *, lang: str, host: str, port: int, public_url: str | None
+    scenario: Path | None,
+    *,
+    lang: str,
+    region: str | None,
+    host: str,
+    port: int,
+    public_url: str | None,
 ) -> None:
     from yibao_tui.served import serve
 
@@ -81,6 +105,13 @@ def _serve(
         try:
             load_scenario(scenario)  # a bad file is said here, not in every browser tab
         except YibaoError as exc:
-            click.echo(f"yibao: error: {exc}", err=True)
-            raise SystemExit(2) from None
-    serve(host=host, port=port, lang=lang, scenario=scenario, public_url=public_url)
+            _fail(exc)
+    if region is not None:
+        from yibao.errors import YibaoError
+        from yibao.registry import default_registry
+
+        try:
+            default_registry().region(region)  # said here, not in every browser tab
+        except YibaoError as exc:
+            _fail(exc)
+    serve(host=host, port=port, lang=lang, region=region, scenario=scenario, public_url=public_url)

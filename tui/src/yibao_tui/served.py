@@ -13,19 +13,27 @@ import sys
 from pathlib import Path
 
 
-def command(scenario: Path | None, lang: str) -> str:
+def command(scenario: Path | None, lang: str, region: str | None = None) -> str:
     """The shell command textual-serve runs for each browser session."""
     args = [sys.executable, "-m", "yibao_tui.session", "--lang", lang]
+    if region is not None:
+        args += ["--region", region]
     if scenario is not None:
         args.append(str(scenario.resolve()))
     return shlex.join(args)
 
 
 def serve(
-    *, host: str, port: int, lang: str, scenario: Path | None, public_url: str | None
+    *,
+    host: str,
+    port: int,
+    lang: str,
+    scenario: Path | None,
+    public_url: str | None,
+    region: str | None = None,
 ) -> None:
     """Serve the counter UI on ``host:port`` until interrupted."""
     from textual_serve.server import Server
 
-    Server(command(scenario, lang), host=host, port=port, title="yibao 医保",
+    Server(command(scenario, lang, region), host=host, port=port, title="yibao 医保",
            public_url=public_url).serve()  # fmt: skip

@@ -54,7 +54,10 @@ def _atomic(path: Path | str, mode: str, encoding: str | None) -> Iterator[IO]:
     remove_leftovers(target)
     fd, tmp = _temporary(target, str(path))
     try:
-        with os.fdopen(fd, mode, encoding=encoding, buffering=1 << 20) as out:
+        # Opened by name over the descriptor made for it, so ``out.name`` is the file
+        # (a batch pool's workers write into it by name).
+        opener = lambda _path, _flags: fd  # noqa: E731
+        with open(tmp, mode, encoding=encoding, buffering=1 << 20, opener=opener) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -65,6 +68,31 @@ def _atomic(path: Path | str, mode: str, encoding: str | None) -> Iterator[IO]:
         if isinstance(exc, OSError) and exc.errno in _WRITE_FAILURES:
             raise OutputError(str(path), f"cannot write the output: {exc.strerror}") from None
         raise
+
+
+WRITEBACK_BYTES = 32 << 20
+"""How much newly written output :class:`Writeback` lets gather before it starts
+writing it to disk."""
+
+
+class Writeback:
+    """Start writing a growing file's pages to disk as it grows, so the ``fsync`` before
+    the rename waits only for the last few (a large batch output otherwise sits in the
+    page cache until then: 675 MB took 1.5 s to ``fsync``). Asynchronous: nothing waits
+    here. Call it with how many bytes of the file are written so far."""
+
+    def __init__(self, fd: int, every: int = WRITEBACK_BYTES) -> None:
+        self.fd, self.every, self.done = fd, every, 0
+        self.able = hasattr(os, "posix_fadvise")
+
+    def __call__(self, written: int) -> None:
+        if not self.able or written - self.done < self.every:
+            return
+        try:  # Linux: starts writing the dirty pages, then drops those already clean
+            os.posix_fadvise(self.fd, self.done, written - self.done, os.POSIX_FADV_DONTNEED)
+        except OSError:
+            self.able = False
+        self.done = written
 
 
 def output_path(path: Path | str) -> Path:

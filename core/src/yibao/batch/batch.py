@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,7 +37,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
-from yibao.batch.atomic import atomic_binary, leftover_prefix
+from yibao.batch.atomic import Writeback, atomic_binary, leftover_prefix
 from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
 from yibao.inputs import BOM, MAX_INPUT_BYTES
@@ -245,8 +244,8 @@ class Part(NamedTuple):
     offset: int
     """Byte offset of the block's first line."""
     as_read: bool = True
-    """``False`` when ``data`` is not the input's bytes (a line over the limit replaced
-    by :data:`TOO_LONG`), so a worker must be sent the bytes, not re-read them."""
+    """``False`` when ``data`` is not the input's bytes but :data:`TOO_LONG`, standing
+    for one line over the limit."""
 
 
 TOO_LONG = b"\x00yibao:line-too-long\x00"
@@ -254,12 +253,14 @@ TOO_LONG = b"\x00yibao:line-too-long\x00"
 (never valid JSON; :func:`process_block` reports the line as too long)."""
 
 
-def blocks(
-    source: IO[bytes], size: int = BLOCK_BYTES, limit: int = MAX_INPUT_BYTES
-) -> Iterator[Part]:
+def blocks(source: IO[bytes], size: int = BLOCK_BYTES, limit: int | None = None) -> Iterator[Part]:
     """Cut ``source`` into runs of whole lines of about ``size`` bytes. A line longer
-    than ``limit`` is never held whole: it becomes a one-line block of
-    :data:`TOO_LONG`, and its bytes are skipped up to its end."""
+    than ``limit`` (default :data:`~yibao.inputs.MAX_INPUT_BYTES`) becomes a one-line
+    block of :data:`TOO_LONG`; it is never held beyond ``limit`` + ``size`` bytes (its
+    bytes are skipped up to its end). Exact wherever ``size`` ≤ ``limit``, so every
+    way of cutting a file (any block size, a worker's byte range) agrees on it."""
+    if limit is None:
+        limit = MAX_INPUT_BYTES
     line = 1
     offset = 0
     rest = b""
@@ -277,6 +278,12 @@ def blocks(
             line += 1
             chunk, skipping = chunk[end + 1 :], False
         data = rest + chunk
+        first = data.find(b"\n")
+        if first > limit:  # a line begun in an earlier chunk ends in this one, too long
+            yield Part(TOO_LONG, line, offset, as_read=False)
+            line += 1
+            offset += first + 1
+            data = data[first + 1 :]
         cut = data.rfind(b"\n")
         if cut < 0:
             rest = data
@@ -300,6 +307,11 @@ def blocks(
 Progress = Callable[[int], None]
 """Told how many input bytes were just finished."""
 
+POOL_BLOCK_BYTES = 4 << 20
+"""About how much input a pool worker settles at a time. The compiled core settles 1 MB
+in about 10 ms, so a block's fixed costs (its trip to the worker, its place in the
+output) weigh less in bigger blocks; 1,000,000 cases are still 72 blocks."""
+
 
 def run(
     source: Path,
@@ -308,22 +320,30 @@ def run(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
 ) -> Summary:
-    """Settle ``source`` into ``target`` with ``jobs`` processes; return the summary."""
+    """Settle ``source`` into ``target`` with ``jobs`` processes; return the summary.
+    ``block_bytes``: about how much input a block holds (default :data:`BLOCK_BYTES`,
+    :data:`POOL_BLOCK_BYTES` with a pool)."""
     started = time.perf_counter()
     summary = Summary()
     for code in config.regions:
         summary.region(code)
     with _opened(source) as src, atomic_binary(target) as out:
-        parts = blocks(src, block_bytes)
+        written = Writeback(out.fileno())
         if jobs <= 1:
-            for part in parts:
+            for part in blocks(src, block_bytes or BLOCK_BYTES):
                 block = process_block(part.data, part.first_line, config)
-                _take(block.data, block.summary, len(part.data), out, summary, progress)
+                out.write(block.data)
+                _took(block.summary, len(part.data), summary, progress)
+                written(out.tell())
+        elif str(source) != "-":  # a regular file (checked): workers read their own ranges
+            _run_ranges(
+                src, out, target, config, jobs, block_bytes or POOL_BLOCK_BYTES, summary, progress
+            )
         else:
-            rereadable = source if str(source) != "-" and source.is_file() else None
-            _run_pool(parts, rereadable, target, config, jobs, out, summary, progress)
+            parts = blocks(src, block_bytes or BLOCK_BYTES)
+            _run_pool(parts, target, config, jobs, out, summary, progress)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -355,28 +375,100 @@ def check_input(source: Path) -> None:
         )
 
 
-def _take(
-    data: bytes | Path,
-    block_summary: Summary,
-    size: int,
-    out: IO[bytes],
-    summary: Summary,
-    progress: Progress | None,
-) -> None:
-    """Append one block's output (bytes, or a spill file to move over) in input order."""
-    if isinstance(data, Path):
-        _append_file(data, out)
-        data.unlink()
-    else:
-        out.write(data)
+def _took(block_summary: Summary, size: int, summary: Summary, progress: Progress | None) -> None:
+    """Count one block, written in its place, of ``size`` input bytes."""
     summary.merge(block_summary)
     if progress is not None:
         progress(size)
 
 
+def _pool(
+    config: Config, jobs: int, target: Path, shared: _Shared | None = None
+) -> tuple[ProcessPoolExecutor, Path]:
+    """``jobs`` worker processes for ``config`` and a new directory beside ``target`` for
+    the blocks they cannot write in place yet (the same file system, so moving one into
+    the output is a copy inside the kernel)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if context.get_start_method() == "fork":
+        answerer(config)  # built once here, so forked workers start with it (stacks, memos)
+        compiled(config)
+    spill_dir = Path(
+        tempfile.mkdtemp(prefix=leftover_prefix(target), suffix=".spill", dir=target.parent)
+    )
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(os.getpid(), shared)
+    )
+    return pool, spill_dir
+
+
+@contextlib.contextmanager
+def _running(pool: ProcessPoolExecutor, spill_dir: Path) -> Iterator[None]:
+    """Wait for ``pool`` at the end; on an error or a signal stop it at once (no worker
+    may outlive the run). The spill directory goes either way."""
+    try:
+        yield
+        pool.shutdown()
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _run_ranges(
+    src: IO[bytes],
+    out: IO[bytes],
+    target: Path,
+    config: Config,
+    jobs: int,
+    block_bytes: int,
+    summary: Summary,
+    progress: Progress | None,
+) -> None:
+    """Settle a regular file in ``jobs`` worker processes that never send its bytes.
+
+    The main process only hands out byte ranges. A worker reads its range, moves its
+    ends to line boundaries (the neighbours agree: both look for the first line that
+    starts at or after the shared offset), counts its lines and learns its first line
+    number from the blocks before it (:func:`_number`), settles the lines, and writes
+    its output into the output file at its place once the blocks before it are settled
+    (:func:`_place`), or else into a spill file that the main process copies into place
+    (``copy_file_range``, in the kernel). Reading and numbering the lines here, then
+    appending every block, cost the main process a third of the workers' time with the
+    compiled core (docs/performance.md).
+    """
+    info = os.fstat(src.fileno())
+    count = max(1, -(-info.st_size // block_bytes))
+    shared = _Shared.new(count)
+    name = getattr(out, "name", None)
+    if not isinstance(name, str):
+        raise TypeError("the pool writes the output file by name")
+    pool, spill_dir = _pool(config, jobs, target, shared)
+    ranges = _Ranges(Path(src.name), name, block_bytes, _identity(info))
+    out_fd = out.fileno()
+    written = Writeback(out_fd)
+
+    def take(done: tuple[Path | None, Summary, int], index: int) -> None:
+        spilled, block_summary, size = done
+        offset = shared.start[index]
+        if spilled is not None:
+            _copy_into(spilled, out_fd, offset)
+            spilled.unlink()
+        _took(block_summary, size, summary, progress)
+        written(offset + shared.size[index])
+
+    with _running(pool, spill_dir):
+        submitted = (
+            (pool.submit(_settle_range, ranges, index, config, spill_dir), index)
+            for index in range(count)
+        )
+        ordered_window(submitted, 2 * jobs, take)
+
+
 def _run_pool(
     parts: Iterator[Part],
-    source: Path | None,
     target: Path,
     config: Config,
     jobs: int,
@@ -384,45 +476,25 @@ def _run_pool(
     summary: Summary,
     progress: Progress | None,
 ) -> None:
-    """Settle the blocks in ``jobs`` worker processes.
+    """Settle an input that cannot be read twice (standard input from a pipe) in ``jobs``
+    worker processes: the blocks' bytes are sent to them, and each block's output comes
+    back in a spill file, appended here in input order."""
+    pool, spill_dir = _pool(config, jobs, target)
+    written = Writeback(out.fileno())
 
-    Workers re-read their block from ``source`` and leave its output in a spill file
-    beside the target, so the pool's pipes carry only offsets, file names and summaries:
-    moving every block's bytes through them cost the parent about 40% more CPU, time
-    the workers waited for (docs/performance.md). ``source`` is ``None`` for an input
-    that cannot be read twice (a pipe): the blocks' bytes are sent then.
-    """
-    import multiprocessing
+    def take(done: tuple[Path, Summary], size: int) -> None:
+        spilled, block_summary = done
+        _append_file(spilled, out)
+        spilled.unlink()
+        _took(block_summary, size, summary, progress)
+        written(out.tell())
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    if context.get_start_method() == "fork":
-        answerer(config)  # built once here, so forked workers start with it (stacks, memos)
-        compiled(config)
-    # Beside the target, like its temporary file: the same file system, so appending a
-    # spill file is a copy inside the kernel.
-    spill_dir = Path(
-        tempfile.mkdtemp(prefix=leftover_prefix(target), suffix=".spill", dir=target.parent)
-    )
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    )
-    try:
+    with _running(pool, spill_dir):
         submitted = (
-            (
-                pool.submit(_settle_spilled, _task(part, source), config, spill_dir),
-                len(part.data),
-            )
+            (pool.submit(_settle_spilled, part, config, spill_dir), len(part.data))
             for part in parts
         )
-        ordered_window(
-            submitted, 2 * jobs, lambda done, size: _take(*done, size, out, summary, progress)
-        )
-        pool.shutdown()
-    except BaseException:
-        _stop(pool)  # an error or a signal: no worker may outlive the run
-        raise
-    finally:
-        shutil.rmtree(spill_dir, ignore_errors=True)
+        ordered_window(submitted, 2 * jobs, take)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -439,11 +511,49 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_start(parent: int) -> None:
+class _Shared(NamedTuple):
+    """What the workers of one :func:`_run_ranges` share, block by block (in shared
+    memory, under one lock)."""
+
+    lock: Any
+    """A ``multiprocessing`` condition: told when a block is numbered or settled."""
+    first: Any
+    """Each block's first line number; 0 until the blocks before it are counted."""
+    start: Any
+    """Each block's offset in the output; -1 until the blocks before it are settled."""
+    size: Any
+    """Each block's output bytes; -1 until it is settled."""
+    placed: Any
+    """How many blocks have their output offset (``start``) known."""
+
+    @classmethod
+    def new(cls, count: int) -> _Shared:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        shared = cls(
+            lock=context.Condition(),
+            first=context.Array("q", count + 1, lock=False),
+            start=context.Array("q", [-1] * (count + 1), lock=False),
+            size=context.Array("q", [-1] * count, lock=False),
+            placed=context.Value("q", 1, lock=False),
+        )
+        shared.first[0] = 1
+        shared.start[0] = 0
+        return shared
+
+
+_shared: _Shared | None = None
+"""In a pool worker of :func:`_run_ranges`: what it shares with the others."""
+
+
+def _worker_start(parent: int, shared: _Shared | None = None) -> None:
     """In each pool worker: die with the parent. The parent handles interrupts and
     stops its workers (:func:`_stop`); if it is killed outright (``kill -9``) the
     kernel ends them (Linux ``PR_SET_PDEATHSIG``), and elsewhere a watch thread does
     within half a second."""
+    global _shared
+    _shared = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -463,43 +573,175 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-_Task = tuple[bytes | Path, int, int, int, int]
-"""What a pool worker is sent of a block: its bytes, or the input file to read them from;
-its first line number; its offset, its length in bytes and its CRC-32 (a check that
-the bytes read again are the same; 17 ms per 60 MB)."""
+class _Ranges(NamedTuple):
+    """What every block of a :func:`_run_ranges` run is read from and written to."""
+
+    source: Path
+    output: str
+    block_bytes: int
+    identity: tuple[int, ...]
+    """The input as the main process found it (:func:`_identity`): a worker that finds
+    it different refuses to settle a block of it."""
 
 
-def _task(part: Part, source: Path | None) -> _Task:
-    data = part.data
-    if not part.as_read:
-        source = None
-    crc = 0 if source is None else zlib.crc32(data)
-    return (data if source is None else source, part.first_line, part.offset, len(data), crc)
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced, grows, shrinks or is written to."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _settle_spilled(task: _Task, config: Config, spill_dir: Path) -> tuple[Path, Summary]:
-    """A pool worker's block: its output left in a new file under ``spill_dir``, and its
-    summary."""
-    data, first_line, offset, length, crc = task
-    if isinstance(data, Path):
-        data = _read_span(data, offset, length, crc)
-    block = process_block(data, first_line, config)
+def _settle_range(
+    ranges: _Ranges, index: int, config: Config, spill_dir: Path
+) -> tuple[Path | None, Summary, int]:
+    """A pool worker's block ``index`` of ``ranges``: settled and written in its place in
+    the output, or left in a spill file under ``spill_dir`` (returned) when the blocks
+    before it are not all settled yet. Also the block's summary and input size."""
+    assert _shared is not None
+    with open(ranges.source, "rb", buffering=0) as src:
+        begin, end, parts, lines = _read_range(src, index, ranges)
+        if _identity(os.fstat(src.fileno())) != ranges.identity:
+            raise InputError(str(ranges.source), "the file changed while it was being read")
+    first = _number(_shared, index, lines)
+    summary = Summary()
+    for code in config.regions:
+        summary.region(code)
+    data = b""
+    for part in parts:
+        block = process_block(part.data, first + part.first_line - 1, config)
+        data = block.data if not data else data + block.data
+        summary.merge(block.summary)
+    offset = _place(_shared, index, len(data))
+    if offset is None:
+        fd, name = tempfile.mkstemp(dir=spill_dir)
+        with os.fdopen(fd, "wb") as spilled:
+            spilled.write(data)
+        return Path(name), summary, end - begin
+    _pwrite_all(_output_fd(ranges.output), data, offset)
+    return None, summary, end - begin
+
+
+def _read_range(src: IO[bytes], index: int, ranges: _Ranges) -> tuple[int, int, list[Part], int]:
+    """Block ``index``: the lines that start in its byte range — where they begin and
+    end, their bytes (a line over the limit replaced, :func:`blocks`, numbered from 1)
+    and how many line ends they hold."""
+    fd, size, step = src.fileno(), ranges.identity[2], ranges.block_bytes
+    # A line longer than blocks has no block of its own but the one it starts in: the
+    # others look for a line start only in their own range.
+    begin = _line_start(fd, index * step, min((index + 1) * step, size))
+    end = _line_start(fd, (index + 1) * step, size) if begin < (index + 1) * step else begin
+    if end - begin <= MAX_INPUT_BYTES:  # no line in it can be over the limit
+        data = os.pread(fd, end - begin, begin)
+        if len(data) != end - begin:
+            raise InputError(str(ranges.source), "the file changed while it was being read")
+        return begin, end, [Part(data, 1, begin)] if data else [], data.count(b"\n")
+    src.seek(begin)
+    chunk = min(step, BLOCK_BYTES, MAX_INPUT_BYTES)  # ≤ the limit: exact (blocks)
+    parts = list(blocks(_Bounded(src, end - begin), chunk))
+    ends = sum(1 if not part.as_read else part.data.count(b"\n") for part in parts)
+    return begin, end, parts, ends
+
+
+def _line_start(fd: int, offset: int, stop: int) -> int:
+    """Where the first line starting at or after ``offset`` begins, looking no further
+    than ``stop`` (returned when none does before it)."""
+    if offset <= 0:
+        return 0
+    at = offset - 1
+    while at < stop:
+        chunk = os.pread(fd, min(1 << 16, stop - at), at)
+        if not chunk:
+            break
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            return min(at + cut + 1, stop)
+        at += len(chunk)
+    return stop
+
+
+class _Bounded:
+    """The next ``left`` bytes of ``source``, as a file to :func:`blocks`."""
+
+    def __init__(self, source: IO[bytes], left: int) -> None:
+        self.source, self.left = source, left
+
+    def read(self, size: int) -> bytes:
+        data = self.source.read(min(size, self.left))
+        self.left -= len(data)
+        return data
+
+
+def _number(shared: _Shared, index: int, lines: int) -> int:
+    """Block ``index``'s first line number, once the blocks before it are counted (each
+    worker counts its block as soon as it has read it, and blocks are taken in order, so
+    this waits at most for a neighbour's read); its ``lines`` counted for the next."""
+    with shared.lock:
+        shared.lock.wait_for(lambda: shared.first[index] > 0)
+        first = shared.first[index]
+        shared.first[index + 1] = first + lines
+        shared.lock.notify_all()
+    return first
+
+
+def _place(shared: _Shared, index: int, size: int) -> int | None:
+    """Record that block ``index`` settled into ``size`` bytes; its offset in the output
+    if every block before it is settled, else ``None``."""
+    with shared.lock:
+        shared.size[index] = size
+        placed = shared.placed.value
+        while placed < len(shared.start) and shared.size[placed - 1] >= 0:
+            shared.start[placed] = shared.start[placed - 1] + shared.size[placed - 1]
+            placed += 1
+        shared.placed.value = placed
+        offset = shared.start[index]
+    return offset if offset >= 0 else None
+
+
+_output_fds: dict[str, int] = {}
+"""A pool worker's open output files (one per run)."""
+
+
+def _output_fd(path: str) -> int:
+    found = _output_fds.get(path)
+    if found is None:
+        for fd in _output_fds.values():  # an earlier run's, in a reused worker
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _output_fds.clear()
+        found = _output_fds[path] = os.open(path, os.O_WRONLY)
+    return found
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
+
+
+def _copy_into(path: Path, out_fd: int, offset: int) -> None:
+    """Copy the spill file ``path`` into the output at ``offset``, in the kernel where
+    it can (``copy_file_range``)."""
+    with open(path, "rb", buffering=0) as spilled:
+        fd = spilled.fileno()
+        size = os.fstat(fd).st_size
+        copied = 0
+        with contextlib.suppress(AttributeError, OSError):
+            while copied < size:
+                step = os.copy_file_range(fd, out_fd, size - copied, copied, offset + copied)
+                if step == 0:
+                    break
+                copied += step
+        if copied < size:  # no copy_file_range here: through this process
+            _pwrite_all(out_fd, os.pread(fd, size - copied, copied), offset + copied)
+
+
+def _settle_spilled(part: Part, config: Config, spill_dir: Path) -> tuple[Path, Summary]:
+    """A pool worker's block sent as bytes: its output left in a new file under
+    ``spill_dir``, and its summary."""
+    block = process_block(part.data, part.first_line, config)
     fd, name = tempfile.mkstemp(dir=spill_dir)
     with os.fdopen(fd, "wb") as spilled:
         spilled.write(block.data)
     return Path(name), block.summary
-
-
-def _read_span(source: Path, offset: int, length: int, crc: int) -> bytes:
-    """The block's bytes, read again. An input that changed under the run (these bytes
-    no longer the ones the main process cut) is an error, which leaves no output,
-    rather than a silently different block."""
-    with open(source, "rb") as src:
-        src.seek(offset)
-        data = src.read(length)
-    if len(data) != length or zlib.crc32(data) != crc:
-        raise InputError(str(source), "the file changed while it was being read")
-    return data
 
 
 def _append_file(path: Path, out: IO[bytes]) -> None:

@@ -219,8 +219,9 @@ class _Ratio(NamedTuple):
 class _Band(NamedTuple):
     rate: Decimal
     shown: str
-    above: Decimal
-    upto: Decimal | str
+    span: str
+    """The band's stretch of the running total, ``200–1500``: named in the step's label,
+    so the value reads alike in both languages."""
 
 
 class _Window(NamedTuple):
@@ -274,7 +275,7 @@ def _ratio_template(ratio: Param, rate: Decimal, label: Label) -> _Ratio:
 
 def _bands_template(bands: Param, rates: tuple[Decimal, ...]) -> dict[int, _Band]:
     return {
-        id(band): _Band(rate, fmt_rate(rate), band.above, _upto(band.upto))
+        id(band): _Band(rate, fmt_rate(rate), f"{band.above}–{_upto(band.upto)}")
         for band, rate in zip(bands.bands, rates, strict=True)
     }
 
@@ -469,10 +470,9 @@ def _banded(
         total += paid
         steps.append(
             Step(
-                label_zh=label_zh,
-                label_en=label_en,
-                value=f"{share.portion} in {band.above}–{band.upto} × {band.shown} "
-                f"= {round_fen(paid)}",
+                label_zh=f"{label_zh}（{band.span}段）",
+                label_en=f"{label_en} ({band.span})",
+                value=f"{share.portion} × {band.shown} = {round_fen(paid)}",
                 cite=cite.label,
                 carried_from=cite.carried,
             )

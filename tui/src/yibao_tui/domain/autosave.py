@@ -104,6 +104,19 @@ class Session:
         )
 
 
+def _upgrade(data: dict[str, Any]) -> None:
+    """Read what earlier versions of the app wrote: a claim's diseases were typed as
+    ``"hypertension, diabetes"`` before they became a list of choices."""
+    form = data.get("form")
+    rows = list(form.get("claims", [])) if isinstance(form, dict) else []
+    draft = data.get("draft")
+    if isinstance(draft, dict) and draft.get("list") == "claims":
+        rows.append(draft.get("row"))
+    for row in rows:
+        if isinstance(row, dict) and isinstance(row.get("diseases"), str):
+            row["diseases"] = [d.strip() for d in row["diseases"].split(",") if d.strip()]
+
+
 def _check(data: dict[str, Any]) -> None:
     """Raise ``ValueError`` unless ``data`` has the shape :meth:`Session.to_json`
     writes: each raw field a string (a flag a bool, a multiple choice a list of
@@ -182,6 +195,7 @@ def _read(path: Path) -> Session:
     data = json.loads(path.read_text("utf-8"))
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise ValueError(f"not an autosave of version {VERSION}")
+    _upgrade(data)
     try:
         return Session.from_json(data)
     except (TypeError, AttributeError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import msgspec
 from yibao.engine import compare
@@ -18,6 +18,22 @@ from yibao.registry import Registry
 
 TOP = Decimal("1000000")
 POINTS = 41
+
+STYLES: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
+    ("braille", "⠤⠤", (0, 114, 178)),  # blue
+    ("x", "xx", (230, 159, 0)),  # orange
+    ("+", "++", (0, 158, 115)),  # bluish green
+    ("o", "oo", (204, 121, 167)),  # reddish purple
+)
+"""Each series' plotext marker, how the legend shows it, and its colour: series differ
+by marker, not by colour alone, and the colours are Okabe and Ito's, told apart with
+the common colour-vision deficiencies."""
+
+UNITS: dict[str, tuple[Decimal, str]] = {
+    "zh": (Decimal(10000), "万元"),
+    "en": (Decimal(1000), "thousand yuan"),
+}
+"""The axes count in 万元 (zh) or thousands of yuan (en): short round tick labels."""
 
 
 def amounts(top: Decimal = TOP, points: int = POINTS) -> list[Decimal]:
@@ -66,3 +82,21 @@ def curves(
             names[r.region] = r.name_en or r.region
             ys[r.region].append(r.claims[0].patient if r.status == "ok" and r.claims else None)
     return [Curve(code, names[code], tuple(xs), tuple(ys[code])) for code in regions]
+
+
+def ticks(top: Decimal, lang: str, most: int = 6) -> tuple[list[float], list[str]]:
+    """Round ticks from 0 to at least ``top`` yuan, at most ``most`` of them, labelled
+    in the language's unit (:data:`UNITS`): ``0 25 50 75 100`` (万元), never
+    ``833333.3``. The positions are in yuan (floats: they only place marks)."""
+    unit, _ = UNITS.get(lang, UNITS["en"])
+    span = max(top / unit, Decimal("0.1"))
+    rough = span / (most - 1)
+    power = Decimal(10) ** rough.adjusted()
+    step = next(
+        m * power
+        for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+        if m * power >= rough
+    )
+    count = int((span / step).to_integral_value(ROUND_CEILING))
+    values = [step * i for i in range(count + 1)]
+    return [float(v * unit) for v in values], [f"{v.normalize():,f}" for v in values]

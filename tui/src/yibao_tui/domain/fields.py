@@ -46,6 +46,9 @@ OPEN = "open"
 of household registration elsewhere in China): any code is accepted."""
 OTHER_REGION = "other"
 """The code an open region field offers for "a region not installed here"."""
+OPEN_VOCABS = frozenset({"disease"})
+"""Multiple choices that accept codes their vocabulary does not name: a region may list
+a disease the shared vocabulary has no words for yet; the region decides."""
 HOME_FIELDS = ("district", "residence_permit", "hukou", "scheme")
 """The person's fields that decide which categories the category field offers."""
 
@@ -159,13 +162,31 @@ class FieldSpec:
     lo: int = 0
     hi: int = 0
     default: Any = ""
-    placeholder: str = ""
+    placeholder: tuple[str, str] = ("", "")
+    """What the empty field says (zh, en) where its kind does not say enough: words
+    about the value, never a value (see :meth:`prompt`)."""
     hint: tuple[str, str] = field(default=("", ""))
     values: tuple[Word, ...] = ()
     """A declared choice's own words (``vocab`` names a shared vocabulary instead)."""
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def prompt(self, lang: Lang) -> str:
+        """The placeholder of an empty text field: the form of the value and whether
+        it may stay empty, in words. Never an example value: a clerk took a grey
+        ``2024-11-20`` for a date already entered."""
+        zh, en = self.placeholder
+        if not (zh or en):
+            zh, en = _PROMPTS.get(self.kind, ("", ""))
+            if self.kind == "int" and self.hi:
+                zh, en = f"{self.lo}–{self.hi}", f"{self.lo}–{self.hi}"
+        if not self.required:
+            zh, en = (
+                (f"{zh}（可不填）" if zh else "可不填"),
+                (f"{en} (optional)" if en else "optional"),
+            )
+        return zh if lang == "zh" else en
 
     def empty(self) -> Any:
         """The raw value of an untouched field."""
@@ -198,7 +219,8 @@ def check(
         return tr("required", lang) if spec.required else None
     if spec.kind == "multi":
         known = {code for code, _, _ in choices.words_of(spec)}
-        return None if set(raw) <= known else tr("bad_choice", lang)
+        ok = spec.vocab in OPEN_VOCABS or set(raw) <= known
+        return None if ok else tr("bad_choice", lang)
     text = str(raw).strip()
     if spec.kind == "date":
         return None if _date(text) is not None else tr("bad_date", lang)
@@ -294,8 +316,6 @@ def typed(spec: FieldSpec, raw: Any) -> Any:
         return parse_money(text)
     if spec.kind == "date":
         return _date(text)
-    if spec.name == "diseases":
-        return [d.strip() for d in text.split(",") if d.strip()]
     if spec.kind == "breaks":
         return parse_breaks(text)
     return text
@@ -309,8 +329,6 @@ def raw_of(spec: FieldSpec, value: Any) -> Any:
         return list(value or ())
     if value is None:
         return ""
-    if spec.name == "diseases":
-        return ", ".join(value)
     if spec.kind == "breaks":
         return show_breaks(value)
     return str(value)
@@ -332,15 +350,20 @@ def errors(
     return found
 
 
+_PROMPTS: dict[str, tuple[str, str]] = {
+    "date": ("年-月-日", "YYYY-MM-DD"),
+    "money": ("金额，元", "amount in yuan"),
+}
+
 F = FieldSpec
 
 CASE_FIELDS: tuple[FieldSpec, ...] = (
-    F("year", "测算年度", "year", "int", True, lo=1949, hi=2100, placeholder="2025"),
-    F("title", "案例说明", "title", placeholder="一句话描述"),
+    F("year", "测算年度", "year", "int", True, lo=1949, hi=2100, placeholder=("年份", "year")),
+    F("title", "案例说明", "title", placeholder=("一句话描述", "one line")),
 )
 
 PERSON_FIELDS: tuple[FieldSpec, ...] = (
-    F("birth_date", "出生日期", "birth date", "date", True, placeholder="1960-05-01"),
+    F("birth_date", "出生日期", "birth date", "date", True),
     F("sex", "性别", "sex", "choice", vocab="sex"),
     F("scheme", "险种", "scheme", "choice", True, vocab="scheme", default="resident"),
     F("hukou", "户籍地", "household reg.", "region", vocab=OPEN),
@@ -355,20 +378,32 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     F("foreigner_permanent_residence", "外籍永久居留", "foreign perm. resident", "bool"),
     F("insured_elsewhere", "已在外地参保", "insured elsewhere", "bool"),
     F("category", "参保类别", "category", "category"),
-    F("contribution_base", "缴费基数", "contribution base", "money", placeholder="职工医保"),
+    F(
+        "contribution_base",
+        "缴费基数",
+        "contribution base",
+        "money",
+        placeholder=("职工医保：金额，元", "employee scheme: yuan"),
+    ),
     F("contribution_years", "缴费年限", "contribution years", "int", lo=0, hi=80),
 )
 
 ENROLLMENT_FIELDS: tuple[FieldSpec, ...] = (
-    F("year", "年度", "year", "int", True, lo=1949, hi=2100),
+    F("year", "年度", "year", "int", True, lo=1949, hi=2100, placeholder=("年份", "year")),
     F("region", "参保地", "region", "region", True),
     F("scheme", "险种", "scheme", "choice", True, vocab="scheme", default="resident"),
-    F("paid_on", "缴费到账日", "paid on", "date", placeholder="2024-11-20"),
+    F("paid_on", "缴费到账日", "paid on", "date"),
     F("reimbursed", "当年有报销", "reimbursed", "bool"),
     F("incentive_used", "已用激励额度", "incentive used", "bool"),
     F("other_province", "外省参保", "other province", "bool"),
     F("first_month", "首个缴费月", "first month paid", "int", lo=1, hi=12),
-    F("breaks", "中断缴费月份", "months unpaid", "breaks", placeholder="例 5-6@2026-07-20"),
+    F(
+        "breaks",
+        "中断缴费月份",
+        "months unpaid",
+        "breaks",
+        placeholder=("月份如5-6@补缴日", "months: 5-6@day repaid"),
+    ),
 )
 
 EVENT_FIELDS: tuple[FieldSpec, ...] = (
@@ -387,15 +422,21 @@ def elsewhere_fields(name_zh: str, name_en: str) -> tuple[FieldSpec, ...]:
 
 
 CLAIM_FIELDS: tuple[FieldSpec, ...] = (
-    F("id", "编号", "id", required=True),
+    F("id", "编号", "id", required=True, placeholder=("本案例中唯一", "unique in the case")),
     F("date", "就诊日期", "date", "date", True),
     F("kind", "费用类别", "kind", "choice", True, vocab="claim_kind", default="inpatient"),
     F("level", "医院级别", "hospital level", "choice", True, vocab="level", default="3"),
     F("facility", "机构类型", "facility", "choice", True, vocab="facility", default="hospital"),
-    F("compliant", "合规费用", "compliant amount", "money", True, placeholder="50000.00"),
-    F("total", "总费用", "whole bill", "money", placeholder="可不填"),
+    F("compliant", "合规费用", "compliant amount", "money", True),
+    F(
+        "total",
+        "总费用",
+        "whole bill",
+        "money",
+        placeholder=("金额，元；空则为合规费用加用血", "yuan; else compliant + blood"),
+    ),
     F("care", "就医地", "care", "choice", True, vocab="care", default="local"),
-    F("diseases", "病种代码", "disease codes", placeholder="hypertension, diabetes"),
+    F("diseases", "病种", "diseases", "multi", vocab="disease"),
     F("blood", "用血费用", "blood items", "money"),
     F("excluded", "不予支付原因", "excluded", "choice", vocab="excluded"),
     F("injury", "外伤/中毒", "injury", "bool"),

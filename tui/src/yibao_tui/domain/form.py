@@ -8,7 +8,7 @@ engine's :class:`~yibao.model.Scenario`, or reports every problem by field.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -74,14 +74,22 @@ class CaseForm:
         form.elsewhere = {code: dict(t) for code, t in data.get("elsewhere", {}).items()}
         return form
 
-    def new_enrollment(self, region: str) -> Raw:
-        """A row for the year after the latest one (or the case's year), same region."""
+    def new_enrollment(self, region: str, installed: Collection[str] = ()) -> Raw:
+        """A row for the case's year, or the latest year before it not listed yet (a
+        history is typed backwards from the case); insured where the person's household
+        is registered when that region is ``installed``, else where the latest row is,
+        else in ``region``; the person's scheme."""
         row = blank(ENROLLMENT_FIELDS)
-        years = [int(r["year"]) for r in self.enrollment if str(r.get("year", "")).isdigit()]
-        case_year = str(self.case.get("year", ""))
-        row["year"] = str(max(years) + 1 if years else (case_year if case_year.isdigit() else ""))
-        latest = self.enrollment[-1] if self.enrollment else None
-        row["region"] = latest["region"] if latest else region
+        listed = {str(r.get("year", "")).strip() for r in self.enrollment}
+        case_year = str(self.case.get("year", "")).strip()
+        if case_year.isdigit():
+            year = int(case_year)
+            while str(year) in listed and year > 1949:
+                year -= 1
+            row["year"] = str(year)
+        hukou = str(self.case.get("hukou") or "")
+        latest = self.enrollment[-1].get("region") if self.enrollment else None
+        row["region"] = hukou if hukou in installed else (latest or region)
         row["scheme"] = self.case.get("scheme") or "resident"
         return row
 

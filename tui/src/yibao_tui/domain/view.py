@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from yibao.model import Claim
 from yibao.results import ClaimResult, LimitState, RegionResult, Step, claim_by_id
-from yibao.vocabulary import notice_lines
+from yibao.vocabulary import claim_labels, notice_lines
 
 from yibao_tui.domain.i18n import Lang, pick, tr, word
 
@@ -27,6 +28,9 @@ class Cell:
     """What "better" compares (an amount, a date's ordinal); ``None``: not comparable."""
     steps: tuple[Step, ...] = ()
     error: bool = False
+    unknown: bool = False
+    """The value is not known (not published, not settled, a plugin error): no region
+    in the row can be called better than it."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,9 @@ class Row:
     section: bool = False
 
     def best(self) -> frozenset[int]:
-        """Indexes of the better cells; empty when there is nothing to choose between."""
-        if self.better is None:
+        """Indexes of the better cells; empty when there is nothing to choose between,
+        or when a cell's value is unknown (it might be the better one)."""
+        if self.better is None or any(c.unknown or c.error for c in self.cells):
             return frozenset()
         scored = [(i, c.score) for i, c in enumerate(self.cells) if c.score is not None]
         if len(scored) < 2 or len({s for _, s in scored}) == 1:
@@ -61,19 +66,25 @@ def _section(key: str, label: str, n: int) -> Row:
     return Row(key, label, tuple(Cell("") for _ in range(n)), section=True)
 
 
+def _unknown(text: str, steps: Sequence[Step] = ()) -> Cell:
+    return Cell(text, steps=tuple(steps), unknown=True)
+
+
 def _per_region(key, label, results, make, better: Better = None) -> Row:
     cells = tuple(Cell("—", error=True) if r.status == "error" else make(r) for r in results)
     return Row(key, label, cells, better)
 
 
-def rows(results: Sequence[RegionResult], claim_ids: Sequence[str], lang: Lang) -> list[Row]:
-    """The table rows for ``results`` (one column each), claims in ``claim_ids`` order."""
+def rows(results: Sequence[RegionResult], claims: Sequence[Claim], lang: Lang) -> list[Row]:
+    """The table rows for ``results`` (one column each), for the case's ``claims`` in
+    their order."""
     out: list[Row] = []
     if any(r.status == "error" for r in results):
         out.append(_status_row(results, lang))
     out += _enrolment_rows(results, lang)
-    for cid in claim_ids:
-        out += _claim_rows(results, cid, lang)
+    labels = claim_headings(claims, lang)
+    for claim in claims:
+        out += _claim_rows(results, claim.id, labels[claim.id], lang)
     out += _total_rows(results, lang)
     out += _limit_rows(results, lang)
     return out
@@ -89,10 +100,31 @@ def _status_row(results: Sequence[RegionResult], lang: Lang) -> Row:
     return Row("status", tr("row_status", lang), cells)
 
 
+def claim_headings(claims: Sequence[Claim], lang: Lang) -> dict[str, str]:
+    """Each claim's heading by id: what it is, when, where (:func:`claim_labels`, the
+    id only where two claims would read the same), and its compliant amount
+    (``住院 · 2025-05-10 · 三级医院 · 合规 50,000.00``)."""
+    compliant = tr("compliant_short", lang)
+    by_id = {c.id: c for c in claims}
+    return {
+        cid: f"{label} · {compliant} {money(by_id[cid].compliant, lang)}"
+        for cid, label in claim_labels(claims, lang).items()
+    }
+
+
+def claim_heading(rows: Sequence[Row], key: str) -> str:
+    """The heading of the claim that row ``key`` (``claim:<id>:<what>``) belongs to,
+    or "" for a row of no claim."""
+    section = key.rpartition(":")[0]  # an id may hold a colon itself
+    if not section.startswith("claim:"):
+        return ""
+    return next((r.label.strip() for r in rows if r.key == section), "")
+
+
 def _eligibility(r: RegionResult, lang: Lang) -> Cell:
     e = r.eligibility
     if e is None:
-        return Cell(tr("not_published", lang))
+        return _unknown(tr("not_published", lang))
     if not e.eligible:
         return Cell(tr("not_eligible", lang), steps=e.steps)
     category = pick(lang, e.category_zh or "", e.category_en or "") or tr("eligible", lang)
@@ -104,23 +136,23 @@ def _start(r: RegionResult, lang: Lang) -> Cell:
     if c is None:
         if r.eligibility is not None and not r.eligibility.eligible:
             return Cell("—")
-        return Cell(tr("not_published", lang))
+        return _unknown(tr("not_published", lang))
     if c.start is not None:
         return Cell(c.start.isoformat(), c.start.toordinal(), c.steps)
     if c.earliest is not None:
         text = f"{tr('undetermined', lang)} {c.earliest}–{c.latest or '?'}"
-        return Cell(text, steps=c.steps)
+        return _unknown(text, c.steps)
     return Cell(tr("not_enrolled", lang), steps=c.steps)
 
 
 def _premium(r: RegionResult, lang: Lang) -> Cell:
     p = r.premium
     if p is None:
-        return Cell(
-            "—" if r.eligibility and not r.eligibility.eligible else tr("not_published", lang)
-        )
+        if r.eligibility and not r.eligibility.eligible:
+            return Cell("—")
+        return _unknown(tr("not_published", lang))
     if p.individual is None:
-        return Cell(tr("not_published", lang), steps=p.steps)
+        return _unknown(tr("not_published", lang), p.steps)
     return _cell(p.individual, lang, p.steps)
 
 
@@ -137,7 +169,7 @@ def _payer_cell(r: RegionResult, payer: str, lang: Lang) -> Cell:
     if not parts:
         return Cell("—")
     if any(p.amount is None for p in parts):
-        return Cell(tr("not_published", lang), steps=r.premium.steps)
+        return _unknown(tr("not_published", lang), r.premium.steps)
     return _cell(sum((p.amount for p in parts), Decimal("0.00")), lang, r.premium.steps)
 
 
@@ -177,9 +209,11 @@ def _layer_cell(claim: ClaimResult | None, layer: str, lang: Lang) -> Cell:
     if claim is None:
         return Cell("—")
     payments = [p for p in claim.layers if p.layer == layer]
-    if claim.status != "settled" and not payments:  # a partial answer keeps what it paid
-        return Cell("—")
+    if claim.status != "settled" and not payments:
+        return _unknown("—")
     steps = tuple(s for p in payments for s in p.steps)
+    if claim.status != "settled":  # a partial answer keeps what it paid, unranked
+        return _unknown(money(claim.paid_by(layer), lang), steps)
     return _cell(claim.paid_by(layer), lang, steps)
 
 
@@ -209,7 +243,7 @@ def _patient_cell(claim: ClaimResult | None, lang: Lang) -> Cell:
     if claim is None:
         return Cell("—")
     if claim.patient is None:
-        return Cell(word("claim_status", claim.status, lang), steps=claim.steps)
+        return _unknown(word("claim_status", claim.status, lang), claim.steps)
     return _cell(claim.patient, lang, _patient_steps(claim, lang))
 
 
@@ -219,11 +253,7 @@ def _status_cell(claim: ClaimResult | None, lang: Lang) -> Cell:
     return Cell(word("claim_status", claim.status, lang), steps=claim.steps)
 
 
-def _claim_rows(results: Sequence[RegionResult], cid: str, lang: Lang) -> list[Row]:
-    first = next((c for r in results if (c := _claim(r, cid)) is not None), None)
-    head = cid
-    if first is not None:
-        head = f"{cid} · {word('claim_kind', first.kind, lang)} · {money(first.compliant, lang)}"
+def _claim_rows(results: Sequence[RegionResult], cid: str, head: str, lang: Lang) -> list[Row]:
     out = [_section(f"claim:{cid}", head, len(results))]
     out.append(
         _per_region(
@@ -257,7 +287,7 @@ def _claim_rows(results: Sequence[RegionResult], cid: str, lang: Lang) -> list[R
     return out
 
 
-def _per_claim_steps(r: RegionResult, amount_of) -> tuple[Step, ...]:
+def _per_claim_steps(r: RegionResult, amount_of, lang: Lang) -> tuple[Step, ...]:
     out = []
     for c in r.claims:
         value = amount_of(c)
@@ -265,22 +295,42 @@ def _per_claim_steps(r: RegionResult, amount_of) -> tuple[Step, ...]:
             Step(
                 label_zh=f"{c.claim_id} · {word('claim_kind', c.kind, 'zh')}",
                 label_en=f"{c.claim_id} · {word('claim_kind', c.kind, 'en')}",
-                value=money(value, "zh")
+                value=money(value, lang)
                 if value is not None
-                else word("claim_status", c.status, "en"),
+                else word("claim_status", c.status, lang),
                 amount=value,
             )
         )
     return tuple(out)
 
 
-def _total_cell(r: RegionResult, lang: Lang, amount, per_claim) -> Cell:
+def _settled_total(r: RegionResult, lang: Lang, amount, per_claim) -> Cell:
+    """A total over the year's claims. When some claim is not settled the sum of the
+    settled ones is a lower bound, shown as ``≥ …`` and never ranked; when none is,
+    the total is not known."""
     if r.totals is None:
         return Cell("—")
-    cell = _cell(amount(r.totals), lang, _per_claim_steps(r, per_claim))
-    if not r.totals.complete:
-        return Cell(cell.text + " *", None, cell.steps)
-    return cell
+    steps = _per_claim_steps(r, per_claim, lang)
+    if r.totals.complete:
+        return _cell(amount(r.totals), lang, steps)
+    if all(c.patient is None for c in r.claims):
+        return _unknown(tr("unsettled", lang), steps)
+    return _unknown(f"≥ {money(amount(r.totals), lang)}", steps)
+
+
+def _bill_total(r: RegionResult, lang: Lang, unsettled_only: bool = False) -> Cell:
+    """The year's whole bill (every claim's, settled or not), or only the unsettled
+    claims' part of it."""
+    if r.totals is None:
+        return Cell("—")
+    claims = [c for c in r.claims if c.patient is None or not unsettled_only]
+    if unsettled_only and not claims:
+        return Cell("—")
+    bill = sum((c.bill for c in claims), Decimal("0.00"))
+    steps = _per_claim_steps(r, lambda c: c.bill if c in claims else None, lang)
+    if unsettled_only:
+        return Cell(f"⚠ {money(bill, lang)}", None, steps)
+    return _cell(bill, lang, steps)
 
 
 def _total_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
@@ -290,21 +340,25 @@ def _total_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
     out = [_section("totals", tr("sec_totals", lang), n)]
     out.append(
         _per_region(
-            "totals:bill",
-            "  " + tr("row_bill", lang),
-            results,
-            lambda r: _total_cell(
-                r, lang, lambda t: t.bill, lambda c: c.bill if c.patient is not None else None
-            ),
+            "totals:bill", "  " + tr("row_bill", lang), results, lambda r: _bill_total(r, lang)
         )
     )
+    if any(r.totals is not None and not r.totals.complete for r in results):
+        out.append(
+            _per_region(
+                "totals:unsettled",
+                "  " + tr("row_unsettled", lang),
+                results,
+                lambda r: _bill_total(r, lang, unsettled_only=True),
+            )
+        )
     for layer, zh, en in _layers(results, lambda r: [p for c in r.claims for p in c.layers]):
         out.append(
             _per_region(
                 f"totals:{layer}",
                 "  " + (pick(lang, zh, en) or word("layer", layer, lang)),
                 results,
-                lambda r, k=layer: _total_cell(
+                lambda r, k=layer: _settled_total(
                     r, lang, lambda t: t.layers.get(k, Decimal("0.00")), lambda c: c.paid_by(k)
                 ),
                 "high",
@@ -315,19 +369,10 @@ def _total_rows(results: Sequence[RegionResult], lang: Lang) -> list[Row]:
             "totals:patient",
             "  " + tr("row_patient", lang),
             results,
-            lambda r: _total_cell(r, lang, lambda t: t.patient, lambda c: c.patient),
+            lambda r: _settled_total(r, lang, lambda t: t.patient, lambda c: c.patient),
             "low",
         )
     )
-    if any(r.totals is not None and not r.totals.complete for r in results):
-        out.append(
-            _per_region(
-                "totals:complete",
-                "  * " + tr("incomplete", lang),
-                results,
-                lambda r: Cell("*" if r.totals and not r.totals.complete else ""),
-            )
-        )
     return out
 
 

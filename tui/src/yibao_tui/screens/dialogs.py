@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -11,17 +11,18 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Static
 from yibao.results import Step
 from yibao.vocabulary import step_cite
 
-from yibao_tui.domain.export import format_of
+from yibao_tui.domain.export import FORMATS, format_of
 from yibao_tui.domain.fields import Choices, FieldSpec, errors
 from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.domain.keys import BUILTIN, KEYS, SCOPES
 from yibao_tui.widgets.form_grid import FormGrid
 from yibao_tui.widgets.keys import bindings, relabel
 from yibao_tui.widgets.plain import plain
+from yibao_tui.widgets.ticks import Tick
 
 Extra = Callable[[dict[str, Any]], dict[str, str]]
 
@@ -72,6 +73,7 @@ class RowDialog(_Modal):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self.lang), variant="primary", id="ok", compact=True)
                 yield Button(tr("cancel", self.lang), id="cancel", compact=True)
+        yield Footer(show_command_palette=False)
 
     def _problems(self) -> dict[str, str]:
         found = errors(self.specs, self.raw, self.choices, self.lang)
@@ -114,8 +116,29 @@ class RowDialog(_Modal):
         self.dismiss(self.raw)
 
 
+class Files(DirectoryTree):
+    """The folders, and the files whose ending is one of ``endings``."""
+
+    def __init__(self, path: Path, endings: Sequence[str], *, id: str | None = None) -> None:
+        super().__init__(path, id=id)
+        self.endings = tuple(endings)
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in self.endings)
+        ]
+
+
 class PathDialog(_Modal):
-    """Ask for a file path; ``must_exist`` for opening."""
+    """Choose a file: type its path, or pick it in the folder tree below (tab). Picking
+    a file fills the path in (and opens it, with ``must_exist``); picking a folder keeps
+    the file name and moves it there; typing a folder shows that folder."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("dialog")
+    endings: ClassVar[tuple[str, ...]] = (".toml", ".json")
+    hint_key: ClassVar[str] = "path_hint"
 
     def __init__(self, title: str, path: str, lang: Lang, *, must_exist: bool) -> None:
         super().__init__(lang)
@@ -124,13 +147,46 @@ class PathDialog(_Modal):
         self.must_exist = must_exist
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog dialog-small"):
+        with Vertical(classes="dialog dialog-files"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.path, placeholder="case.toml", id="path", compact=True)
+            prompt = tr("path_prompt", self.lang)
+            yield Input(self.path, placeholder=prompt, id="path", compact=True)
+            yield from self._options()
+            yield Files(self._folder(self.path), self.endings, id="files")
             yield Static("", id="dialog-msg", classes="field-msg")
+            yield Static(tr(self.hint_key, self.lang), classes="dialog-hint")
+        yield Footer(show_command_palette=False)
+
+    def _options(self) -> ComposeResult:
+        yield from ()
+
+    @staticmethod
+    def _folder(text: str) -> Path:
+        """The folder the tree shows for the path ``text``: the path itself when it is
+        a folder, else its parent, else the current one."""
+        path = Path(text).expanduser() if text.strip() else Path.cwd()
+        for candidate in (path, path.parent):
+            if candidate.is_dir():
+                return candidate.resolve()
+        return Path.cwd()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#dialog-msg", Static).update(self._problem(event.value) or "")
+        folder = Path(event.value).expanduser()
+        if event.value.endswith(("/", "\\")) and folder.is_dir():
+            self.query_one(Files).path = folder.resolve()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.query_one("#path", Input).value = _shown(event.path)
+        if self.must_exist:
+            self.action_ok()
+
+    def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        event.stop()
+        if not self.must_exist:
+            name = Path(self.query_one("#path", Input).value).name
+            self.query_one("#path", Input).value = _shown(event.path / name)
 
     def _problem(self, text: str) -> str | None:
         path = Path(text).expanduser()
@@ -157,22 +213,26 @@ class PathDialog(_Modal):
         return path
 
 
+def _shown(path: Path) -> str:
+    """``path`` as typed: relative to the current folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class ExportDialog(PathDialog):
     """Ask where to write the report (``.html`` or ``.md``) and whether to draw charts.
     Dismisses with ``(path, charts)``; F10 exports from the checkbox too."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("dialog")
+    endings = tuple(FORMATS)
+    hint_key = "export_hint"
 
     def __init__(self, title: str, path: str, lang: Lang) -> None:
         super().__init__(title, path, lang, must_exist=False)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog dialog-small"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.path, placeholder="report.html", id="path", compact=True)
-            yield Checkbox(tr("export_charts", self.lang), False, id="charts", compact=True)
-            yield Static("", id="dialog-msg", classes="field-msg")
-            yield Static(tr("export_hint", self.lang), classes="dialog-hint")
+    def _options(self) -> ComposeResult:
+        yield Tick(tr("export_charts", self.lang), False, id="charts", compact=True)
 
     def _problem(self, text: str) -> str | None:
         problem = super()._problem(text)
@@ -181,7 +241,7 @@ class ExportDialog(PathDialog):
         return problem
 
     def _answer(self, path: str) -> Any:
-        return path, self.query_one("#charts", Checkbox).value
+        return path, self.query_one("#charts", Tick).value
 
 
 class ExplainScreen(_Modal):
@@ -197,7 +257,7 @@ class ExplainScreen(_Modal):
             yield Label(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(id="steps", classes="dialog-body"):
                 yield Static(self._table(), id="steps-text")
-            yield Static("esc", classes="dialog-hint")
+        yield Footer(show_command_palette=False)
 
     def _table(self) -> Table | str:
         if not self.steps:
@@ -216,13 +276,21 @@ class ExplainScreen(_Modal):
 
 
 class HelpScreen(_Modal):
-    """Every key, grouped by where it works."""
+    """Every key, grouped by where it works (as remapped), and where the config file is."""
+
+    def __init__(self, lang: Lang, keymap: dict[str, str], config: str) -> None:
+        super().__init__(lang)
+        self.keymap = keymap
+        self.config = config
 
     def compose(self) -> ComposeResult:
+        t = self.lang
         with Vertical(classes="dialog"):
-            yield Label(tr("help", self.lang), classes="dialog-title")
+            yield Label(tr("help", t), classes="dialog-title")
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield Static("esc", classes="dialog-hint")
+            yield Static(plain(f"{tr('config_file', t)}: {self.config}"), id="config-path")
+            yield Static(tr("config_keys", t), classes="dialog-hint")
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -230,7 +298,8 @@ class HelpScreen(_Modal):
             table.add_column(tr(col, self.lang))
         for k in KEYS:
             scope = SCOPES[k.scope]
-            table.add_row(pick(self.lang, *scope), k.key.replace(",", " / "), k.label(self.lang))
+            keys = self.keymap.get(k.id, k.key).replace(",", " / ")
+            table.add_row(pick(self.lang, *scope), keys, k.label(self.lang))
         for key, zh, en in BUILTIN:
             table.add_row(pick(self.lang, *SCOPES["app"]), key, pick(self.lang, zh, en))
         table.focus()

@@ -4,24 +4,27 @@ tabs (F3–F6), under a status line that names the region (F2) and the form's st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, SelectionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from yibao_tui.domain.curve import Curve
+from yibao_tui.domain.curve import STYLES, UNITS, Curve, ticks
 from yibao_tui.domain.fields import CASE_FIELDS, Choices, elsewhere_fields
 from yibao_tui.domain.form import CaseForm, Problems, elsewhere_context, elsewhere_regions
 from yibao_tui.domain.i18n import Lang, tr
 from yibao_tui.domain.view import Row
 from yibao_tui.widgets import quiet
 from yibao_tui.widgets.form_grid import FormGrid
-from yibao_tui.widgets.plain import cleaned, plain
+from yibao_tui.widgets.notes import Notes
+from yibao_tui.widgets.plain import plain
 from yibao_tui.widgets.tables import ClaimsTable, EnrollmentTable, EventsTable, ResultTable
+from yibao_tui.widgets.ticks import TickList
 
 
 class MainScreen(Screen):
@@ -53,11 +56,11 @@ class MainScreen(Screen):
                 yield Static("", id="result-head", classes="pane-head")
                 yield ResultTable(t, id="result-table")
                 with VerticalScroll(id="result-notes", classes="notes"):
-                    yield Static("", id="result-notes-text")
+                    yield Notes(id="result-notes-text")
             with TabPane(tr("tab_compare", t) + " F5", id="compare"):
                 with Horizontal(id="compare-top"):
                     yield Label(tr("compare_pick", t), id="compare-pick-label")
-                    yield SelectionList[str](
+                    yield TickList(
                         *[(name, code, code in self.picked) for code, name in self.regions],
                         id="compare-pick",
                         compact=True,
@@ -87,10 +90,10 @@ class MainScreen(Screen):
             with Vertical(id="elsewhere"):
                 yield from self._elsewhere_grids(self._elsewhere_codes())
             yield Label(tr("sec_enrollment", t) + "  (a n enter x)", classes="section")
-            yield EnrollmentTable(t, id="enrollment")
+            yield EnrollmentTable(t, id="enrollment", names=dict(self.regions))
             yield Label(tr("sec_events", t) + "  (a enter x)", classes="section")
             yield EventsTable(t, id="events")
-            yield Label(tr("sec_claims", t) + "  (a enter d x)", classes="section")
+            yield Label(tr("sec_claims", t) + "  F7  (a enter d e x)", classes="section")
             yield ClaimsTable(t, id="claims")
 
     def on_mount(self) -> None:
@@ -161,9 +164,15 @@ class MainScreen(Screen):
         self.query_one(ClaimsTable).show(form.claims, problems.claims)
 
     def show_status(
-        self, region: str, problems: Problems, stale: bool, note: tuple[str, str] = ("", "")
+        self,
+        region: str,
+        problems: Problems,
+        stale: bool,
+        note: tuple[str, str] = ("", ""),
+        short: str = "",
     ) -> None:
-        """The region, the form's state and the last file operation's ``(text, style)``."""
+        """The region, the form's state and the last file operation's ``(text, style)``
+        (``short``: fewer words for the note, where it does not fit)."""
         t = self.lang
         parts = [
             Text(f" {tr('region', t)}: ", style="bold"),
@@ -177,9 +186,14 @@ class MainScreen(Screen):
             parts.append(Text(tr("form_ok", t), style="green"))
         if stale:
             parts.append(Text("  ⚠ " + tr("stale", t), style="bold yellow"))
-        if note[0]:
-            parts.append(plain("  " + note[0], style=note[1]))
-        quiet.update(self.query_one("#status", Static), Text.assemble(*parts))
+        status = self.query_one("#status", Static)
+        if note[0]:  # the short words where the long ones would not fit (a long region
+            tail = plain("  " + note[0], style=note[1])  # name); a file's path is cut
+            if short and Text.assemble(*parts, tail).cell_len > (status.size.width or 80):
+                tail = plain("  " + short, style=note[1])
+            parts.append(tail)
+        line = Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
+        quiet.update(status, line)
 
     def show_result(
         self, rows: Sequence[Row], heading: str, notes: Sequence[str], stale: bool, empty: bool
@@ -190,8 +204,7 @@ class MainScreen(Screen):
             head += "  ⚠ " + tr("stale", t)
         quiet.update(self.query_one("#result-head", Static), head)
         self.query_one("#result-table", ResultTable).show(rows, [heading], stale=stale)
-        notes_text = "\n".join(f"• {n}" for n in notes)
-        quiet.update(self.query_one("#result-notes-text", Static), notes_text)
+        self.query_one("#result-notes-text", Notes).show(self._items(notes))
 
     def show_compare(
         self,
@@ -202,32 +215,55 @@ class MainScreen(Screen):
     ) -> None:
         self.query_one("#compare-table", ResultTable).show(rows, headings, stale=stale)
         box = self.query_one("#compare-notes", Horizontal)
-        texts = [cleaned(self._note(h, lines)) for h, lines in zip(headings, notes, strict=True)]
-        columns = list(box.query(".note-col Static").results(Static))
-        if len(columns) != len(texts):
+        columns = list(box.query(".note-col Notes").results(Notes))
+        if len(columns) != len(headings):
             box.remove_children()
-            box.mount_all(VerticalScroll(Static(t), classes="note-col") for t in texts)
-            return
-        for static, text in zip(columns, texts, strict=True):
-            quiet.update(static, text)
+            columns = [Notes() for _ in headings]
+            box.mount_all(VerticalScroll(n, classes="note-col") for n in columns)
+        for column, heading, lines in zip(columns, headings, notes, strict=True):
+            column.show(self._items(lines), heading)
 
-    def _note(self, heading: str, lines: Sequence[str]) -> Text:
-        text = Text(heading + "\n", style="bold")
+    def _items(self, lines: Sequence[str]) -> list[tuple[str, str]]:
+        """Notes as ``(text, style)``: an error in red (and saying so in words)."""
         error = tr("error", self.lang)
-        for line in lines:
-            text.append("• " + line + "\n", style="red" if line.startswith(error) else "")
-        return text
+        return [(line, "red" if line.startswith(error) else "") for line in lines]
 
-    def show_curve(self, title: str, curves: Sequence[Curve], gaps: str) -> None:
-        quiet.update(self.query_one("#curve-head", Static), title + (f"\n{gaps}" if gaps else ""))
+    def show_curve(
+        self, title: str, curves: Sequence[Curve], gaps: str, names: dict[str, str]
+    ) -> None:
+        """The patient's share against the compliant amount, one series per region.
+
+        Words (title, legend, axes, gaps) are drawn above the plot in the app's
+        language; the plot itself holds only ASCII numbers (plotext counts one cell
+        per character, so Chinese inside it would shift its lines)."""
+        t = self.lang
+        head = Text(title, style="bold")
+        legend = Text()
+        for curve, (_, glyph, colour) in zip(curves, STYLES, strict=False):
+            legend.append(f"  {glyph} ", style="bold rgb({},{},{})".format(*colour))
+            legend.append(names.get(curve.region, curve.name))
+        unit = UNITS.get(t, UNITS["en"])[1]
+        axes = tr("curve_axes", t, unit=unit)
+        lines = [head, legend, Text(axes, style="dim")]
+        if gaps:
+            lines.append(Text(gaps, style="yellow"))
+        quiet.update(self.query_one("#curve-head", Static), Text("\n").join(lines))
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        for curve in curves:
+        top = Decimal(0)
+        for curve, (marker, _, colour) in zip(curves, STYLES, strict=False):
             xs, ys = curve.drawn()
             if xs:
-                plt.plot(xs, ys, label=curve.name, marker="braille")
-        plt.xlabel(tr("curve_x", "en"))
-        plt.ylabel(tr("curve_y", "en"))
+                plt.plot(xs, ys, marker=marker, color=colour)
+            top = max([top, *(y for y in curve.ys if y is not None)])
+        if curves:
+            xs = [float(x) for x in curves[0].xs]
+            positions, labels = ticks(Decimal(str(max(xs, default=0))), t)
+            plt.xticks(positions, labels)
+            plt.xlim(0, positions[-1])
+            positions, labels = ticks(top, t)
+            plt.yticks(positions, labels)
+            plt.ylim(0, positions[-1])
         plot.refresh()

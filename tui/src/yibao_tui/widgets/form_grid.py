@@ -12,8 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from yibao_tui.domain.fields import CHOICE_KINDS, HOME_FIELDS, OPEN, Choices, FieldSpec
-from yibao_tui.domain.i18n import VOCAB, Lang, tr
+from yibao_tui.domain.i18n import Lang, pick, tr
 from yibao_tui.widgets import quiet
+from yibao_tui.widgets.ticks import Tick, TickList
 
 
 class FormGrid(Grid):
@@ -67,13 +68,14 @@ class FormGrid(Grid):
     def _input(self, spec: FieldSpec, raw: Any) -> Widget:
         wid = f"f-{spec.name}"
         if spec.kind == "bool":
-            return Checkbox("", bool(raw), id=wid, compact=True)
+            return Tick("", bool(raw), id=wid, compact=True)
         if spec.kind == "multi":
-            items = [
-                (zh if self.lang == "zh" else en, code, code in raw)
-                for code, zh, en in VOCAB[spec.vocab]
-            ]
-            return SelectionList[str](*items, id=wid, compact=True, classes="multi")
+            words = self.choices.words_of(spec)
+            items = [(pick(self.lang, zh, en), code, code in raw) for code, zh, en in words]
+            known = {code for code, _, _ in words}  # a code from a file is kept, marked ?
+            items += [(f"{code} ?", code, True) for code in raw if code not in known]
+            long = "multi -long" if len(items) > 8 else "multi"
+            return TickList(*items, id=wid, compact=True, classes=long)
         if spec.kind in CHOICE_KINDS:
             prompts = {
                 "category": tr("derive", self.lang),
@@ -88,7 +90,7 @@ class FormGrid(Grid):
                 prompt=prompt,
                 value=raw if raw else Select.NULL,
             )
-        return Input(str(raw), placeholder=spec.placeholder, id=wid, compact=True)
+        return Input(str(raw), placeholder=spec.prompt(self.lang), id=wid, compact=True)
 
     def _options(self, spec: FieldSpec, raw: Any) -> list[tuple[str, str]]:
         """What a choice field offers now; a value it does not offer (from a file, or

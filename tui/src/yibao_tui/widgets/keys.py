@@ -13,7 +13,7 @@ from yibao_tui.domain.keys import KEYS, scoped
 def bindings(scope: str) -> list[Binding]:
     """The bindings of ``scope``, described in Chinese (see :func:`relabel`)."""
     return [
-        Binding(k.key, k.action, k.zh, show=k.show, id=k.id, priority=k.scope == "app")
+        Binding(k.key, k.action, k.footer("zh"), show=k.show, id=k.id, priority=k.scope == "app")
         for k in scoped(scope)
     ]
 
@@ -26,6 +26,6 @@ def relabel(node: DOMNode, lang: str) -> None:
     table = node._bindings.key_to_bindings
     for key, items in table.items():
         table[key] = [
-            dataclasses.replace(b, description=by_id[b.id].label(lang)) if b.id in by_id else b
+            dataclasses.replace(b, description=by_id[b.id].footer(lang)) if b.id in by_id else b
             for b in items
         ]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import BindingType
 from textual.widgets import DataTable
 
-from yibao_tui.domain.i18n import Lang, tr, word
+from yibao_tui.domain.i18n import Lang, pick, tr, word
+from yibao_tui.domain.layout import layout
 from yibao_tui.domain.view import Row
+from yibao_tui.domain.wrap import wrap
 from yibao_tui.widgets.keys import bindings, relabel
 from yibao_tui.widgets.plain import cleaned
 
@@ -36,30 +39,37 @@ class ListTable(_Localized):
     """``(field name, zh, en)`` of the columns shown."""
     empty_key: ClassVar[str] = ""
 
-    def on_mount(self) -> None:
-        self.add_column("", key="flag", width=1)
-        for name, zh, en in self.fields_shown:
-            self.add_column(zh if self.lang == "zh" else en, key=name)
+    def __init__(
+        self, lang: Lang, *, id: str | None = None, names: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(lang, id=id)
+        self.names = dict(names or {})
+        """Region code → name, for the cells that name a region."""
 
     def show(self, items: Sequence[dict[str, Any]], problems: dict[int, dict[str, str]]) -> None:
-        """Redraw the rows (when they changed), keeping the cursor where it was."""
+        """Redraw the rows (when they changed), keeping the cursor where it was. Each
+        column is as wide as its widest cell from the start: nothing is cut."""
         shown = (repr(list(items)), repr(problems))
         if shown == getattr(self, "_shown", None):
             return
         self._shown = shown
         row = self.cursor_row
-        self.clear()
-        for i, item in enumerate(items):
-            flag = Text("⚠", style="bold red") if i in problems else ""
-            self.add_row(
-                flag, *[self.cell(name, item.get(name)) for name, _, _ in self.fields_shown]
-            )
+        rows = [
+            [Text("⚠", style="bold red") if i in problems else ""]
+            + [self.cell(name, item.get(name)) for name, _, _ in self.fields_shown]
+            for i, item in enumerate(items)
+        ]
         if not items:
-            self.add_row(
-                "",
-                Text(tr(self.empty_key, self.lang), style="dim"),
-                *[""] * (len(self.fields_shown) - 1),
-            )
+            empty = Text(tr(self.empty_key, self.lang), style="dim")
+            rows.append(["", empty, *[""] * (len(self.fields_shown) - 1)])
+        heads = ["", *(pick(self.lang, zh, en) for _, zh, en in self.fields_shown)]
+        keys = ["flag", *(name for name, _, _ in self.fields_shown)]
+        self.clear(columns=True)
+        for i, (key, head) in enumerate(zip(keys, heads, strict=True)):
+            width = max(cell_len(head), 1, *(_width(r[i]) for r in rows))
+            self.add_column(head, key=key, width=width)
+        for cells in rows:
+            self.add_row(*cells)
         if items:
             self.move_cursor(row=min(row, len(items) - 1))
 
@@ -98,6 +108,8 @@ class EnrollmentTable(ListTable):
             )
         if name == "scheme":
             return word("scheme", str(value), self.lang)
+        if name == "region":
+            return self.names.get(str(value), str(value or ""))
         return super().cell(name, value)
 
 
@@ -134,7 +146,11 @@ class ClaimsTable(ListTable):
 
 
 class ResultTable(_Localized):
-    """Rows of :mod:`yibao_tui.domain.view`, one column per region; better cells starred."""
+    """Rows of :mod:`yibao_tui.domain.view`, one column per region; better cells starred.
+
+    Column widths come from the cells (:func:`yibao_tui.domain.layout.layout`) before
+    any row is drawn, so no amount is ever cut, not even for the moment before the
+    table measures itself; labels wrap to the width left over."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("results")
 
@@ -144,6 +160,7 @@ class ResultTable(_Localized):
         self.rows_shown: list[Row] = []
         self.headings: list[str] = []
         self._shown: tuple[list[Row], list[str], bool] | None = None
+        self._room = 0
 
     def show(self, rows: Sequence[Row], headings: Sequence[str], *, stale: bool) -> None:
         """Redraw with ``rows`` (when anything changed); a stale result is drawn dim."""
@@ -151,40 +168,54 @@ class ResultTable(_Localized):
         if shown == self._shown and self.columns:
             return
         self._shown = shown
+        self._draw()
+
+    def room(self) -> int:
+        """The cells the columns may take: the table's width (the screen's before the
+        table is laid out) less its vertical scrollbar."""
+        width = self.size.width or self.app.size.width
+        return width - self.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        if self._shown is not None and self.room() != self._room:
+            self._draw()
+
+    def _draw(self) -> None:
+        assert self._shown is not None
+        rows, headings, stale = self._shown
         cursor = self.cursor_coordinate
-        fresh = list(headings) != self.headings or not self.columns
-        self.clear(columns=fresh)
-        if fresh:
-            width = max(
-                14, min(28, self.app.size.width - 13 * len(headings) - 4 * len(headings) - 2)
-            )
-            self.add_column(tr("col_item", self.lang), key="label", width=width)
-            for i, h in enumerate(headings):
-                self.add_column(Text(h, justify="right"), key=f"r{i}")
-            self.headings = list(headings)
+        texts = [self._texts(row) for row in rows]
+        item = tr("col_item", self.lang)
+        self._room = self.room()
+        lay = layout([item, *(r.label for r in rows)], headings, texts, self._room)
+        self.clear(columns=True)
+        self.add_column(item, key="label", width=lay.label)
+        for i, h in enumerate(headings):
+            self.add_column(Text(h, justify="right"), key=f"r{i}", width=lay.columns[i])
+        self.headings = list(headings)
         self.rows_shown = list(rows)
-        for row in rows:
-            self.add_row(*self._cells(row, stale), key=row.key)
+        for row, cells in zip(rows, texts, strict=True):
+            label = _hanging(row.label, lay.label)
+            lines = [lay.cell_lines(i, text) for i, text in enumerate(cells)]
+            height = max(len(label), *(len(c) for c in lines))
+            self.add_row(*self._cells(row, label, lines, stale), key=row.key, height=height)
         if rows:
             self.move_cursor(row=min(cursor.row, len(rows) - 1), column=cursor.column)
 
-    def _cells(self, row: Row, stale: bool) -> list[Text]:
-        if row.section:
-            return [Text(row.label, style="bold", no_wrap=True, overflow="ellipsis")] + [
-                Text("") for _ in row.cells
-            ]
+    @staticmethod
+    def _texts(row: Row) -> list[str]:
         best = row.best()
-        out = [Text(row.label, no_wrap=True, overflow="ellipsis")]
-        for i, cell in enumerate(row.cells):
+        return [("★ " if i in best else "") + cell.text for i, cell in enumerate(row.cells)]
+
+    @staticmethod
+    def _cells(row: Row, label: list[str], lines: list[list[str]], stale: bool) -> list[Text]:
+        out = [Text("\n".join(label), style="bold" if row.section else "", no_wrap=True)]
+        best = row.best()
+        for i, (cell, text) in enumerate(zip(row.cells, lines, strict=True)):
             style = "red" if cell.error else ("bold green" if i in best else "")
-            text = ("★ " if i in best else "") + cell.text
             out.append(
                 Text(
-                    text,
-                    style="dim" if stale else style,
-                    justify="right",
-                    no_wrap=True,
-                    overflow="ellipsis",
+                    "\n".join(text), style="dim" if stale else style, justify="right", no_wrap=True
                 )
             )
         return out
@@ -196,3 +227,14 @@ class ResultTable(_Localized):
             return None
         column = max(self.cursor_column - 1, 0)
         return self.rows_shown[self.cursor_row], column
+
+
+def _width(cell: str | Text) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+
+def _hanging(label: str, width: int) -> list[str]:
+    """``label`` wrapped to ``width``, its indent kept on every line."""
+    body = label.lstrip(" ")
+    indent = " " * (len(label) - len(body))
+    return [indent + line for line in wrap(body, width - len(indent))]
