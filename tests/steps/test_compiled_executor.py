@@ -197,7 +197,7 @@ def test_a_ratio_rounds_half_up_as_python_does(amount: int, num: int, den: int) 
     done = ext.execute(program, True, {}, amount)
     expected = (2 * amount * num + den) // (2 * den)
     if done is None:  # beyond what the core holds: it says so, never a wrong number
-        assert abs(expected) > (1 << 61)
+        assert abs(expected) >= (1 << 61)  # the core holds results below 2**61
         return
     assert done[0] == expected
 
