@@ -288,3 +288,25 @@ def test_worked_cases_from_the_memo_are_the_fresh_answers() -> None:
             assert found == expected, path.name
         checked += 1
     assert checked > len(WORKED) * 0.9  # nearly every file is a case to settle
+
+
+def test_kept_partial_plans_hold_no_traceback() -> None:
+    """昌黎's source lists what the fund pays for but gives no deductible or ratio
+    (changli-resident-2025 九), so its inpatient plan is a partial answer carrying the
+    gaps — exceptions. Kept in the memo with their tracebacks they would
+    hold the frames that compiled them, and with them the case and its claims, for as
+    long as the memo lives (the HTTP service's lifetime)."""
+    import gc
+
+    from yibao.api import evaluate
+    from yibao.steps.plan import Unsettled
+
+    example = Path(__file__).parents[2] / "plugins/changli/src/yibao_changli/resident"
+    case = example / "examples/newborn-emergency-out-of-area.toml"
+    for _ in range(2):  # kept from the second evaluation
+        result = evaluate(case, "changli")
+    assert "not_published" in [c.status for c in result.claims]
+    gc.collect()
+    kept = [o for o in gc.get_objects() if isinstance(o, Unsettled)]
+    assert kept, "no partial plan was kept: the test no longer reaches the memo"
+    assert [g for u in kept for g in u.gaps if g.__traceback__ is not None] == []

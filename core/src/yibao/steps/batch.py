@@ -40,7 +40,7 @@ from yibao.results import Coverage, Eligibility, Notice, Premium, Totals
 from yibao.steps import Rule, Settlement
 from yibao.steps.fen import FenPlan, to_fen
 from yibao.steps.fen import run as run_fen
-from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule
+from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule, detached
 
 if TYPE_CHECKING:
     from yibao.registry import Stack
@@ -460,8 +460,7 @@ def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) ->
         plan, gaps = None, plan.gaps
     if any(gap.on != claim.date for gap in gaps):
         raise _Decline
-    for gap in gaps:  # kept with the plan: its traceback would keep every frame
-        gap.__traceback__ = gap.__context__ = None  # alive, with the batch block they hold
+    gaps = tuple(detached(gap) for gap in gaps)  # kept with the plan
     notices = tuple(case.notices)
     if plan is None and not gaps:  # the rule does not apply; what it said still counts
         if not notices and rule.nothing_left is None:

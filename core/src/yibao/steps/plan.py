@@ -157,6 +157,14 @@ class Unsettled:
     found: tuple[PlanStep, ...]
 
 
+def detached(exc: NotPublished) -> NotPublished:
+    """``exc`` without its traceback and context, to be kept with a plan: their frames
+    would keep the case, its claims and a batch's input block alive as long as a memo
+    holds the plan."""
+    exc.__traceback__ = exc.__context__ = None
+    return exc
+
+
 class _RemoteGap(Exception):
     """The remote-care rule met a value not published (in a ``partial`` rule that gap
     stops the answer; the missing values are still named)."""
@@ -259,7 +267,8 @@ def compile_rule(
                 raise
             gaps.append(exc)
     if gaps:  # a remote-care gap is the claim's; the missing values are named besides
-        return Unsettled(rule, (stop or gaps[0], *gaps[1:]), tuple(steps))
+        kept = (stop or gaps[0], *gaps[1:])
+        return Unsettled(rule, tuple(detached(gap) for gap in kept), tuple(steps))
     if stop is not None:
         raise stop
     notice = rule.notice_if_paid(case, claim) if rule.notice_if_paid is not None else None
