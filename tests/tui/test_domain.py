@@ -278,3 +278,13 @@ def test_elsewhere_rows_are_checked_against_their_own_region(reg) -> None:
     assert elsewhere_regions(form, choices, []) == ["xuzhou"]  # a table given stays shown
     form.case["hukou"] = form.case["district"] = ""
     assert elsewhere_regions(form, choices, ["xuzhou"]) == []  # no home: nothing relocated
+
+
+def test_districts_are_offered_by_their_chinese_names(reg: Registry) -> None:
+    """A clerk picks 武进区, not ``wujin``: changzhou-resident-2025 §一(三) names the
+    districts, the region declares those names, and the form offers them (the code stays
+    visible, and is what the scenario gets)."""
+    spec = next(s for s in PERSON_FIELDS if s.name == "district")
+    choices = choices_of(reg)
+    assert ("武进区 · 常州 (wujin)", "wujin") in choices.options(spec, "zh")
+    assert ("wujin (Changzhou)", "wujin") in choices.options(spec, "en")

@@ -67,6 +67,8 @@ class Choices:
     """``(code, name_zh, name_en)`` of each installed region."""
     districts: tuple[tuple[str, str], ...] = ()
     """``(district, region code)`` of every district a region declares."""
+    district_names: dict[str, str] = field(default_factory=dict)
+    """The districts' Chinese names, by code, where the region gives them (武进区)."""
     categories: tuple[tuple[str, str, tuple[Word, ...]], ...] = ()
     """``(region, scheme, categories)`` of every scheme a region runs."""
     facts: tuple[Fact, ...] = ()
@@ -106,12 +108,22 @@ class Choices:
             names = {code: (zh if lang == "zh" else en) for code, zh, en in self.regions}
             only = str((row or {}).get("region") or "")
             return [
-                (f"{d} ({names.get(r, r)})", d) for d, r in self.districts if r == only or not only
+                (self._district_label(d, names.get(r, r), lang), d)
+                for d, r in self.districts
+                if r == only or not only
             ]
         if spec.kind == "category":
             words = self.category_words(row or {}, region)
             return [(f"{zh if lang == 'zh' else en} ({code})", code) for code, zh, en in words]
         return [(zh if lang == "zh" else en, code) for code, zh, en in self.words_of(spec)]
+
+    def _district_label(self, district: str, region: str, lang: Lang) -> str:
+        """``武进区 · 常州 (wujin)`` in Chinese where the region names its districts, else
+        ``wujin (Changzhou)``: a clerk picks by the name, the code stays visible."""
+        name = self.district_names.get(district)
+        if lang == "zh" and name:
+            return f"{name} · {region} ({district})"
+        return f"{district} ({region})"
 
     def words_of(self, spec: FieldSpec) -> tuple[Word, ...]:
         """The words a choice field offers: its own, or its vocabulary's."""

@@ -296,12 +296,14 @@ def choices_of(registry: Registry) -> Choices:
     """The vocabulary the installed regions declare: codes, names, districts, categories,
     their own facts and the words they add, and the scenario type they make."""
     regions, districts, categories = [], [], []
+    district_names: dict[str, str] = {}
     facts: list[Fact] = []
     added: dict[str, Word] = {}
     for code in registry.codes():
         info = registry.region(code).info
         regions.append((code, info.name_zh, info.name_en))
         districts += [(d, code) for d in info.districts]
+        district_names |= info.district_names
         categories += [
             (code, s.scheme, tuple((c.code, c.name_zh, c.name_en) for c in s.categories))
             for s in info.schemes
@@ -311,6 +313,7 @@ def choices_of(registry: Registry) -> Choices:
     return Choices(
         regions=tuple(regions),
         districts=tuple(districts),
+        district_names=district_names,
         categories=tuple(categories),
         facts=tuple(facts),
         words={"assistance": tuple(added.values())},
