@@ -332,6 +332,23 @@ def scope_warning(case: Case, claim: Claim) -> Notice | None:
     )
 
 
+def drugs_rule(cite: str) -> Rule:
+    """双通道药品 and 罕见病药品 at their own ratios (``drug.rate.dual_channel``,
+    ``drug.rate.rare_disease``): the same rule in both schemes, with each scheme's
+    ratios and clause."""
+    return Rule(
+        layer=BASIC,
+        kinds=("dual_channel_drug", "rare_disease_drug"),
+        select=_drug_selection,
+        cite=cite,
+        steps=(Ratio("drug.rate.{drug}"),),
+    )
+
+
+def _drug_selection(case: Case, claim: Claim) -> dict[str, str]:
+    return {"drug": "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"}
+
+
 def assistance_rule(cite: str) -> Rule:
     """Medical assistance on what the insurance layers left: ``assistance.rate.full``
     for the groups in ``assistance.full_rate_groups``, ``assistance.rate.other`` for

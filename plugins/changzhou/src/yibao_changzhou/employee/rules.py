@@ -38,6 +38,7 @@ from yibao_changzhou.common import (
     TILTED,
     assistance_rule,
     critical_illness_rule,
+    drugs_rule,
     recipient_statuses,
     special_limit_selection,
 )
@@ -252,17 +253,7 @@ inpatient care (above 500,000 from the large-amount subsidy); per-disease yearly
 diseases (恶性肿瘤 is on both lists), else to the general-outpatient rule."""
 
 
-def _drug(case: Case, claim: Claim) -> Mapping[str, str]:
-    return {"drug": "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"}
-
-
-DRUGS = Rule(
-    layer=BASIC,
-    kinds=("dual_channel_drug", "rare_disease_drug"),
-    select=_drug,
-    cite=f"{SRC} §四(二)4.2",
-    steps=(Ratio("drug.rate.{drug}"),),
-)
+DRUGS = drugs_rule(f"{SRC} §四(二)4.2")
 """§四(二)4.2: listed and special-disease drugs 70%, rare-disease drugs 80%."""
 
 BASIC_TIER = (INPATIENT, GENERAL, CHRONIC, SPECIAL, DRUGS)

@@ -18,6 +18,7 @@ from yibao_changzhou.common import (
     BASIC,
     assistance_rule,
     critical_illness_rule,
+    drugs_rule,
     special_limit_selection,
 )
 
@@ -109,17 +110,7 @@ CHRONIC = Rule(
 (one disease) or 1,200 (two or more), read as a limit on cost."""
 
 
-def _drug(case: Case, claim: Claim) -> Mapping[str, str]:
-    return {"drug": "dual_channel" if claim.kind == "dual_channel_drug" else "rare_disease"}
-
-
-DRUGS = Rule(
-    layer=BASIC,
-    kinds=("dual_channel_drug", "rare_disease_drug"),
-    select=_drug,
-    cite=f"{CITE} §三(二)4.2",
-    steps=(Ratio("drug.rate.{drug}"),),
-)
+DRUGS = drugs_rule(f"{CITE} §三(二)4.2")
 """§三(二)4.2: listed drugs 60%, rare-disease drugs 80%."""
 
 
