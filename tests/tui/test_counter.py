@@ -188,6 +188,18 @@ async def test_ticks_diseases_and_textual_words_in_chinese(reg, private_state) -
         assert "没有匹配的命令" in screen_text(app)
 
 
+async def test_a_drop_down_list_says_its_key_in_chinese(reg, private_state) -> None:
+    """A choice field's list, open, shows Textual's esc key in the footer: in Chinese
+    (关闭菜单), not Textual's English "Dismiss menu"."""
+    app = make_app(EXAMPLE, registry=reg, state_dir=private_state)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.main.query_one("#f-sex").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "关闭菜单" in footer and "Dismiss" not in footer
+
+
 async def test_open_a_case_from_the_file_list(reg, private_state, tmp_path) -> None:
     """ctrl+o lists the folder's scenario files: tab, down, enter opens one."""
     app = make_app(EXAMPLE, registry=reg, state_dir=private_state)

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -51,7 +52,7 @@ from yibao_tui.screens.dialogs import (
 )
 from yibao_tui.screens.main import MainScreen
 from yibao_tui.widgets.form_grid import FormGrid
-from yibao_tui.widgets.keys import bindings, relabel
+from yibao_tui.widgets.keys import bindings, relabel, relabel_textual
 from yibao_tui.widgets.palette import Palette, system_commands
 from yibao_tui.widgets.tables import (
     ClaimsTable,
@@ -300,6 +301,9 @@ class YibaoApp(App[None]):
         main.show_curve(title, found, gap_text, self.names)
 
     # ---- events from the screen ----------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        relabel_textual(event.widget, self.lang)
 
     def on_form_grid_edited(self, event: FormGrid.Edited) -> None:
         if event.grid.id == "person-form" and event.name in HOME_FIELDS:
