@@ -369,3 +369,15 @@ def test_the_report_in_the_terminal_cuts_no_amount_at_80_columns(lang: str) -> N
     for bar in report["premiums"]:
         if bar["individual"] is not None:
             assert whole(bar["individual"], text), bar
+
+
+def test_a_year_with_nothing_settled_shows_no_settled_part() -> None:
+    """昌黎 gives no inpatient deductible or ratio (changli-resident-2025 九), so both
+    of the persona's admissions (76,000 + 16,500), as if the person lived there, are
+    unsettled: the year says so and shows no "settled part" of 0.00 — in the CLI's
+    table and year line, and in the report."""
+    persona = ROOT / "reports/src/yibao_reports/personas/elderly-stroke-level3.toml"
+    code, out, _ = run("compare", str(persona), "--regions", "changli,changzhou")
+    assert code == 0
+    assert "未结算 2 笔 92500.00" in out and "无已结算费用" in out
+    assert "已结算部分" not in out

@@ -270,6 +270,12 @@ def _year_line(result: RegionResult, lang: str) -> str:
     if t.complete:
         return paid
     count, bill = unsettled(result.claims)
+    if not t.bill:  # every claim unsettled: no settled part to show as 0.00
+        return pick(
+            lang,
+            f"总费用 {fmt_money(bill)}，{count} 笔未能结算，无已结算费用",
+            f"bill {fmt_money(bill)}: none of its {count} claim(s) settled",
+        )
     return pick(
         lang,
         f"总费用 {fmt_money(t.bill + bill)}，其中 {count} 笔未能结算（{fmt_money(bill)}），"
@@ -422,7 +428,9 @@ def _year_cell(r: RegionResult, lang: str) -> str:
                 f"未结算 {count} 笔 {fmt_money(bill)}",
                 f"unsettled {count}: {fmt_money(bill)}",
             ),
-            pick(lang, "已结算部分", "settled part,") + " " + patient,
+            pick(lang, "已结算部分", "settled part,") + " " + patient
+            if t.bill
+            else pick(lang, "无已结算费用", "nothing settled"),
         ]
     )
 

@@ -154,6 +154,8 @@ class Table:
                 t(lang, f"其中未结算 {totals.unsettled} 笔 {fmt_money(totals.unsettled_bill)}",
                   f"unsettled: {totals.unsettled} claim(s), {fmt_money(totals.unsettled_bill)}")
             )  # fmt: skip
+            if not totals.bill:  # every claim unsettled: no settled part to show as 0.00
+                return [*lines, t(lang, "无已结算费用", "nothing settled")]
             lines.append(t(lang, "已结算部分：", "settled part:"))
         lines += [f"{self.layer(p.layer)} {fmt_money(p.amount)}" for p in totals.layers if p.amount]
         lines.append(f"{t(lang, '个人负担', 'patient')} {fmt_money(totals.patient)}")
