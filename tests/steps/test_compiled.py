@@ -295,6 +295,26 @@ def test_the_core_settles_the_common_shape() -> None:
 
 
 @needs_core
+@pytest.mark.parametrize("region", ["xuzhou", "changli"])
+def test_the_core_answers_claims_not_published(tmp_path: Path, region: str) -> None:
+    """徐州 and 昌黎 publish no benefit values without an overlay (xuzhou-resident-
+    measures-2023 第十三条, changli-resident-2025 九、十 leave the amounts to yearly
+    notices), so a claim stops at its first rule with a gap: ``not_published``, the
+    layers before it, the notice dated by the claim. The core answers most such claims
+    itself, in the bytes the Python fast path and the engine write."""
+    lines = _lines("general", 300, 7, 0)
+    batch._compiled.clear()
+    block = batch.process_block("\n".join(lines).encode(), 1, Config(regions=(region,)))
+    core = batch.compiled(Config(regions=(region,)))
+    assert core is not None
+    unpublished = bytes(block.data).count(b'"status":"not_published"')
+    assert block.summary.regions[region].claims["not_published"] == unpublished
+    assert core.unpublished >= unpublished * 3 // 4 > 0
+    batch._compiled.clear()
+    _assert_same(_three_ways(_write(tmp_path / "in.jsonl", lines), tmp_path, (region,)))
+
+
+@needs_core
 @pytest.mark.parametrize("bom", [False, True])
 def test_hand_written_lines_three_ways(tmp_path: Path, bom: bool) -> None:
     lines = list(tricky_lines())

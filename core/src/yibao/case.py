@@ -237,14 +237,7 @@ class Case:
 
     def not_published(self, exc: NotPublished) -> Notice:
         """Record and return the notice for a value the sources do not publish."""
-        notice = Notice(
-            kind="not_published",
-            text_en=str(exc),
-            text_zh=f"已加载的政策来源未公布：{exc.key}（{exc.on}）"
-            + (f"：{exc.reason_zh}" if exc.reason_zh else ""),
-            key=exc.key,
-            cite=exc.cite,
-        )
+        notice = not_published_notice(exc)
         self.notice(notice)
         return notice
 
@@ -283,3 +276,15 @@ class Case:
         if adjustment is None:
             return rate, None
         return adjustment.rate, adjustment.step
+
+
+def not_published_notice(exc: NotPublished) -> Notice:
+    """The notice for a value the sources do not publish (:meth:`Case.not_published`)."""
+    return Notice(
+        kind="not_published",
+        text_en=str(exc),
+        text_zh=f"已加载的政策来源未公布：{exc.key}（{exc.on}）"
+        + (f"：{exc.reason_zh}" if exc.reason_zh else ""),
+        key=exc.key,
+        cite=exc.cite,
+    )

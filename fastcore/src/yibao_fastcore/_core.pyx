@@ -116,6 +116,7 @@ cdef enum:
     MAX_CLAIMS = 64     # claims of a line settled here (more: the line goes to Python)
     MAX_PAID = 64       # layer payments of one claim
     MAX_LAYERS = 64     # distinct payer layers one record may name
+    SUMS = 7            # counts and sums per region between flushes
     # Which line part a top-level key names
     K_YEAR = 1
     K_PERSON = 2
@@ -631,7 +632,9 @@ cdef class PlanEntry:
     cdef int32_t nrules
     cdef int32_t *gate
     cdef int32_t *layer
-    cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays
+    cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays;
+                             # 8: a value not published (the last rule; its program: the
+                             # gaps' numbers, whose dated notices it gives)
     cdef int32_t *nip        # the notice when it pays anything (-1: none)
     cdef int32_t *noff
     cdef int32_t *nlen
@@ -911,8 +914,8 @@ cdef class Core:
     cdef unsigned char ages[256]
     cdef public list layers, notices, ledgers
     cdef public int institution
-    cdef object phase_cb, plan_cb, fallback_cb, flush_cb
-    cdef public Memo phases, plans
+    cdef object phase_cb, plan_cb, fallback_cb, flush_cb, dated_cb
+    cdef public Memo phases, plans, dated
     cdef list bounds            # per stack: its segment bounds as an int32 array (bytes)
     cdef Py_ssize_t memo_size
     cdef public int64_t compiled
@@ -931,9 +934,11 @@ cdef class Core:
     cdef int32_t paid_layer[MAX_CLAIMS * MAX_PAID]
     cdef int64_t paid_fen[MAX_CLAIMS * MAX_PAID]
     cdef int32_t npaid[MAX_CLAIMS]
+    cdef bint unpublished[MAX_CLAIMS]   # the claim met a value not published
     # the summary not yet flushed, per region
     cdef int64_t lines
-    cdef int64_t *sums           # per region: cases, eligible, settled, bill, patient, nlayers
+    cdef int64_t *sums           # per region (SUMS): cases, eligible, settled, not published,
+                                 # bill, patient, nlayers
     cdef int32_t *sum_layer      # per region: MAX_LAYERS layer ids, first seen first
     cdef int64_t *sum_fen
     cdef bint pending
@@ -948,7 +953,8 @@ cdef class Core:
 
     def __init__(self, *, int regions, list kinds, list cares, list facilities, tuple defaults,
                  list segments, birthday_ages, list layers, list notices,
-                 list ledgers, phase, plan, fallback, flush, Py_ssize_t memo_size=65536):
+                 list ledgers, phase, plan, fallback, flush, dated=None,
+                 Py_ssize_t memo_size=65536):
         cdef int k
         self.nregions = regions
         self.kinds = [k_.encode() for k_ in kinds]
@@ -969,14 +975,16 @@ cdef class Core:
         self.plan_cb = plan
         self.fallback_cb = fallback
         self.flush_cb = flush
+        self.dated_cb = dated
         self.phases = Memo(memo_size)
         self.plans = Memo(memo_size)
+        self.dated = Memo(memo_size)
         self.bounds = []
         self.memo_size = memo_size
         self.led = Ledger()
         self.nnotes_cap = 256
         self.notes = <int32_t *> PyMem_Malloc(sizeof(int32_t) * self.nnotes_cap)
-        self.sums = <int64_t *> PyMem_Malloc(sizeof(int64_t) * 6 * regions)
+        self.sums = <int64_t *> PyMem_Malloc(sizeof(int64_t) * SUMS * regions)
         self.sum_layer = <int32_t *> PyMem_Malloc(sizeof(int32_t) * MAX_LAYERS * regions)
         self.sum_fen = <int64_t *> PyMem_Malloc(sizeof(int64_t) * MAX_LAYERS * regions)
         if self.notes == NULL or self.sums == NULL or self.sum_layer == NULL or self.sum_fen == NULL:
@@ -1003,7 +1011,7 @@ cdef class Core:
 
     cdef void _clear_sums(self) noexcept:
         cdef int k
-        for k in range(6 * self.nregions):
+        for k in range(SUMS * self.nregions):
             self.sums[k] = 0
         self.lines = 0
         self.pending = False
@@ -1045,15 +1053,15 @@ cdef class Core:
         if not self.pending:
             return 0
         for r in range(self.nregions):
-            m = self.sums + 6 * r
+            m = self.sums + SUMS * r
             if m[0] == 0:
                 per.append(None)
                 continue
             layers = tuple(
                 (self.sum_layer[MAX_LAYERS * r + k], self.sum_fen[MAX_LAYERS * r + k])
-                for k in range(m[5])
+                for k in range(m[6])
             )
-            per.append((m[0], m[1], m[2], m[3], m[4], layers))
+            per.append((m[0], m[1], m[2], m[3], m[4], m[5], layers))
         self.flush_cb(self.lines, per)
         self._clear_sums()
         return 0
@@ -1564,6 +1572,22 @@ cdef class Core:
         status[0] = 1
         return <PlanEntry>found
 
+    cdef int32_t _dated(self, int32_t gap, int32_t day) except -2:
+        """The notice of gap number ``gap`` met by a claim of day ``day`` (asked of
+        Python once per gap and day: its text names the date)."""
+        cdef int32_t h[2]
+        h[0] = gap
+        h[1] = day
+        cdef uint64_t hk = key_hash(<const char *>h, sizeof(h))
+        cdef PyObject *held = self.dated.get(<const char *>h, sizeof(h), hk)
+        if held != NULL:
+            return <object>held
+        if self.dated_cb is None:
+            return -1
+        found = self.dated_cb(gap, day)
+        self.dated.put(<const char *>h, sizeof(h), hk, found)
+        return found
+
     cdef int _settle(self, int r, RegionPhase rp, const unsigned char *s, Py_ssize_t n,
                      int64_t number) except -1:
         """Settle the line in region ``r`` and write its record: 1; 0 when Python must."""
@@ -1573,7 +1597,8 @@ cdef class Core:
         cdef PlanEntry plan
         cdef int status
         cdef int64_t compliant, remaining, amount, pay, paid, ceiling, bill
-        cdef int32_t base, np, flags
+        cdef int32_t base, np, flags, note, kept
+        cdef int64_t saved[MAX_LEDGER]
         for k in range(ncl):
             c = &self.claims[k]
             if not (kinds >> c.kind) & 1 or c.date < rp.lo or c.date > rp.hi:
@@ -1607,10 +1632,22 @@ cdef class Core:
             np = 0
             if plan.nrules > MAX_PAID:
                 return 0
+            self.unpublished[k] = plan.nrules > 0 and plan.flags[plan.nrules - 1] & 8
+            if self.unpublished[k]:  # its payments must not use up the year's limits
+                kept = self.led.ntouched
+                for j in range(kept):
+                    saved[j] = self.led.amounts[self.led.touched[j]]
             for j in range(plan.nrules):
                 flags = plan.flags[j]
                 for t in range(plan.nlen[j]):
                     self._note(plan.notes[plan.noff[j] + t], first, &nnotes)
+                if flags & 8:
+                    for t in range(plan.plen[j]):
+                        note = self._dated(<int32_t>plan.prog[plan.poff[j] + t], c.date)
+                        if note < 0:
+                            return 0
+                        self._note(note, first, &nnotes)
+                    break
                 if flags & 2:
                     pay = 0
                 else:
@@ -1625,6 +1662,14 @@ cdef class Core:
                 self.paid_fen[base + np] = pay
                 np += 1
             self.npaid[k] = np
+            if self.unpublished[k]:  # the ledger as before the claim; no invariants checked
+                for j in range(kept, self.led.ntouched):
+                    self.led.amounts[self.led.touched[j]] = 0
+                    self.led.used[self.led.touched[j]] = False
+                self.led.ntouched = kept
+                for j in range(kept):
+                    self.led.amounts[self.led.touched[j]] = saved[j]
+                continue
             # the settlement invariants (yibao.invariants.payments_problem)
             ceiling = compliant
             bill = c.total if c.total >= 0 else compliant
@@ -1653,7 +1698,9 @@ cdef class Core:
         cdef int32_t nt = 0, nc
         cdef int64_t bill, patient, bill_total = 0, patient_total = 0
         cdef ClaimIn *c
-        cdef int64_t *m = self.sums + 6 * r
+        cdef int64_t *m = self.sums + SUMS * r
+        cdef int32_t nunpublished = 0
+        cdef bint counted
         cdef int32_t *sl = self.sum_layer + MAX_LAYERS * r
         cdef int64_t *sf = self.sum_fen + MAX_LAYERS * r
         buf_put(o, b'{"line":', 8)
@@ -1677,8 +1724,11 @@ cdef class Core:
                     nc += 1
             bill = c.total if c.total >= 0 else c.compliant
             patient = bill
+            counted = not self.unpublished[k]  # its patient share unknown: left out
             for t in range(nc):
                 patient -= claim_fen[t]
+                if not counted:
+                    continue
                 for j in range(nt):
                     if layer_ids[j] == claim_ids[t]:
                         layer_fen[j] += claim_fen[t]
@@ -1687,11 +1737,17 @@ cdef class Core:
                     layer_ids[nt] = claim_ids[t]
                     layer_fen[nt] = claim_fen[t]
                     nt += 1
-            bill_total += bill
-            patient_total += patient
+            if counted:
+                bill_total += bill
+                patient_total += patient
+            else:
+                nunpublished += 1
             buf_put(o, b'{"id":"' if k == 0 else b',{"id":"', 7 if k == 0 else 8)
             buf_put(o, <const char *>s + c.id_s, c.id_n)
-            buf_put(o, b'","status":"settled","bill":', 28)
+            if counted:
+                buf_put(o, b'","status":"settled","bill":', 28)
+            else:
+                buf_put(o, b'","status":"not_published","bill":', 34)
             if c.total >= 0:  # the whole bill as given; else compliant + 0.00
                 buf_put(o, b'"', 1)
                 buf_put(o, <const char *>s + c.tot_s, c.tot_n)
@@ -1710,19 +1766,22 @@ cdef class Core:
                     buf_put(o, b':', 1)
                     buf_fen(o, claim_fen[t])
                 buf_put(o, b'}', 1)
-            buf_put(o, b',"patient":', 11)
-            buf_fen(o, patient)
+            if counted:
+                buf_put(o, b',"patient":', 11)
+                buf_fen(o, patient)
             buf_put(o, b'}', 1)
+            if not counted:
+                continue
             # the summary (RegionSummary.add): layers first seen first
             for t in range(nc):
-                for j in range(m[5]):
+                for j in range(m[6]):
                     if sl[j] == claim_ids[t]:
                         sf[j] += claim_fen[t]
                         break
                 else:
-                    sl[m[5]] = claim_ids[t]
-                    sf[m[5]] = claim_fen[t]
-                    m[5] += 1
+                    sl[m[6]] = claim_ids[t]
+                    sf[m[6]] = claim_fen[t]
+                    m[6] += 1
         if ncl:
             buf_put(o, b']', 1)
         buf_put(o, b',"totals":{"bill":', 18)
@@ -1736,7 +1795,10 @@ cdef class Core:
             buf_fen(o, layer_fen[j])
         buf_put(o, b'},"patient":', 12)
         buf_fen(o, patient_total)
-        buf_put(o, b',"complete":true}', 17)
+        if nunpublished:
+            buf_put(o, b',"complete":false}', 18)
+        else:
+            buf_put(o, b',"complete":true}', 17)
         if nnotes:
             # the phases' notices come first, encoded once per person-year
             buf_put(o, b',"notices":[', 12)
@@ -1755,9 +1817,12 @@ cdef class Core:
         if nl:
             buf_put(o, b']', 1)
         buf_put(o, b'}\n', 2)
+        # to flush even when a fallback for an earlier region of the line flushed already
+        self.pending = True
         m[0] += 1  # cases
         m[1] += 1  # eligible
-        m[2] += ncl  # settled claims
-        m[3] += bill_total
-        m[4] += patient_total
+        m[2] += ncl - nunpublished  # settled claims
+        m[3] += nunpublished  # claims not published
+        m[4] += bill_total
+        m[5] += patient_total
         return 1

@@ -268,7 +268,7 @@ class FastPath:
         except _Gap as gap:
             ledger.clear()  # an unsettled claim must not use up the year's limits
             ledger.update(snapshot)
-            case.not_published(_dated(gap.exc, claim))
+            case.not_published(_dated(gap.exc, claim.date))
             return _Line("not_published", tuple(paid))
         return _Line("settled", tuple(paid))
 
@@ -291,7 +291,7 @@ class FastPath:
             case.notice(notice)
         if entry.gaps:
             for gap in entry.gaps[1:]:
-                case.not_published(_dated(gap, claim))
+                case.not_published(_dated(gap, claim.date))
             raise _Gap(entry.gaps[0])
         if entry.fen is None:
             return [(rule.layer[0], 0)] if entry.plan is not None else []  # out of scope
@@ -480,13 +480,14 @@ def _has_gap(entry: _Compiled) -> bool:
     return bool(entry.gaps) or any(_has_gap(e) for e in entry.then)
 
 
-def _dated(exc: NotPublished, claim: Claim) -> NotPublished:
-    """The gap ``exc`` (met compiling a plan for another claim) dated as this claim's."""
-    if exc.on == claim.date:
+def _dated(exc: NotPublished, on: dt.date) -> NotPublished:
+    """The gap ``exc`` (met compiling a plan for another claim) dated ``on``, the date
+    of the claim that meets it."""
+    if exc.on == on:
         return exc
     return NotPublished(
         key=exc.key,
-        on=claim.date,
+        on=on,
         reason=exc.reason,
         cite=exc.cite,
         reason_zh=exc.reason_zh,

@@ -38,11 +38,12 @@ from typing import TYPE_CHECKING, Any, get_args
 import msgspec
 
 from yibao.batch.records import Record, Summary, add_layers
+from yibao.case import not_published_notice
 from yibao.deadline import RegionTimeout, within
-from yibao.errors import InputError
+from yibao.errors import InputError, NotPublished
 from yibao.model import Care, Claim, ClaimKind, Facility, Scenario
 from yibao.results import Notice
-from yibao.steps.batch import MEMO_SIZE, ClaimPlans, FastPath
+from yibao.steps.batch import MEMO_SIZE, ClaimPlans, FastPath, _dated, _has_gap
 from yibao.steps.fen import FBands, FCap, FDeductible, FenPlan, FLimit, FRatio, FTopUp, FWindow
 from yibao.steps.plan import OutOfScope
 
@@ -89,12 +90,16 @@ class Compiled:
         self._decode_line = decode
         self._emit = emit
         self._summary = Summary()
+        self.unpublished = 0
+        """Claims the core answered ``not_published`` (a value the sources do not give)."""
         self._last: tuple[bytes, Scenario] | None = None
         self._stacks: dict[tuple[str, str], int] = {}
         self._classes: dict[int, dict[Hashable, int]] = {}
         self._notice_ids: dict[Notice, int] = {}
         self._layer_ids: dict[str, int] = {}
         self._ledger_ids: dict[str, int] = {}
+        self._gap_ids: dict[tuple[str, str, str, str], int] = {}
+        self._gaps: list[NotPublished] = []
         self.layers: list[bytes] = []
         self.notices: list[bytes] = []
         self.ledgers: list[bytes] = []
@@ -120,6 +125,7 @@ class Compiled:
             plan=self._plan,
             fallback=self._fallback,
             flush=self._flush,
+            dated=self._dated,
             memo_size=MEMO_SIZE,
         )
 
@@ -236,7 +242,11 @@ class Compiled:
         if key is not None and key(case, claim) is not None:
             return None  # plans by a fact of the claim the core does not key on
         plans = fast.plans(fast.plan_facts(case), case, claim)
-        return None if plans is None else self._entry(plans)
+        if plans is None:
+            return None
+        if claim.date == case.year_start and any(_has_gap(e) for e in plans.rules):
+            return False  # a gap dated 1 January may be the year's: FastPath keeps no plan
+        return self._entry(plans)
 
     def _fallback(self, raw: bytes, number: int, region: int) -> bytes:
         out = bytearray()
@@ -257,12 +267,14 @@ class Compiled:
         for code, found in zip(self.regions, sums, strict=True):
             if found is None:
                 continue
-            cases, eligible, settled, bill, patient, layers = found
+            cases, eligible, settled, unpublished, bill, patient, layers = found
+            self.unpublished += unpublished
             part = summary.regions[code]
             part.cases += cases
             part.eligible += eligible
-            if settled:
-                part.claims["settled"] = part.claims.get("settled", 0) + settled
+            for status, count in (("settled", settled), ("not_published", unpublished)):
+                if count:
+                    part.claims[status] = part.claims.get(status, 0) + count
             part.bill += yuan(bill)
             part.patient += yuan(patient)
             add_layers(part.layers, ((self.layer_names[i], yuan(fen)) for i, fen in layers))
@@ -316,6 +328,21 @@ class Compiled:
                 self.core.institution = found
         return found
 
+    def _gap(self, gap: NotPublished) -> int:
+        """The gap's number, the same for gaps that differ only in their date."""
+        found = self._gap_ids.get((gap.key, gap.reason, gap.reason_zh, gap.cite))
+        if found is None:
+            found = len(self._gaps)
+            self._gap_ids[(gap.key, gap.reason, gap.reason_zh, gap.cite)] = found
+            self._gaps.append(gap)
+        return found
+
+    def _dated(self, gap: int, day: int) -> int:
+        """The notice of gap number ``gap`` met by a claim of day ordinal ``day``, as
+        :meth:`~yibao.case.Case.not_published` records it (the core remembers it)."""
+        dated = _dated(self._gaps[gap], dt.date.fromordinal(day))
+        return self._notices((not_published_notice(dated),))[0]
+
     def _ledger(self, key: str) -> int:
         found = self._ledger_ids.get(key)
         if found is None:
@@ -325,17 +352,28 @@ class Compiled:
 
     def _entry(self, plans: ClaimPlans) -> tuple | None:
         """The plans as the core holds them: ``(gate notices, rules)``, each rule
-        ``(layer, flags, notice when it pays, notices, program)``; ``None`` when one of
-        them does not fit the core — a gate that stops the claim or gives its own
-        compliant amount, a value not published, a rule that passes cost on, pays a
-        subsidy or pays nothing when nothing is left (Python settles those claims)."""
+        ``(layer, flags, notice when it pays, notices, program)``; a value not published
+        is a last rule flagged 8 whose program is its gaps' numbers, in the order their
+        notices are given (the claim is ``not_published``). ``None`` when one of them
+        does not fit the core — a gate that stops the claim or gives its own compliant
+        amount, a rule that passes cost on, pays a subsidy or pays nothing when nothing
+        is left (Python settles those claims)."""
         gate = plans.gate
         if gate is None or gate.status is not None or gate.compliant is not None:
             return None
         rules = []
         for entry in plans.rules:
             rule, plan, fenplan = entry.rule, entry.plan, entry.fen
-            if entry.gaps or entry.then or rule.nothing_left is not None or plan is None:
+            if entry.then or rule.nothing_left is not None:
+                return None
+            if entry.gaps:  # the claim stops here (FastPath._run, then _settle)
+                if entry is not plans.rules[-1]:
+                    return None
+                gaps = (*entry.gaps[1:], entry.gaps[0])
+                ids = tuple(self._gap(gap) for gap in gaps)
+                rules.append((-1, 8, -1, self._notices(entry.notices), ids))
+                continue
+            if plan is None:
                 return None
             layer = rule.layer[0]
             if layer not in self._layer_ids and len(self.layers) >= extension.LIMITS["layers"]:
