@@ -268,7 +268,7 @@ class FastPath:
         except _Gap as gap:
             ledger.clear()  # an unsettled claim must not use up the year's limits
             ledger.update(snapshot)
-            case.not_published(_dated(gap.exc, claim.date))
+            case.not_published(dated_gap(gap.exc, claim.date))
             return _Line("not_published", tuple(paid))
         return _Line("settled", tuple(paid))
 
@@ -291,7 +291,7 @@ class FastPath:
             case.notice(notice)
         if entry.gaps:
             for gap in entry.gaps[1:]:
-                case.not_published(_dated(gap, claim.date))
+                case.not_published(dated_gap(gap, claim.date))
             raise _Gap(entry.gaps[0])
         if entry.fen is None:
             return [(rule.layer[0], 0)] if entry.plan is not None else []  # out of scope
@@ -349,7 +349,7 @@ class FastPath:
             if rules is None:
                 return None
             found = ClaimPlans(gate, rules)
-            if any(_has_gap(e) for e in rules) and claim.date == case.year_start:
+            if any(has_gap(e) for e in rules) and claim.date == case.year_start:
                 return found  # a gap dated 1 January may be the year's, not the claim's
         if len(self._plans) >= MEMO_SIZE:
             self._plans.clear()
@@ -476,11 +476,12 @@ def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) ->
     return _Compiled(rule, plan, to_fen(plan), notices, (), tuple(then))
 
 
-def _has_gap(entry: _Compiled) -> bool:
-    return bool(entry.gaps) or any(_has_gap(e) for e in entry.then)
+def has_gap(entry: _Compiled) -> bool:
+    """Whether a compiled rule, or one it passes cost on to, meets a value not published."""
+    return bool(entry.gaps) or any(has_gap(e) for e in entry.then)
 
 
-def _dated(exc: NotPublished, on: dt.date) -> NotPublished:
+def dated_gap(exc: NotPublished, on: dt.date) -> NotPublished:
     """The gap ``exc`` (met compiling a plan for another claim) dated ``on``, the date
     of the claim that meets it."""
     if exc.on == on:

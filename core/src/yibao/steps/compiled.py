@@ -43,7 +43,7 @@ from yibao.deadline import RegionTimeout, within
 from yibao.errors import InputError, NotPublished
 from yibao.model import Care, Claim, ClaimKind, Facility, Scenario
 from yibao.results import Notice
-from yibao.steps.batch import MEMO_SIZE, ClaimPlans, FastPath, _dated, _has_gap
+from yibao.steps.batch import MEMO_SIZE, ClaimPlans, FastPath, dated_gap, has_gap
 from yibao.steps.fen import FBands, FCap, FDeductible, FenPlan, FLimit, FRatio, FTopUp, FWindow
 from yibao.steps.plan import OutOfScope
 
@@ -244,7 +244,7 @@ class Compiled:
         plans = fast.plans(fast.plan_facts(case), case, claim)
         if plans is None:
             return None
-        if claim.date == case.year_start and any(_has_gap(e) for e in plans.rules):
+        if claim.date == case.year_start and any(has_gap(e) for e in plans.rules):
             return False  # a gap dated 1 January may be the year's: FastPath keeps no plan
         return self._entry(plans)
 
@@ -340,7 +340,7 @@ class Compiled:
     def _dated(self, gap: int, day: int) -> int:
         """The notice of gap number ``gap`` met by a claim of day ordinal ``day``, as
         :meth:`~yibao.case.Case.not_published` records it (the core remembers it)."""
-        dated = _dated(self._gaps[gap], dt.date.fromordinal(day))
+        dated = dated_gap(self._gaps[gap], dt.date.fromordinal(day))
         return self._notices((not_published_notice(dated),))[0]
 
     def _ledger(self, key: str) -> int:
