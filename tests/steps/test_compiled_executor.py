@@ -1,11 +1,13 @@
 """The compiled executor pays what the integer and the explained executors pay.
 
 Hypothesis draws a FICTIONAL layer's numbers (limits, deductibles, ratios with many
-decimal places, bands, caps, a top-up floor, a window, a limit counting unpaid cost)
-and sequences of claims sharing one year's ledger; each plan runs three ways —
-:func:`yibao.steps.explain.run` in Decimal, :func:`yibao.steps.fen.run` in whole fen
-and the compiled core's program (:func:`yibao.steps.compiled.program`, run by
-``yibao_fastcore``) — and every payment, running total, admission count and cap must agree.
+decimal places, bands, caps, a top-up floor, a window, a limit counting unpaid cost,
+limits passing cost on, subsidies) and sequences of claims sharing one year's ledger;
+each plan runs three ways — :func:`yibao.steps.explain.run` in Decimal,
+:func:`yibao.steps.fen.run` in whole fen and the compiled core's program
+(:func:`yibao.steps.compiled.program`, run by ``yibao_fastcore``) — and every payment,
+running total, admission count and cap must agree, and the subsidy's payment and the
+cost passed on must be fen.run's.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from yibao.dispatch import relay
 from yibao.model import Claim, Scenario
 from yibao.params import ParameterSet, parse_parameter_text
 from yibao.results import RegionInfo, SchemeInfo
-from yibao.steps import Bands, Cap, Deductible, Limit, Ratio, Rule, TopUp, Window
+from yibao.steps import Bands, Cap, Deductible, Limit, Ratio, Rule, Subsidy, TopUp, Window
 from yibao.steps import compiled as compiled_module
 from yibao.steps.explain import run as explained
 from yibao.steps.fen import fen, to_fen
@@ -78,6 +80,38 @@ THIRD = Rule(
 """A cost limit counting what a layer paying nothing bears, and a window on a running
 total between a yearly deductible and a yearly limit (the ports' step kinds)."""
 
+SUBSIDY = Subsidy(("subsidy", "补助", "subsidy"), "subsidy.bands")
+FOURTH = Rule(
+    layer=LAYER,
+    kinds=("inpatient", "maternity"),
+    steps=(
+        Limit("passed", cap="over.limit", counts_unpaid=True, overflow=True, label=("限额", "l")),
+        Deductible(key="deductible.second"),
+        Bands("bands", running="banded"),
+    ),
+    subsidy=SUBSIDY,
+)
+"""A cost limit passing what it leaves on, bands and a subsidy on their running total
+(常州 employees' special outpatient care, in shape)."""
+
+FIFTH = Rule(
+    layer=LAYER,
+    kinds=("inpatient", "maternity"),
+    steps=(
+        Ratio("rate"),
+        Limit("fund", cap="over.fund", basis="payment", overflow=True, label=("限额", "l")),
+    ),
+)
+"""A payment limit passing on the cost its room does not cover (chronic care, in shape)."""
+
+SIXTH = Rule(
+    layer=LAYER,
+    kinds=("inpatient", "maternity"),
+    steps=(Window("outpatient", above="window.above", limit="window.limit", ratio="rate"),),
+    subsidy=SUBSIDY,
+)
+"""A window with a subsidy on the same running total (general outpatient care, in shape)."""
+
 MONEY = st.integers(0, 100_000_000).map(lambda f: Decimal(f).scaleb(-2))
 RATE = st.one_of(
     st.integers(0, 100).map(lambda p: Decimal(p) / 100),
@@ -114,7 +148,10 @@ def layers(draw: st.DrawFn) -> str:
         money("window.above"),
         money("window.limit"),
         rate("window.rate"),
+        money("over.limit"),
+        money("over.fund"),
         f'[[parameter]]\nkey = "bands"\nkind = "bands"\nvalue = [{", ".join(bands)}]\n',
+        f'[[parameter]]\nkey = "subsidy.bands"\nkind = "bands"\nvalue = [{", ".join(bands)}]\n',
     ]
     return "\n".join(p + 'valid_from = 2025-01-01\ncite = "FICTIONAL"\n' if p.startswith("[[")
                      else p + "\n" for p in parts)  # fmt: skip
@@ -160,22 +197,25 @@ def test_three_executors_pay_the_same(text: str, claims: list) -> None:
             Claim,
         )  # fmt: skip
         remaining = amount
-        for rule in (FIRST, SECOND, THIRD):
+        for rule in (FIRST, SECOND, THIRD, FOURTH, FIFTH, SIXTH):
             plan = compile_rule(rule, case, claim)
             assert isinstance(plan, Plan)
             on = amount if rule.on == "compliant" else remaining
             paid, _ = explained(plan, claim, ledger, Decimal(on).scaleb(-2))
             fenplan = to_fen(plan)
             caps: dict[str, int] = {}
-            pay = integers(fenplan, ints, on, admission, caps)
+            trace: dict[str, int | None] = {}
+            pay = integers(fenplan, ints, on, admission, caps, trace)
             assert fen(paid) == pay
             program = compiled_module.program(fenplan, lambda k: ids.setdefault(k, len(ids)))
             assert program is not None
             done = ext.execute(program, fenplan.pays, compiled_ledger, on, admission or 0)
             assert done is not None, "an amount within the model's bounds overflowed"
-            got, compiled_ledger, got_caps = done
+            got, compiled_ledger, got_caps, subsidy, overflow = done
             assert got == pay
             assert got_caps == {ids[k]: v for k, v in caps.items()}
+            assert subsidy == trace.get("subsidy")
+            assert overflow == trace["overflow"]
             remaining -= pay
     names = {v: k for k, v in ids.items()}
     assert {names[k]: v for k, v in compiled_ledger.items()} == ints

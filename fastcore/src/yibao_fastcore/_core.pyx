@@ -69,6 +69,16 @@ cdef extern from *:
         return 1;
     }
 
+    /* The cost ``room`` fen of payment covers at num/den: room x den/num rounded half up
+       (yibao.steps.fen.run, a payment limit passing cost on); 0 on overflow. */
+    static inline int yb_cover(int64_t room, int64_t num, int64_t den, int64_t *out) {
+        if (!YB_WIDE_OK(room, den)) return 0;
+        yb_wide r = yb_floordiv(2 * (yb_wide)room * den + num, 2 * (yb_wide)num);
+        if (r > INT64_MAX / 4 || r < -(INT64_MAX / 4)) return 0;
+        *out = (int64_t)r;
+        return 1;
+    }
+
     static inline int yb_band(yb_wide *total, int64_t part, int64_t num) {
         if (!YB_WIDE_OK(part, num)) return 0;
         *total += (yb_wide)part * num;
@@ -86,6 +96,9 @@ cdef extern from *:
     /* 1,000,000,000.00 yuan in fen (yibao.money.MAX_AMOUNT). */
     #define YB_MAX_AMOUNT_FEN 100000000000LL
 
+    /* What one payment may reach here (a program's results stay below INT64_MAX / 4). */
+    #define YB_MAX_PAY (INT64_MAX / 4)
+
     static inline int yb_month_days(int32_t y, int32_t m) {
         static const int days[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) return 29;
@@ -96,9 +109,11 @@ cdef extern from *:
     int yb_times(int64_t amount, int64_t num, int64_t den, int64_t *out) nogil
     int yb_round(yb_wide total, int64_t den, int64_t *out) nogil
     int yb_band(yb_wide *total, int64_t part, int64_t num) nogil
+    int yb_cover(int64_t room, int64_t num, int64_t den, int64_t *out) nogil
     int32_t yb_ordinal(int32_t y, int32_t m, int32_t d) nogil
     int yb_month_days(int32_t y, int32_t m) nogil
     int64_t YB_MAX_AMOUNT_FEN
+    int64_t YB_MAX_PAY
 
 cdef enum:
     # Opcodes of a plan's program (yibao.steps.compiled.program writes them).
@@ -111,10 +126,16 @@ cdef enum:
     OP_TOPUP = 7        # num, den
     OP_LIMIT_UNPAID = 8 # ledger, cap (a limit on cost counting what a layer paying nothing bears)
     OP_WINDOW = 9       # running, above, top, cap, num, den
+    OP_LIMIT_COST_OVER = 10  # ledger, cap, counts_unpaid: a cost limit whose excess passes on
+    OP_LIMIT_PAY_OVER = 11   # ledger, cap, num, den: a payment limit whose uncovered cost
+                             # passes on (num/den: the rule's ratio; num 0: none)
+    OP_SUBSIDY = 12     # den, n, then n x (above, has_upto, upto, num): a second payer on
+                        # the part of the running total the last bands or window worked on
     MAX_LEDGER = 256    # ledger keys a run may name (more: those plans stay Python)
     MAX_LAST = 32       # payment limits and caps one layer applies at its end
     MAX_CLAIMS = 64     # claims of a line settled here (more: the line goes to Python)
     MAX_PAID = 64       # layer payments of one claim
+    MAX_DEPTH = 8       # rules passing cost on to rules passing cost on
     MAX_LAYERS = 64     # distinct payer layers one record may name
     SUMS = 7            # counts and sums per region between flushes
     # Which line part a top-level key names
@@ -580,6 +601,9 @@ OPCODES = {
     "top_up": OP_TOPUP,
     "limit_cost_unpaid": OP_LIMIT_UNPAID,
     "window": OP_WINDOW,
+    "limit_cost_overflow": OP_LIMIT_COST_OVER,
+    "limit_payment_overflow": OP_LIMIT_PAY_OVER,
+    "subsidy": OP_SUBSIDY,
 }
 """The program's opcodes, for the code that writes programs."""
 
@@ -626,49 +650,74 @@ cdef class RegionPhase:
 
 cdef class PlanEntry:
     """A claim's plans for some circumstances: the gate's notices, then per payer layer
-    its flags, notices and program."""
+    its flags, notices, program, the subsidy's layer and the rules it passes cost on to.
+
+    Each rule is ``(layer, flags, notice when it pays, notices, program, subsidy layer,
+    then-rules)``, the then-rules of the same shape; all are held as nodes, the first
+    ``nrules`` the claim's own rules, the rules they pass cost on to after them."""
 
     cdef int32_t ngate
-    cdef int32_t nrules
+    cdef int32_t nrules      # the claim's own rules (nodes 0 .. nrules - 1)
+    cdef int32_t nnodes
     cdef int32_t *gate
     cdef int32_t *layer
     cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays;
                              # 8: a value not published (the last rule; its program: the
-                             # gaps' numbers, whose dated notices it gives)
+                             # gaps' numbers, whose dated notices it gives); 16: does not
+                             # apply (its notices only: a rule passed cost takes none)
     cdef int32_t *nip        # the notice when it pays anything (-1: none)
     cdef int32_t *noff
     cdef int32_t *nlen
     cdef int32_t *poff
     cdef int32_t *plen
+    cdef int32_t *sub        # the subsidy's layer (-1: no subsidy)
+    cdef int32_t *toff       # its then-rules: node numbers at then[toff .. toff + tlen]
+    cdef int32_t *tlen
+    cdef int32_t *then
     cdef int32_t *notes
     cdef int64_t *prog
 
     def __cinit__(self, tuple gate, tuple rules):
-        cdef Py_ssize_t k, j, nn = 0, np = 0
+        cdef Py_ssize_t k, j, nn = 0, np = 0, nt = 0
         cdef tuple rule
+        nodes = list(rules)
+        children = []
+        k = 0
+        while k < len(nodes):  # breadth first: each node's then-rules get numbers
+            rule = nodes[k]
+            children.append(tuple(range(len(nodes), len(nodes) + len(rule[6]))))
+            nodes.extend(rule[6])
+            k += 1
         self.ngate = len(gate)
         self.nrules = len(rules)
-        for rule in rules:
+        self.nnodes = len(nodes)
+        for rule in nodes:
             nn += len(rule[3])
             np += len(rule[4])
+            nt += len(rule[6])
         self.gate = <int32_t *> PyMem_Malloc(sizeof(int32_t) * (self.ngate + 1))
-        self.layer = <int32_t *> PyMem_Malloc(sizeof(int32_t) * (7 * self.nrules + 1))
+        self.layer = <int32_t *> PyMem_Malloc(sizeof(int32_t) * (10 * self.nnodes + nt + 1))
         self.notes = <int32_t *> PyMem_Malloc(sizeof(int32_t) * (nn + 1))
         self.prog = <int64_t *> PyMem_Malloc(sizeof(int64_t) * (np + 1))
         if self.gate == NULL or self.layer == NULL or self.notes == NULL or self.prog == NULL:
             raise MemoryError()
-        self.flags = self.layer + self.nrules
-        self.nip = self.flags + self.nrules
-        self.noff = self.nip + self.nrules
-        self.nlen = self.noff + self.nrules
-        self.poff = self.nlen + self.nrules
-        self.plen = self.poff + self.nrules
+        self.flags = self.layer + self.nnodes
+        self.nip = self.flags + self.nnodes
+        self.noff = self.nip + self.nnodes
+        self.nlen = self.noff + self.nnodes
+        self.poff = self.nlen + self.nnodes
+        self.plen = self.poff + self.nnodes
+        self.sub = self.plen + self.nnodes
+        self.toff = self.sub + self.nnodes
+        self.tlen = self.toff + self.nnodes
+        self.then = self.tlen + self.nnodes
         for k in range(self.ngate):
             self.gate[k] = gate[k]
         nn = 0
         np = 0
-        for k in range(self.nrules):
-            rule = rules[k]
+        nt = 0
+        for k in range(self.nnodes):
+            rule = nodes[k]
             self.layer[k] = rule[0]
             self.flags[k] = rule[1]
             self.nip[k] = rule[2]
@@ -682,6 +731,12 @@ cdef class PlanEntry:
             for j in range(len(rule[4])):
                 self.prog[np] = rule[4][j]
                 np += 1
+            self.sub[k] = rule[5]
+            self.toff[k] = nt
+            self.tlen[k] = len(children[k])
+            for j in children[k]:
+                self.then[nt] = j
+                nt += 1
 
     def __dealloc__(self):
         PyMem_Free(self.gate)
@@ -731,44 +786,83 @@ cdef class Ledger:
         self.ncaps += 1
 
 
+cdef int64_t banded(const int64_t *prog, int32_t nb, int64_t low, int64_t high,
+                    int64_t den, int64_t *out) noexcept:
+    """The banded payment on the part ``low``-``high`` of a running total, rounded once
+    (yibao.steps.fen.banded); the bands at ``prog`` as (above, has_upto, upto, num).
+    0: an amount beyond int64."""
+    cdef yb_wide total = 0
+    cdef int64_t top, bottom
+    cdef int32_t b
+    for b in range(nb):
+        top = high
+        if prog[1] and prog[2] < top:
+            top = prog[2]
+        bottom = low if low > prog[0] else prog[0]
+        if top > bottom:
+            if not yb_band(&total, top - bottom, prog[3]):
+                return 0
+        prog += 4
+    return yb_round(total, den, out)
+
+
 cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t amount,
                      int32_t admission, Ledger led, int64_t *out) noexcept:
-    """Run one layer's program on ``amount`` fen (yibao.steps.fen.run, step for step);
-    the payment in ``out``. 0: an amount beyond int64 (the line goes to Python)."""
-    cdef int64_t counted = amount, deducted = 0, pay = 0, room, d, number, before, low, high
-    cdef int64_t top, bottom, cap, den
-    cdef yb_wide total
-    cdef bint has_pay = False
+    """Run one layer's program on ``amount`` fen (yibao.steps.fen.run, step for step):
+    in ``out`` the payment, the subsidy's payment and the cost a limit passes on (-1:
+    none, as fen.run's trace gives ``None``). 0: an amount beyond int64 (the line goes to
+    Python)."""
+    cdef int64_t counted = amount, deducted = 0, pay = 0, room, d, number, before
+    cdef int64_t low = 0, high = 0, top, bottom, cap, covered
+    cdef int64_t subsidy = -1, overflow = 0
+    cdef bint has_pay = False, has_overflow = False
     cdef int32_t nlast = 0, key, nb, b
     cdef int32_t lastkey[MAX_LAST]
     cdef int64_t lastcap[MAX_LAST]
     cdef bint lasthas[MAX_LAST]
+    cdef int64_t lastnum[MAX_LAST]   # a payment limit passing cost on: the ratio (num 0: not)
+    cdef int64_t lastden[MAX_LAST]
     cdef Py_ssize_t i = 0
     cdef int64_t op
     while i < plen:
         op = prog[i]
-        if op == OP_LIMIT_COST or op == OP_LIMIT_UNPAID:
+        if op == OP_LIMIT_COST or op == OP_LIMIT_UNPAID or op == OP_LIMIT_COST_OVER:
             key = <int32_t>prog[i + 1]
             cap = prog[i + 2]
             led.cap(key, cap)
             room = cap - led.get(key)
             if room < 0:
                 room = 0
-            if pays or op == OP_LIMIT_UNPAID:
+            d = counted
+            if pays or op == OP_LIMIT_UNPAID or (op == OP_LIMIT_COST_OVER and prog[i + 3]):
                 if room < counted:
                     counted = room
             else:
                 counted = 0
             led.put(key, led.get(key) + counted)
-            i += 3
-        elif op == OP_LIMIT_PAY or op == OP_CAP:
+            if op == OP_LIMIT_COST_OVER:
+                if counted < d:
+                    overflow += d - counted
+                    has_overflow = True
+                i += 4
+            else:
+                i += 3
+        elif op == OP_LIMIT_PAY or op == OP_CAP or op == OP_LIMIT_PAY_OVER:
             if nlast == MAX_LAST:
                 return 0
             lastkey[nlast] = <int32_t>prog[i + 1]
+            lastnum[nlast] = 0
+            lastden[nlast] = 1
             if op == OP_LIMIT_PAY:
                 lasthas[nlast] = True
                 lastcap[nlast] = prog[i + 2]
                 i += 3
+            elif op == OP_LIMIT_PAY_OVER:
+                lasthas[nlast] = True
+                lastcap[nlast] = prog[i + 2]
+                lastnum[nlast] = prog[i + 3]
+                lastden[nlast] = prog[i + 4]
+                i += 5
             else:
                 lasthas[nlast] = prog[i + 2] != 0
                 lastcap[nlast] = prog[i + 3]
@@ -793,33 +887,24 @@ cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t am
             i += 3
         elif op == OP_BANDS:
             key = <int32_t>prog[i + 1]
-            den = prog[i + 2]
             nb = <int32_t>prog[i + 3]
             before = led.get(key)
             led.put(key, before + counted)
             low = before + deducted
             high = before + counted
-            total = 0
-            i += 4
-            for b in range(nb):
-                top = high
-                if prog[i + 1] and prog[i + 2] < top:
-                    top = prog[i + 2]
-                bottom = low if low > prog[i] else prog[i]
-                if top > bottom:
-                    if not yb_band(&total, top - bottom, prog[i + 3]):
-                        return 0
-                i += 4
-            if not yb_round(total, den, &pay):
+            if not banded(prog + i + 4, nb, low, high, prog[i + 2], &pay):
                 return 0
             has_pay = True
+            i += 4 + 4 * nb
         elif op == OP_WINDOW:
             # the part of the running total between a yearly deductible and a limit
             key = <int32_t>prog[i + 1]
             before = led.get(key)
             led.cap(key, prog[i + 4])
             led.put(key, before + counted)
-            top = before + counted
+            low = before
+            high = before + counted
+            top = high
             if prog[i + 3] < top:
                 top = prog[i + 3]
             bottom = before if before > prog[i + 2] else prog[i + 2]
@@ -836,6 +921,12 @@ cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t am
                 if d > pay:
                     pay = d
             i += 3
+        elif op == OP_SUBSIDY:
+            # on the part the last bands or window worked on (fen.run's low and high)
+            nb = <int32_t>prog[i + 2]
+            if not banded(prog + i + 3, nb, low, high, prog[i + 1], &subsidy):
+                return 0
+            i += 3 + 4 * nb
         else:
             return 0
     if not has_pay:
@@ -848,18 +939,28 @@ cdef int run_program(const int64_t *prog, Py_ssize_t plen, bint pays, int64_t am
             if room < 0:
                 room = 0
             if room < pay:
+                if lastnum[b]:  # the cost the room covers: room / ratio, to the fen
+                    if not yb_cover(room, lastnum[b], lastden[b], &covered):
+                        return 0
+                    if covered > counted - deducted:
+                        covered = counted - deducted
+                    overflow += counted - deducted - covered
+                    has_overflow = True
                 pay = room
         led.put(key, led.get(key) + pay)
     out[0] = pay
+    out[1] = subsidy
+    out[2] = overflow if has_overflow else -1
     return 1
 
 
 def execute(tuple program, bint pays, dict ledger, int64_t amount, int admission=0):
-    """Run one layer's program (for tests): ``(payment, ledger, caps)``, the ledger and
-    the caps as ``{ledger id: fen}`` (caps in the order met); ``None`` on overflow."""
+    """Run one layer's program (for tests): ``(payment, ledger, caps, subsidy, overflow)``,
+    the ledger and the caps as ``{ledger id: fen}`` (caps in the order met), the subsidy's
+    payment and the cost passed on ``None`` when there are none; ``None`` on overflow."""
     cdef Ledger led = Ledger()
     cdef int64_t *prog = <int64_t *> PyMem_Malloc(sizeof(int64_t) * (len(program) + 1))
-    cdef int64_t pay = 0
+    cdef int64_t out[3]
     cdef Py_ssize_t k
     cdef int ok
     if prog == NULL:
@@ -869,14 +970,15 @@ def execute(tuple program, bint pays, dict ledger, int64_t amount, int admission
             prog[k] = program[k]
         for key, value in ledger.items():
             led.put(key, value)
-        ok = run_program(prog, len(program), pays, amount, admission, led, &pay)
+        ok = run_program(prog, len(program), pays, amount, admission, led, out)
     finally:
         PyMem_Free(prog)
     if not ok:
         return None
     amounts = {led.touched[k]: led.amounts[led.touched[k]] for k in range(led.ntouched)}
     caps = {led.capkey[k]: led.capval[k] for k in range(led.ncaps)}
-    return pay, amounts, caps
+    return (out[0], amounts, caps, out[1] if out[1] >= 0 else None,
+            out[2] if out[2] >= 0 else None)
 
 
 # -------------------------------------------------------------------------------------
@@ -1588,6 +1690,55 @@ cdef class Core:
         self.dated.put(<const char *>h, sizeof(h), hk, found)
         return found
 
+    cdef int _rule(self, PlanEntry plan, int32_t node, int64_t amount, ClaimIn *c,
+                   int32_t first, int32_t *nnotes, int64_t *res, int depth) except -2:
+        """Run rule ``node`` of ``plan`` on ``amount`` fen as FastPath._run does: its
+        notices, its program, and on the cost a limit passes on the first of its
+        then-rules that applies (its payment joins this rule's, its subsidy this rule's
+        subsidy, under the passed rule's subsidy layer). In ``res`` the payment, the
+        subsidy's (-1: none) and the subsidy's layer. 1; 0 when the rule does not apply
+        (no payment); -1 when Python must settle the line."""
+        cdef int32_t flags = plan.flags[node], t
+        cdef int64_t out[3]
+        cdef int64_t passed[3]
+        cdef int found
+        for t in range(plan.nlen[node]):
+            self._note(plan.notes[plan.noff[node] + t], first, nnotes)
+        if flags & 16:
+            return 0
+        res[1] = -1
+        res[2] = -1
+        if flags & 2:
+            res[0] = 0
+            return 1
+        if not run_program(plan.prog + plan.poff[node], plan.plen[node], flags & 4, amount,
+                           c.admission, self.led, out):
+            return -1
+        if out[0] and plan.nip[node] >= 0:
+            self._note(plan.nip[node], first, nnotes)
+        res[0] = out[0]
+        res[1] = out[1]
+        res[2] = plan.sub[node]
+        if out[2] < 0:
+            return 1
+        if depth == MAX_DEPTH:
+            return -1
+        for t in range(plan.tlen[node]):
+            found = self._rule(plan, plan.then[plan.toff[node] + t], out[2], c, first, nnotes,
+                               passed, depth + 1)
+            if found < 0:
+                return -1
+            if found == 0:
+                continue  # the next one takes it
+            res[0] += passed[0]
+            if passed[1] >= 0:
+                res[1] = (res[1] if res[1] >= 0 else 0) + passed[1]
+                res[2] = passed[2]
+            if res[0] > YB_MAX_PAY or res[1] > YB_MAX_PAY:
+                return -1
+            break
+        return 1
+
     cdef int _settle(self, int r, RegionPhase rp, const unsigned char *s, Py_ssize_t n,
                      int64_t number) except -1:
         """Settle the line in region ``r`` and write its record: 1; 0 when Python must."""
@@ -1598,6 +1749,8 @@ cdef class Core:
         cdef int status
         cdef int64_t compliant, remaining, amount, pay, paid, ceiling, bill
         cdef int32_t base, np, flags, note, kept
+        cdef int found
+        cdef int64_t res[3]
         cdef int64_t saved[MAX_LEDGER]
         for k in range(ncl):
             c = &self.claims[k]
@@ -1639,28 +1792,33 @@ cdef class Core:
                     saved[j] = self.led.amounts[self.led.touched[j]]
             for j in range(plan.nrules):
                 flags = plan.flags[j]
-                for t in range(plan.nlen[j]):
-                    self._note(plan.notes[plan.noff[j] + t], first, &nnotes)
                 if flags & 8:
+                    for t in range(plan.nlen[j]):
+                        self._note(plan.notes[plan.noff[j] + t], first, &nnotes)
                     for t in range(plan.plen[j]):
                         note = self._dated(<int32_t>plan.prog[plan.poff[j] + t], c.date)
                         if note < 0:
                             return 0
                         self._note(note, first, &nnotes)
                     break
-                if flags & 2:
-                    pay = 0
-                else:
-                    amount = remaining if flags & 1 else compliant
-                    if not run_program(plan.prog + plan.poff[j], plan.plen[j], flags & 4,
-                                       amount, c.admission, self.led, &pay):
-                        return 0
-                    if pay and plan.nip[j] >= 0:
-                        self._note(plan.nip[j], first, &nnotes)
-                    remaining -= pay
+                amount = remaining if flags & 1 else compliant
+                found = self._rule(plan, j, amount, c, first, &nnotes, res, 0)
+                if found < 0:
+                    return 0
+                if found == 0:
+                    continue
+                if np + 2 > MAX_PAID:
+                    return 0
+                # its own payment, then its subsidy's (FastPath._run)
                 self.paid_layer[base + np] = plan.layer[j]
-                self.paid_fen[base + np] = pay
+                self.paid_fen[base + np] = res[0]
                 np += 1
+                remaining -= res[0]
+                if res[1] >= 0:
+                    self.paid_layer[base + np] = <int32_t>res[2]
+                    self.paid_fen[base + np] = res[1]
+                    np += 1
+                    remaining -= res[1]
             self.npaid[k] = np
             if self.unpublished[k]:  # the ledger as before the claim; no invariants checked
                 for j in range(kept, self.led.ntouched):

@@ -351,48 +351,72 @@ class Compiled:
         return found
 
     def _entry(self, plans: ClaimPlans) -> tuple | None:
-        """The plans as the core holds them: ``(gate notices, rules)``, each rule
-        ``(layer, flags, notice when it pays, notices, program)``; a value not published
-        is a last rule flagged 8 whose program is its gaps' numbers, in the order their
-        notices are given (the claim is ``not_published``). ``None`` when one of them
-        does not fit the core — a gate that stops the claim or gives its own compliant
-        amount, a rule that passes cost on, pays a subsidy or pays nothing when nothing
-        is left (Python settles those claims)."""
+        """The plans as the core holds them: ``(gate notices, rules)``, each rule as
+        :meth:`_rule` gives it; a value not published is a last rule flagged 8 whose
+        program is its gaps' numbers, in the order their notices are given (the claim is
+        ``not_published``). ``None`` when one of them does not fit the core — a gate that
+        stops the claim or gives its own compliant amount, a rule that pays nothing when
+        nothing is left, a value not published in a rule that is passed cost (Python
+        settles those claims)."""
         gate = plans.gate
         if gate is None or gate.status is not None or gate.compliant is not None:
             return None
         rules = []
         for entry in plans.rules:
-            rule, plan, fenplan = entry.rule, entry.plan, entry.fen
-            if entry.then or rule.nothing_left is not None:
-                return None
-            if entry.gaps:  # the claim stops here (FastPath._run, then _settle)
-                if entry is not plans.rules[-1]:
+            if entry.gaps and not entry.then and entry.rule.nothing_left is None:
+                if entry is not plans.rules[-1]:  # the claim stops here (FastPath._settle)
                     return None
                 gaps = (*entry.gaps[1:], entry.gaps[0])
                 ids = tuple(self._gap(gap) for gap in gaps)
-                rules.append((-1, 8, -1, self._notices(entry.notices), ids))
+                rules.append((-1, 8, -1, self._notices(entry.notices), ids, -1, ()))
                 continue
-            if plan is None:
+            found = self._rule(entry)
+            if found is None:
                 return None
-            layer = rule.layer[0]
-            if layer not in self._layer_ids and len(self.layers) >= extension.LIMITS["layers"]:
-                return None
-            if fenplan is None or isinstance(plan, OutOfScope):
-                rules.append((self._layer(layer), 2, -1, self._notices(entry.notices), ()))
-                continue
-            if fenplan.subsidy is not None:
-                return None
-            code = program(fenplan, self._ledger)
-            if code is None:
-                return None
-            flags = (1 if rule.on == "remaining" else 0) | (4 if fenplan.pays else 0)
-            paid = plan.notice_if_paid
-            nip = self._notices((paid,))[0] if paid is not None else -1
-            rules.append((self._layer(layer), flags, nip, self._notices(entry.notices), code))
-        if len(rules) > extension.LIMITS["payments"]:
+            rules.append(found)
+        if 2 * len(rules) > extension.LIMITS["payments"]:  # each its own and its subsidy's
             return None
         return self._notices(gate.notices), tuple(rules)
+
+    def _rule(self, entry: Any) -> tuple | None:
+        """One compiled rule of :class:`ClaimPlans` as the core runs it (as
+        ``FastPath._run``): ``(layer, flags, notice when it pays, notices, program,
+        subsidy layer, then-rules)`` — flags 1: on what remains, 2: out of scope (a
+        zero payment), 4: pays, 16: does not apply (its notices only); the subsidy's
+        layer -1 when it has none; the rules it passes cost on to in the same shape.
+        ``None``: Python runs it."""
+        rule, plan, fenplan = entry.rule, entry.plan, entry.fen
+        if rule.nothing_left is not None or entry.gaps:
+            return None
+        notices = self._notices(entry.notices)
+        if plan is None:
+            return (-1, 16, -1, notices, (), -1, ())
+        layer = self._fitting_layer(rule.layer[0])
+        if layer is None:
+            return None
+        if fenplan is None or isinstance(plan, OutOfScope):
+            return (layer, 2, -1, notices, (), -1, ())
+        code = program(fenplan, self._ledger)
+        if code is None:
+            return None
+        sub = -1
+        if fenplan.subsidy is not None:
+            sub = self._fitting_layer(fenplan.subsidy.layer)
+            if sub is None:
+                return None
+        then = tuple(self._rule(passed) for passed in entry.then)
+        if None in then:
+            return None
+        flags = (1 if rule.on == "remaining" else 0) | (4 if fenplan.pays else 0)
+        paid = plan.notice_if_paid
+        nip = self._notices((paid,))[0] if paid is not None else -1
+        return (layer, flags, nip, notices, code, sub, then)
+
+    def _fitting_layer(self, name: str) -> int | None:
+        """The layer's number, or ``None`` when the core's table of layers is full."""
+        if name not in self._layer_ids and len(self.layers) >= extension.LIMITS["layers"]:
+            return None
+        return self._layer(name)
 
 
 def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | None:
@@ -409,9 +433,13 @@ def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | No
 
     out: list[int] = []
     for s in plan.steps:
-        if isinstance(s, FLimit):
-            if s.overflow:  # what it leaves passes on to other rules: Python's
-                return None
+        if isinstance(s, FLimit) and s.overflow:  # what it leaves passes on to other rules
+            if s.payment:  # the cost the room does not cover, at the rule's ratio
+                num, den = plan.rate if plan.rate is not None and plan.rate[0] else (0, 1)
+                out += (op["limit_payment_overflow"], key(s.ledger), s.cap, num, den)
+            else:
+                out += (op["limit_cost_overflow"], key(s.ledger), s.cap, int(s.counts_unpaid))
+        elif isinstance(s, FLimit):
             kind = "limit_cost_unpaid" if s.counts_unpaid else "limit_cost"
             out += (op["limit_payment" if s.payment else kind], key(s.ledger), s.cap)
         elif isinstance(s, FDeductible):
@@ -421,9 +449,7 @@ def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | No
         elif isinstance(s, FRatio):
             out += (op["ratio"], *s.rate)
         elif isinstance(s, FBands):
-            out += (op["bands"], key(s.running), s.den, len(s.bands))
-            for above, upto, num in s.bands:
-                out += (above, int(upto is not None), upto or 0, num)
+            out += (op["bands"], key(s.running), s.den, len(s.bands), *_bands(s.bands))
         elif isinstance(s, FCap):
             out += (op["cap"], key(s.ledger), int(s.cap is not None), s.cap or 0)
         elif isinstance(s, FWindow):
@@ -432,11 +458,21 @@ def program(plan: FenPlan, ledger: Callable[[str], int]) -> tuple[int, ...] | No
             out += (op["top_up"], *s.floor)
         else:  # a step kind the core does not know
             return None
+    if plan.subsidy is not None:  # on the part the last bands or window worked on
+        out += (op["subsidy"], plan.subsidy.den, len(plan.subsidy.bands))
+        out += _bands(plan.subsidy.bands)
     if any(not -_WIDE < x < _WIDE for x in out):
         return None
     if any(k >= extension.LIMITS["ledger_keys"] for k in keys):
         return None
     return tuple(out)
+
+
+def _bands(bands: tuple[tuple[int, int | None, int], ...]) -> tuple[int, ...]:
+    """Bands as the core reads them: ``(above, has upto, upto, numerator)`` each."""
+    return tuple(
+        x for above, upto, num in bands for x in (above, int(upto is not None), upto or 0, num)
+    )
 
 
 def cover_window(coverage: Any) -> tuple[int, int]:
