@@ -79,6 +79,176 @@ def _compact(case: dict) -> str:
     return json.dumps(case, ensure_ascii=False, separators=(",", ":"))
 
 
+EMPLOYEE = {
+    "year": 2024,
+    "person": {
+        "birth_date": "1980-04-12",
+        "sex": "male",
+        "scheme": "employee",
+        "employment": "employee",
+        "hukou": "changzhou",
+        "contribution_base": "8000.00",
+    },
+    "enrollment": [
+        {"year": 2024, "region": "changzhou", "scheme": "employee", "paid_on": "2023-12-20"}
+    ],
+}
+"""An in-service 常州 employee, 2024 (changzhou-employee-2024)."""
+
+
+def _employee(*claims: dict, **person: object) -> str:
+    case = json.loads(json.dumps(EMPLOYEE))
+    for key, value in person.items():
+        if value is _DROP:
+            del case["person"][key]
+        else:
+            case["person"][key] = value
+    case["claims"] = [{"id": i, "date": d, "kind": k, "compliant": a, **more}
+                      for i, d, k, a, more in claims]  # fmt: skip
+    return _compact(case)
+
+
+def employee_lines() -> list[str]:
+    """常州 employees' claims paying the large-amount subsidy and passing cost on from
+    the chronic and special rules (the core settles every one)."""
+    hospital = {"level": 3, "facility": "hospital"}
+    return [
+        _employee(
+            ("i1", "2024-03-01", "inpatient", "600000.00", {"level": 3}),
+            ("i2", "2024-05-01", "inpatient", "20000.00", {"level": 3}),
+            ("o1", "2024-06-01", "general_outpatient", "12000.00", hospital),
+            (
+                "c1",
+                "2024-07-01",
+                "chronic_outpatient",
+                "2000.00",
+                {"facility": "primary", "diseases": ["diabetes"]},
+            ),
+        ),
+        _employee(
+            (
+                "s1",
+                "2024-04-04",
+                "special_outpatient",
+                "90000.00",
+                {"level": 3, "diseases": ["haemophilia"]},
+            ),
+        ),
+        # several in a year: limits used up, cost passed on again and again
+        _employee(
+            (
+                "c1",
+                "2024-01-10",
+                "chronic_outpatient",
+                "500.00",
+                {"facility": "primary", "diseases": ["hypertension"]},
+            ),
+            (
+                "c2",
+                "2024-02-10",
+                "chronic_outpatient",
+                "800.00",
+                {"facility": "primary", "diseases": ["hypertension"]},
+            ),
+            ("o1", "2024-03-10", "general_outpatient", "2000.00", {"facility": "primary"}),
+            (
+                "s1",
+                "2024-04-10",
+                "special_outpatient",
+                "20000.00",
+                {"level": 3, "diseases": ["tuberculosis"]},
+            ),
+            (
+                "s2",
+                "2024-05-10",
+                "special_outpatient",
+                "3000.00",
+                {"level": 3, "diseases": ["tuberculosis"]},
+            ),
+            (
+                "c3",
+                "2024-06-10",
+                "chronic_outpatient",
+                "9000.00",
+                {"level": 2, "diseases": ["diabetes", "stroke"]},
+            ),
+            ("o2", "2024-07-10", "general_outpatient", "120000.00", hospital),
+            (
+                "c4",
+                "2024-08-10",
+                "chronic_outpatient",
+                "300.00",
+                {"level": 2, "diseases": ["cancer", "diabetes"]},
+            ),
+            ("o3", "2024-09-10", "general_outpatient", "800.00", {"facility": "pharmacy"}),
+            ("i1", "2024-10-10", "inpatient", "700000.00", {"level": 2, "admission": 2}),
+        ),
+        _employee(
+            (
+                "s1",
+                "2024-02-01",
+                "special_outpatient",
+                "650000.00",
+                {"level": 3, "diseases": ["cancer"]},
+            ),
+            ("o1", "2024-03-01", "general_outpatient", "3000.00", {"facility": "pharmacy"}),
+            ("o2", "2024-03-02", "general_outpatient", "2500.00", {"facility": "pharmacy"}),
+            (
+                "c1",
+                "2024-04-01",
+                "chronic_outpatient",
+                "5000.00",
+                {"facility": "primary", "diseases": ["cancer"]},
+            ),
+            employment="retired",
+            contribution_years=30,
+            contribution_base=_DROP,
+        ),
+        _employee(
+            (
+                "a1",
+                "2024-05-05",
+                "special_outpatient",
+                "200000.00",
+                {"level": 3, "diseases": ["lupus"]},
+            ),
+            (
+                "a2",
+                "2024-06-05",
+                "chronic_outpatient",
+                "4000.00",
+                {"level": 3, "diseases": ["hypertension", "cancer"]},
+            ),
+            assistance=["minimum_living"],
+        ),
+    ]
+
+
+def employee_lines_for_python() -> list[str]:
+    """常州 employees' lines Python settles: cost passed on to a rule whose value is not
+    published (a level-1 hospital's general-outpatient ratio, 表1)."""
+    return [
+        _employee(
+            (
+                "c1",
+                "2024-01-10",
+                "chronic_outpatient",
+                "3000.00",
+                {"level": 1, "facility": "hospital", "diseases": ["diabetes"]},
+            ),
+        ),
+        _employee(
+            (
+                "s1",
+                "2024-04-04",
+                "special_outpatient",
+                "90000.00",
+                {"level": 1, "diseases": ["haemophilia"]},
+            ),
+        ),
+    ]
+
+
 def tricky_lines() -> Iterator[str]:
     """Lines of the shapes the core takes, and of those it must leave to Python."""
     yield _compact(BASE)
@@ -217,6 +387,9 @@ def tricky_lines() -> Iterator[str]:
     yield _compact(_with(claims__0__excluded="work_injury"))
     yield _compact(_with(claims__0__unknown=1))
     yield _compact(_with(claims__0__diseases=[]))
+    # 常州 employees: the large-amount subsidy, cost passed on
+    yield from employee_lines()
+    yield from employee_lines_for_python()
     yield ""
     yield "   "
     yield "[]"
@@ -292,6 +465,58 @@ def test_the_core_settles_the_common_shape() -> None:
     assert core is not None
     assert core.core.compiled == 300
     batch._compiled.clear()
+
+
+@needs_core
+def test_the_core_settles_changzhou_employees(tmp_path: Path) -> None:
+    """The core settles 常州 employees' large-amount subsidy and the cost the chronic and
+    special rules pass on, in the bytes the Python fast path and the engine write.
+
+    Worked by hand from changzhou-employee-2024, an in-service employee in 2024:
+
+    - i1, first admission, level 3, 600,000.00 (§四(一)): deductible 1,000; the fund pays
+      90% of 1,000–150,000 = 134,100.00 and 95% of 150,000–500,000 = 332,500.00, basic
+      466,600.00; 职工大额医疗补助 95% of 500,000–600,000 = 95,000.00.
+    - i2, second admission, level 3, 20,000.00: deductible 600; the year's cost
+      600,600–620,000 lies above 500,000: basic 0.00, the subsidy 19,400 × 95% = 18,430.00.
+    - o1, general outpatient, level-3 hospital, 12,000.00 (§四(二)1 表1, 表2): deductible
+      600, limit 9,000, 60%: (9,000 − 600) × 60% = 5,040.00; 表2 pays 60% of the year's
+      cost 11,000–12,000 = 600.00.
+    - c1, chronic (diabetes), 基层, 2,000.00 (§四(二)2.3): 80% = 1,600 is cut to the fund
+      limit 800 → 800.00; that room covers 800 ÷ 80% = 1,000 of cost, the other 1,000 is
+      settled as general outpatient (§四(二)): the year's outpatient cost 12,000–13,000 is
+      past the 9,000 limit (0.00 more) and in 表2's band: 1,000 × 60% = 600.00.
+
+    And s1, haemophilia, level 3, 90,000.00 (§四(二)3.3: limit 60,000 a year, 90% to
+    150,000): 54,000; the 30,000 above the limit passes on — not to the chronic rule
+    (haemophilia is no chronic disease, §四(二)2.1), to general outpatient: 5,040, basic
+    59,040.00; 表2: (30,000 − 11,000) × 60% = 11,400.00.
+    """
+    lines = employee_lines()
+    config = Config(regions=("changzhou",))
+    batch._compiled.clear()
+    block = batch.process_block("\n".join(lines).encode(), 1, config)
+    core = batch.compiled(config)
+    assert core is not None
+    assert core.core.compiled == len(lines)  # none left to Python
+    batch._compiled.clear()
+    records = [json.loads(line) for line in bytes(block.data).splitlines()]
+    paid = {c["id"]: c["layers"] for c in records[0]["claims"]}
+    expected = {
+        "i1": ("466600.00", "95000.00"),
+        "i2": ("0.00", "18430.00"),
+        "o1": ("5040.00", "600.00"),
+        "c1": ("800.00", "600.00"),
+    }
+    for claim, (basic, large) in expected.items():
+        assert (paid[claim]["basic_fund"], paid[claim]["large_amount_subsidy"]) == (basic, large)
+    (s1,) = records[1]["claims"]
+    assert (s1["layers"]["basic_fund"], s1["layers"]["large_amount_subsidy"]) == (
+        "59040.00",
+        "11400.00",
+    )
+    source = _write(tmp_path / "in.jsonl", lines + employee_lines_for_python())
+    _assert_same(_three_ways(source, tmp_path, ("changzhou",)))
 
 
 @needs_core
