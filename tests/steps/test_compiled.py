@@ -103,148 +103,75 @@ def _employee(*claims: dict, **person: object) -> str:
             del case["person"][key]
         else:
             case["person"][key] = value
-    case["claims"] = [{"id": i, "date": d, "kind": k, "compliant": a, **more}
-                      for i, d, k, a, more in claims]  # fmt: skip
+    case["claims"] = list(claims)
     return _compact(case)
+
+
+def _on(date: str, id: str, kind: str, amount: str, *diseases: str, **more: object) -> dict:
+    """A claim of 2024 (``date`` month-day)."""
+    found = {"id": id, "date": f"2024-{date}", "kind": kind, "compliant": amount, **more}
+    return found | ({"diseases": list(diseases)} if diseases else {})
+
+
+CHRONIC, SPECIAL, GENERAL = "chronic_outpatient", "special_outpatient", "general_outpatient"
 
 
 def employee_lines() -> list[str]:
     """常州 employees' claims paying the large-amount subsidy and passing cost on from
     the chronic and special rules (the core settles every one)."""
-    hospital = {"level": 3, "facility": "hospital"}
+    level3 = {"level": 3, "facility": "hospital"}
     return [
         _employee(
-            ("i1", "2024-03-01", "inpatient", "600000.00", {"level": 3}),
-            ("i2", "2024-05-01", "inpatient", "20000.00", {"level": 3}),
-            ("o1", "2024-06-01", "general_outpatient", "12000.00", hospital),
-            (
-                "c1",
-                "2024-07-01",
-                "chronic_outpatient",
-                "2000.00",
-                {"facility": "primary", "diseases": ["diabetes"]},
-            ),
+            _on("03-01", "i1", "inpatient", "600000.00", level=3),
+            _on("05-01", "i2", "inpatient", "20000.00", level=3),
+            _on("06-01", "o1", GENERAL, "12000.00", **level3),
+            _on("07-01", "c1", CHRONIC, "2000.00", "diabetes", facility="primary"),
         ),
-        _employee(
-            (
-                "s1",
-                "2024-04-04",
-                "special_outpatient",
-                "90000.00",
-                {"level": 3, "diseases": ["haemophilia"]},
-            ),
-        ),
+        _employee(_on("04-04", "s1", SPECIAL, "90000.00", "haemophilia", level=3)),
         # several in a year: limits used up, cost passed on again and again
         _employee(
-            (
-                "c1",
-                "2024-01-10",
-                "chronic_outpatient",
-                "500.00",
-                {"facility": "primary", "diseases": ["hypertension"]},
-            ),
-            (
-                "c2",
-                "2024-02-10",
-                "chronic_outpatient",
-                "800.00",
-                {"facility": "primary", "diseases": ["hypertension"]},
-            ),
-            ("o1", "2024-03-10", "general_outpatient", "2000.00", {"facility": "primary"}),
-            (
-                "s1",
-                "2024-04-10",
-                "special_outpatient",
-                "20000.00",
-                {"level": 3, "diseases": ["tuberculosis"]},
-            ),
-            (
-                "s2",
-                "2024-05-10",
-                "special_outpatient",
-                "3000.00",
-                {"level": 3, "diseases": ["tuberculosis"]},
-            ),
-            (
-                "c3",
-                "2024-06-10",
-                "chronic_outpatient",
-                "9000.00",
-                {"level": 2, "diseases": ["diabetes", "stroke"]},
-            ),
-            ("o2", "2024-07-10", "general_outpatient", "120000.00", hospital),
-            (
-                "c4",
-                "2024-08-10",
-                "chronic_outpatient",
-                "300.00",
-                {"level": 2, "diseases": ["cancer", "diabetes"]},
-            ),
-            ("o3", "2024-09-10", "general_outpatient", "800.00", {"facility": "pharmacy"}),
-            ("i1", "2024-10-10", "inpatient", "700000.00", {"level": 2, "admission": 2}),
+            _on("01-10", "c1", CHRONIC, "500.00", "hypertension", facility="primary"),
+            _on("02-10", "c2", CHRONIC, "800.00", "hypertension", facility="primary"),
+            _on("03-10", "o1", GENERAL, "2000.00", facility="primary"),
+            _on("04-10", "s1", SPECIAL, "20000.00", "tuberculosis", level=3),
+            _on("05-10", "s2", SPECIAL, "3000.00", "tuberculosis", level=3),
+            _on("06-10", "c3", CHRONIC, "9000.00", "diabetes", "stroke", level=2),
+            _on("07-10", "o2", GENERAL, "120000.00", **level3),
+            _on("08-10", "c4", CHRONIC, "300.00", "cancer", "diabetes", level=2),
+            _on("09-10", "o3", GENERAL, "800.00", facility="pharmacy"),
+            _on("10-10", "i1", "inpatient", "700000.00", level=2, admission=2),
         ),
         _employee(
-            (
-                "s1",
-                "2024-02-01",
-                "special_outpatient",
-                "650000.00",
-                {"level": 3, "diseases": ["cancer"]},
-            ),
-            ("o1", "2024-03-01", "general_outpatient", "3000.00", {"facility": "pharmacy"}),
-            ("o2", "2024-03-02", "general_outpatient", "2500.00", {"facility": "pharmacy"}),
-            (
-                "c1",
-                "2024-04-01",
-                "chronic_outpatient",
-                "5000.00",
-                {"facility": "primary", "diseases": ["cancer"]},
-            ),
+            _on("02-01", "s1", SPECIAL, "650000.00", "cancer", level=3),
+            _on("03-01", "o1", GENERAL, "3000.00", facility="pharmacy"),
+            _on("03-02", "o2", GENERAL, "2500.00", facility="pharmacy"),
+            _on("04-01", "c1", CHRONIC, "5000.00", "cancer", facility="primary"),
             employment="retired",
             contribution_years=30,
             contribution_base=_DROP,
         ),
         _employee(
-            (
-                "a1",
-                "2024-05-05",
-                "special_outpatient",
-                "200000.00",
-                {"level": 3, "diseases": ["lupus"]},
-            ),
-            (
-                "a2",
-                "2024-06-05",
-                "chronic_outpatient",
-                "4000.00",
-                {"level": 3, "diseases": ["hypertension", "cancer"]},
-            ),
+            _on("05-05", "a1", SPECIAL, "200000.00", "lupus", level=3),
+            _on("06-05", "a2", CHRONIC, "4000.00", "hypertension", "cancer", level=3),
             assistance=["minimum_living"],
         ),
     ]
 
 
-def employee_lines_for_python() -> list[str]:
-    """常州 employees' lines Python settles: cost passed on to a rule whose value is not
-    published (a level-1 hospital's general-outpatient ratio, 表1)."""
+def employee_lines_not_published() -> list[str]:
+    """常州 employees' cost passed on to a rule whose value is not published (a level-1
+    hospital's general-outpatient ratio, 表1): the claim is ``not_published``, the year's
+    limits as before it."""
+    level1 = {"level": 1, "facility": "hospital"}
     return [
         _employee(
-            (
-                "c1",
-                "2024-01-10",
-                "chronic_outpatient",
-                "3000.00",
-                {"level": 1, "facility": "hospital", "diseases": ["diabetes"]},
-            ),
+            _on("01-10", "c1", CHRONIC, "500.00", "diabetes", facility="primary"),
+            _on("02-10", "c2", CHRONIC, "3000.00", "diabetes", **level1),
+            _on("03-10", "c3", CHRONIC, "600.00", "diabetes", facility="primary"),
         ),
         _employee(
-            (
-                "s1",
-                "2024-04-04",
-                "special_outpatient",
-                "90000.00",
-                {"level": 1, "diseases": ["haemophilia"]},
-            ),
+            _on("04-04", "s1", SPECIAL, "90000.00", "haemophilia", **level1),
+            _on("05-04", "s2", SPECIAL, "10000.00", "haemophilia", level=3),
         ),
     ]
 
@@ -389,7 +316,7 @@ def tricky_lines() -> Iterator[str]:
     yield _compact(_with(claims__0__diseases=[]))
     # 常州 employees: the large-amount subsidy, cost passed on
     yield from employee_lines()
-    yield from employee_lines_for_python()
+    yield from employee_lines_not_published()
     yield ""
     yield "   "
     yield "[]"
@@ -491,8 +418,14 @@ def test_the_core_settles_changzhou_employees(tmp_path: Path) -> None:
     150,000): 54,000; the 30,000 above the limit passes on — not to the chronic rule
     (haemophilia is no chronic disease, §四(二)2.1), to general outpatient: 5,040, basic
     59,040.00; 表2: (30,000 − 11,000) × 60% = 11,400.00.
+
+    A value not published met on cost passed on (diabetes, fund limit 800): c1 基层 500 ×
+    80% = 400.00; c2 at a level-1 hospital, 3,000 × 70% = 2,100 over the 400 left: the
+    cost beyond goes to general outpatient, whose level-1 ratio 表1 does not give — c2 is
+    not published and uses up nothing; c3 基层 600 × 80% = 480 is cut to the 400 still
+    left → 400.00.
     """
-    lines = employee_lines()
+    lines = employee_lines() + employee_lines_not_published()
     config = Config(regions=("changzhou",))
     batch._compiled.clear()
     block = batch.process_block("\n".join(lines).encode(), 1, config)
@@ -515,7 +448,10 @@ def test_the_core_settles_changzhou_employees(tmp_path: Path) -> None:
         "59040.00",
         "11400.00",
     )
-    source = _write(tmp_path / "in.jsonl", lines + employee_lines_for_python())
+    c1, c2, c3 = records[len(employee_lines())]["claims"]
+    assert c2["status"] == "not_published"
+    assert (c1["layers"]["basic_fund"], c3["layers"]["basic_fund"]) == ("400.00", "400.00")
+    source = _write(tmp_path / "in.jsonl", lines)
     _assert_same(_three_ways(source, tmp_path, ("changzhou",)))
 
 

@@ -659,12 +659,14 @@ cdef class PlanEntry:
     cdef int32_t ngate
     cdef int32_t nrules      # the claim's own rules (nodes 0 .. nrules - 1)
     cdef int32_t nnodes
+    cdef bint stops          # a rule may meet a value not published (flag 8)
     cdef int32_t *gate
     cdef int32_t *layer
     cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays;
-                             # 8: a value not published (the last rule; its program: the
-                             # gaps' numbers, whose dated notices it gives); 16: does not
-                             # apply (its notices only: a rule passed cost takes none)
+                             # 8: a value not published (the claim stops there; its
+                             # program: the gaps' numbers, whose dated notices it gives);
+                             # 16: does not apply (its notices only: a rule passed cost
+                             # takes none)
     cdef int32_t *nip        # the notice when it pays anything (-1: none)
     cdef int32_t *noff
     cdef int32_t *nlen
@@ -732,6 +734,8 @@ cdef class PlanEntry:
                 self.prog[np] = rule[4][j]
                 np += 1
             self.sub[k] = rule[5]
+            if rule[1] & 8:
+                self.stops = True
             self.toff[k] = nt
             self.tlen[k] = len(children[k])
             for j in children[k]:
@@ -1697,8 +1701,9 @@ cdef class Core:
         then-rules that applies (its payment joins this rule's, its subsidy this rule's
         subsidy, under the passed rule's subsidy layer). In ``res`` the payment, the
         subsidy's (-1: none) and the subsidy's layer. 1; 0 when the rule does not apply
-        (no payment); -1 when Python must settle the line."""
-        cdef int32_t flags = plan.flags[node], t
+        (no payment); 2 when it meets a value not published (the claim is
+        ``not_published``, its gaps' notices given); -1 when Python must settle the line."""
+        cdef int32_t flags = plan.flags[node], t, note
         cdef int64_t out[3]
         cdef int64_t passed[3]
         cdef int found
@@ -1706,6 +1711,13 @@ cdef class Core:
             self._note(plan.notes[plan.noff[node] + t], first, nnotes)
         if flags & 16:
             return 0
+        if flags & 8:  # the gaps' dated notices, the claim's own last
+            for t in range(plan.plen[node]):
+                note = self._dated(<int32_t>plan.prog[plan.poff[node] + t], c.date)
+                if note < 0:
+                    return -1
+                self._note(note, first, nnotes)
+            return 2
         res[1] = -1
         res[2] = -1
         if flags & 2:
@@ -1726,8 +1738,8 @@ cdef class Core:
         for t in range(plan.tlen[node]):
             found = self._rule(plan, plan.then[plan.toff[node] + t], out[2], c, first, nnotes,
                                passed, depth + 1)
-            if found < 0:
-                return -1
+            if found < 0 or found == 2:
+                return found
             if found == 0:
                 continue  # the next one takes it
             res[0] += passed[0]
@@ -1748,7 +1760,7 @@ cdef class Core:
         cdef PlanEntry plan
         cdef int status
         cdef int64_t compliant, remaining, amount, pay, paid, ceiling, bill
-        cdef int32_t base, np, flags, note, kept
+        cdef int32_t base, np, flags, kept
         cdef int found
         cdef int64_t res[3]
         cdef int64_t saved[MAX_LEDGER]
@@ -1785,26 +1797,20 @@ cdef class Core:
             np = 0
             if plan.nrules > MAX_PAID:
                 return 0
-            self.unpublished[k] = plan.nrules > 0 and plan.flags[plan.nrules - 1] & 8
-            if self.unpublished[k]:  # its payments must not use up the year's limits
+            self.unpublished[k] = False
+            if plan.stops:  # a gap's claim must not use up the year's limits
                 kept = self.led.ntouched
                 for j in range(kept):
                     saved[j] = self.led.amounts[self.led.touched[j]]
             for j in range(plan.nrules):
                 flags = plan.flags[j]
-                if flags & 8:
-                    for t in range(plan.nlen[j]):
-                        self._note(plan.notes[plan.noff[j] + t], first, &nnotes)
-                    for t in range(plan.plen[j]):
-                        note = self._dated(<int32_t>plan.prog[plan.poff[j] + t], c.date)
-                        if note < 0:
-                            return 0
-                        self._note(note, first, &nnotes)
-                    break
                 amount = remaining if flags & 1 else compliant
                 found = self._rule(plan, j, amount, c, first, &nnotes, res, 0)
                 if found < 0:
                     return 0
+                if found == 2:  # a value not published: the claim stops here
+                    self.unpublished[k] = True
+                    break
                 if found == 0:
                     continue
                 if np + 2 > MAX_PAID:

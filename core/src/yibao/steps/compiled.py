@@ -352,43 +352,35 @@ class Compiled:
 
     def _entry(self, plans: ClaimPlans) -> tuple | None:
         """The plans as the core holds them: ``(gate notices, rules)``, each rule as
-        :meth:`_rule` gives it; a value not published is a last rule flagged 8 whose
-        program is its gaps' numbers, in the order their notices are given (the claim is
-        ``not_published``). ``None`` when one of them does not fit the core — a gate that
-        stops the claim or gives its own compliant amount, a rule that pays nothing when
-        nothing is left, a value not published in a rule that is passed cost (Python
-        settles those claims)."""
+        :meth:`_rule` gives it. ``None`` when one of them does not fit the core — a gate
+        that stops the claim or gives its own compliant amount, a rule that pays nothing
+        when nothing is left (Python settles those claims)."""
         gate = plans.gate
         if gate is None or gate.status is not None or gate.compliant is not None:
             return None
-        rules = []
-        for entry in plans.rules:
-            if entry.gaps and not entry.then and entry.rule.nothing_left is None:
-                if entry is not plans.rules[-1]:  # the claim stops here (FastPath._settle)
-                    return None
-                gaps = (*entry.gaps[1:], entry.gaps[0])
-                ids = tuple(self._gap(gap) for gap in gaps)
-                rules.append((-1, 8, -1, self._notices(entry.notices), ids, -1, ()))
-                continue
-            found = self._rule(entry)
-            if found is None:
-                return None
-            rules.append(found)
-        if 2 * len(rules) > extension.LIMITS["payments"]:  # each its own and its subsidy's
-            return None
-        return self._notices(gate.notices), tuple(rules)
+        if any(entry.gaps for entry in plans.rules[:-1]):
+            return None  # the claim stops at a gap (FastPath._settle): the last rule
+        rules = tuple(self._rule(entry) for entry in plans.rules)
+        if None in rules or 2 * len(rules) > extension.LIMITS["payments"]:
+            return None  # (each pays its own and its subsidy's)
+        return self._notices(gate.notices), rules
 
     def _rule(self, entry: Any) -> tuple | None:
         """One compiled rule of :class:`ClaimPlans` as the core runs it (as
         ``FastPath._run``): ``(layer, flags, notice when it pays, notices, program,
         subsidy layer, then-rules)`` — flags 1: on what remains, 2: out of scope (a
-        zero payment), 4: pays, 16: does not apply (its notices only); the subsidy's
-        layer -1 when it has none; the rules it passes cost on to in the same shape.
-        ``None``: Python runs it."""
+        zero payment), 4: pays, 8: a value not published, 16: does not apply (its
+        notices only); the subsidy's layer -1 when it has none; the rules it passes
+        cost on to in the same shape. A value not published (the claim is
+        ``not_published`` when the core meets it) has for its program its gaps' numbers,
+        in the order their notices are given. ``None``: Python runs it."""
         rule, plan, fenplan = entry.rule, entry.plan, entry.fen
-        if rule.nothing_left is not None or entry.gaps:
+        if rule.nothing_left is not None:
             return None
         notices = self._notices(entry.notices)
+        if entry.gaps:
+            gaps = (*entry.gaps[1:], entry.gaps[0])
+            return (-1, 8, -1, notices, tuple(self._gap(gap) for gap in gaps), -1, ())
         if plan is None:
             return (-1, 16, -1, notices, (), -1, ())
         layer = self._fitting_layer(rule.layer[0])
