@@ -324,16 +324,22 @@ class FastPath:
         compliant amount read claim by claim)."""
         return claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
 
+    def claim_facts(self, case: Case, claim: Claim) -> tuple[int | None, bool | None]:
+        """What plans read of a claim beyond its circumstances: the age on its date
+        (``Settlement.age_at_claim``) and whether its waiting period is over
+        (``Settlement.waiting_periods``); ``None`` where the kind reads neither."""
+        age = case.person.age_on(claim.date) if claim.kind in self.settlement.age_at_claim else None
+        waiting = self.settlement.waiting_periods.get(claim.kind)
+        return age, (claim.date >= waiting(case, claim.date) if waiting is not None else None)
+
     def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
         """The claim's rules compiled, each with the notices compiling it gave, and for a
         claim gated per plan what its gate decided: compiled once per (plan facts, claim
-        circumstances, parameter segment, ``Settlement.claim_key``). ``None``: the
+        circumstances, parameter segment, :meth:`claim_facts`). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
-        extra = self.settlement.claim_key
         plan_key = (facts, claim.kind, claim.level, claim.care, claim.area, claim.facility,
                     claim.diseases, self.stack.params.segment(claim.date),
-                    extra(case, claim) if extra is not None else None,
-                    self.gated_per_plan(claim))  # fmt: skip
+                    self.claim_facts(case, claim), self.gated_per_plan(claim))  # fmt: skip
         found = self._plans.get(plan_key)
         if found is not None:
             return found
