@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from yibao.batch.plan import Planner
 from yibao.model import Claim, Scenario
 from yibao.registry import default_registry
-from yibao.steps.batch import FastPath, _gate
+from yibao.steps.batch import ALL_CIRCUMSTANCES, FastPath, _gate
 
 
 def _declared() -> list[tuple[str, str]]:
@@ -139,6 +139,22 @@ def test_plans_read_only_the_declared_facts(code: str, scheme: str, data: st.Dat
     assume(fast.claim_facts(first, claim) == fast.claim_facts(second, claim))
     if fast.settlement.plan_facts is not None:
         assert _comparable(fast._compile(first, claim)) == _comparable(fast._compile(second, claim))
+    other = _unread_changed(fast, claim, data)
+    assert _comparable(fast._compile(first, claim)) == _comparable(fast._compile(first, other))
+
+
+def _unread_changed(fast: FastPath, claim: Claim, data: st.DataObject) -> Claim:
+    """``claim`` with the circumstances its kind's plans do not read
+    (``Settlement.circumstances``) drawn afresh."""
+    read = fast.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
+    changes: dict = {}
+    if "level" not in read:
+        changes["level"] = data.draw(st.integers(1, 3))
+    if "facility" not in read:
+        changes["facility"] = data.draw(st.sampled_from(["primary", "hospital", "pharmacy"]))
+    if "diseases" not in read:
+        changes["diseases"] = data.draw(st.sampled_from([(), ("hypertension",), ("cancer",)]))
+    return msgspec.structs.replace(claim, **changes)
 
 
 def _comparable(rules):  # type: ignore[no-untyped-def]
@@ -172,6 +188,7 @@ def test_gates_per_plan_read_only_the_circumstances(
     other = msgspec.structs.replace(
         claim, id="other", date=other_date, compliant=Decimal(fen).scaleb(-2), admission=admission
     )
+    other = _unread_changed(fast, other, data)
     case = _entered(fast, one)
     assume(fast.claim_facts(case, claim) == fast.claim_facts(case, other))  # waiting period
     assert _gate(case, claim) == _gate(case, other)

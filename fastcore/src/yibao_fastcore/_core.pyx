@@ -119,6 +119,10 @@ cdef enum:
     SUMS = 10           # counts and sums per region between flushes
     # A claim's status (STATUSES: what the record says)
     S_SETTLED = 0
+    # Which of a claim's circumstances a kind's plans read (RegionPhase.reads)
+    READ_LEVEL = 1
+    READ_FACILITY = 2
+    READ_DISEASES = 4
     S_NOT_PUBLISHED = 3
     # Which line part a top-level key names
     K_YEAR = 1
@@ -605,6 +609,9 @@ STATUSES = ("settled", "refused", "pending_review", "not_published", "not_covere
 """A claim's status by number: a gate gives any but the first (PlanEntry ``status``)."""
 _STATUS_BYTES = [b'","status":"' + name.encode() + b'","bill":' for name in STATUSES]
 
+READS = {"level": READ_LEVEL, "facility": READ_FACILITY, "diseases": READ_DISEASES}
+"""The bits of RegionPhase's ``reads``, by circumstance."""
+
 LIMITS = {"ledger_keys": MAX_LEDGER, "layers": MAX_LAYERS, "claims": MAX_CLAIMS,
           "payments": MAX_PAID, "deferred": MAX_LAST}
 """What one run holds; beyond it the line or plan stays with Python."""
@@ -620,19 +627,23 @@ cdef class RegionPhase:
     cdef int64_t kinds       # the claim kinds settled here (bit mask of kind ids)
     cdef int64_t aged        # kinds whose plans read the age on the claim's date
     cdef int32_t wait[64]    # per kind: the day its waiting period ends (0: none)
+    cdef int32_t reads[64]   # per kind: which circumstances plans read (READ_* bits)
     cdef int32_t nlead       # notices before the case's own (relocation), not deduplicated
     cdef int32_t nnotes      # the case's notices after the phases
     cdef int32_t *notes
     cdef bytes joined        # every notice above, encoded and joined with commas
 
     def __cinit__(self, bytes fragment, int lo, int hi, tuple lead, tuple notices, int plans,
-                  int stack, int64_t kinds, int64_t aged=0, tuple waits=()):
+                  int stack, int64_t kinds, int64_t aged=0, tuple waits=(), tuple reads=()):
         cdef Py_ssize_t k
         self.aged = aged
         for k in range(64):
             self.wait[k] = 0
+            self.reads[k] = READ_LEVEL | READ_FACILITY | READ_DISEASES
         for kind, day in waits:
             self.wait[kind] = day
+        for kind, read in reads:
+            self.reads[kind] = read
         self.fragment = fragment
         self.lo = lo
         self.hi = hi
@@ -1583,9 +1594,9 @@ cdef class Core:
         h[1] = rp.plans
         h[2] = self._segment(rp.stack, c.date)
         h[3] = c.kind
-        h[4] = c.level
+        h[4] = c.level if rp.reads[c.kind] & READ_LEVEL else 0
         h[5] = c.care
-        h[6] = c.facility
+        h[6] = c.facility if rp.reads[c.kind] & READ_FACILITY else -1
         h[7] = -1  # the age on the claim's date (Person.age_on), where plans read it
         if (rp.aged >> c.kind) & 1:
             h[7] = c.year - self.by - (1 if (c.month, c.day) < (self.bm, self.bd) else 0)
@@ -1594,7 +1605,7 @@ cdef class Core:
             h[8] = c.date >= rp.wait[c.kind]
         self.key.n = 0
         buf_put(&self.key, <const char *>h, sizeof(h))
-        if c.dis_n:
+        if c.dis_n and rp.reads[c.kind] & READ_DISEASES:
             buf_put(&self.key, <const char *>s + c.dis_s, c.dis_n)
         cdef uint64_t hk = key_hash(self.key.p, self.key.n)
         cdef PyObject *held = self.plans.get(self.key.p, self.key.n, hk)

@@ -278,6 +278,10 @@ class Rule:
     nothing_left: Label | None = None
 
 
+Circumstance = Literal["level", "facility", "diseases"]
+"""A claim circumstance a kind's plans may leave unread (``Settlement.circumstances``)."""
+
+
 @dataclass(frozen=True)
 class Settlement:
     """A region's declared settlement for batch's fast path (hook ``yibao_settlement``).
@@ -306,6 +310,10 @@ class Settlement:
         are asked once per plan (a claim with blood-use items or an injury is still
         asked claim by claim). Other kinds are asked for every claim, and batch's
         compiled core leaves their cases to the Python fast path.
+    :param circumstances: For claim kinds whose plans and gate read only some of the
+        claim's ``level``, ``facility`` and ``diseases``: those (the kind, care, area and
+        date's parameters are always read). Batch shares plans across the others (a
+        general-outpatient plan that reads no level is compiled once for all three).
     :param age_at_claim: Claim kinds whose rules' selections read the person's age on
         the claim's date (benefits by age band): plans are compiled per age, which the
         compiled core works out from the line's birth date.
@@ -321,5 +329,6 @@ class Settlement:
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
     plan_facts: Callable[[Case], Hashable] | None = None
     gated_per_plan: frozenset[str] = field(default_factory=frozenset)
+    circumstances: Mapping[str, frozenset[Circumstance]] = field(default_factory=dict)
     age_at_claim: frozenset[str] = field(default_factory=frozenset)
     waiting_periods: Mapping[str, Callable[[Case, dt.date], dt.date]] = field(default_factory=dict)

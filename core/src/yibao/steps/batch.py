@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, get_args
 
 import msgspec
 
@@ -37,7 +37,7 @@ from yibao.invariants import ceiling_of, payments_problem, premium_violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.results import Coverage, Eligibility, Notice, Premium, Totals
-from yibao.steps import Rule, Settlement
+from yibao.steps import Circumstance, Rule, Settlement
 from yibao.steps.fen import FenPlan, to_fen
 from yibao.steps.fen import run as run_fen
 from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule, detached
@@ -106,6 +106,10 @@ class _Phased(msgspec.Struct, frozen=True):
         if eligibility is None or not eligibility.eligible or not self.premium_ok:
             return False
         return coverage is None or not coverage.suspended  # type: ignore[attr-defined]
+
+
+ALL_CIRCUMSTANCES = frozenset(get_args(Circumstance))
+"""What a kind's plans read of the claim when ``Settlement.circumstances`` does not say."""
 
 
 class FastPath:
@@ -337,8 +341,12 @@ class FastPath:
         claim gated per plan what its gate decided: compiled once per (plan facts, claim
         circumstances, parameter segment, :meth:`claim_facts`). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
-        plan_key = (facts, claim.kind, claim.level, claim.care, claim.area, claim.facility,
-                    claim.diseases, self.stack.params.segment(claim.date),
+        read = self.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
+        plan_key = (facts, claim.kind, claim.care, claim.area,
+                    claim.level if "level" in read else None,
+                    claim.facility if "facility" in read else None,
+                    claim.diseases if "diseases" in read else None,
+                    self.stack.params.segment(claim.date),
                     self.claim_facts(case, claim), self.gated_per_plan(claim))  # fmt: skip
         found = self._plans.get(plan_key)
         if found is not None:

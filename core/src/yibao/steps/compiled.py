@@ -213,6 +213,10 @@ class Compiled:
             (KINDS.index(kind), _day(ends(case, case.year_start)))
             for kind, ends in settlement.waiting_periods.items()
         )
+        reads = tuple(
+            (KINDS.index(kind), sum(extension.READS[c] for c in read))
+            for kind, read in settlement.circumstances.items()
+        )
         return (
             encoded[len(_HEAD) : -1],
             lo,
@@ -224,6 +228,7 @@ class Compiled:
             kinds,
             aged,
             waits,
+            reads,
         )
 
     def _plan(self, region: int, raw: bytes, number: int, index: int) -> tuple | bool | None:

@@ -238,6 +238,13 @@ SETTLEMENT = Settlement(
     kinds=frozenset(BASIC_RULES),
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(BASIC_RULES),
+    circumstances={
+        "general_outpatient": frozenset({"facility"}),
+        "chronic_outpatient": frozenset({"facility", "diseases"}),
+        "dual_channel_drug": frozenset(),
+        "rare_disease_drug": frozenset(),
+        "pku": frozenset(),
+    },
     age_at_claim=frozenset({"pku"}),
     waiting_periods={"maternity": maternity_paid_from},
 )
@@ -246,4 +253,6 @@ months or other facts goes to the engine). Every gate is asked once per plan: it
 the claim's care and kind (the 零星报销 checklist, §六(四)2), a chronic or special
 claim's diseases (§三(二)2.1, 3.2; a recognition not stated is read as valid), the
 category (PKU, §三5.4) and, for a delivery, which side of the waiting period the claim
-falls (§三5.1). PKU's limit reads the age at the claim (§三5.4's bands)."""
+falls (§三5.1). PKU's limit reads the age at the claim (§三5.4's bands). Only inpatient,
+maternity and special-outpatient plans read the level (§三(一)'s ratios); general and
+chronic outpatient plans read the facility (§三(二)1, 2.3), chronic ones the diseases."""
