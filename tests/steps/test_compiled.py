@@ -566,3 +566,78 @@ def test_a_process_without_the_core_writes_the_same_bytes(
     cli(without, how)
     cli(engine, how, "--no-kernel")
     assert without.read_bytes() == with_core.read_bytes() == engine.read_bytes()
+
+
+def _resident(
+    born: str, claims: list[dict], enrollment: list[dict] | None = None, category: object = _DROP
+) -> str:
+    case = _with(person__birth_date=born, person__category=category, claims=claims)
+    if enrollment is not None:
+        case["enrollment"] = enrollment
+    return _compact(case)
+
+
+_TWO_YEARS = [
+    {"year": 2024, "region": "changzhou", "paid_on": "2023-11-20"},
+    {"year": 2025, "region": "changzhou", "paid_on": "2024-11-20"},
+]
+
+
+def _records(block: batch.Block) -> list[dict]:
+    return [json.loads(line) for line in bytes(block.data).splitlines()]
+
+
+@needs_core
+def test_pku_limits_follow_the_age_at_the_claim_in_the_core(tmp_path: Path) -> None:
+    """changzhou-resident-2025 §三5.4: PKU care of minors is paid at 75% within a yearly
+    cost limit of 15,000 at ages 0–6 and 20,000 at 7–13, the band by the age at the
+    claim. A child turning 7 on 2025-06-15: a claim of 20,000 on 2025-03-01 (age 6)
+    pays 75% × 15,000 = 11,250.00; a claim of 10,000 on 2025-09-01 (age 7) has
+    20,000 − 15,000 = 5,000 of the limit left: 75% × 5,000 = 3,750.00. An adult's PKU
+    claim is refused: the patient bears the whole 600.00."""
+    child = _resident("2018-06-15", [
+        {"id": "a", "date": "2025-03-01", "kind": "pku", "compliant": "20000.00"},
+        {"id": "b", "date": "2025-09-01", "kind": "pku", "compliant": "10000.00"},
+    ])  # fmt: skip
+    adult = _resident("1980-02-02", [
+        {"id": "c", "date": "2025-05-05", "kind": "pku", "compliant": "600.00"},
+    ], category="non_working")  # fmt: skip
+    config = Config(regions=("changzhou",))
+    batch._compiled.clear()
+    block = batch.process_block(f"{child}\n{adult}\n".encode(), 1, config)
+    core = batch.compiled(config)
+    assert core is not None and core.core.compiled == 2  # both lines settled in the core
+    first, second = _records(block)
+    paid = {c["id"]: c["layers"]["basic_fund"] for c in first["claims"]}
+    assert paid == {"a": "11250.00", "b": "3750.00"}
+    (refused,) = second["claims"]
+    assert (refused["status"], refused["patient"], refused.get("layers")) == (
+        "refused", "600.00", None
+    )  # fmt: skip
+    assert block.summary.regions["changzhou"].claims == {"settled": 2, "refused": 1}
+    batch._compiled.clear()
+    # the refusal first: the summary counts statuses in one order whichever path met them
+    _assert_same(_three_ways(_write(tmp_path / "in.jsonl", [adult, child]), tmp_path,
+                             ("changzhou",)))  # fmt: skip
+
+
+@needs_core
+def test_the_maternity_waiting_period_in_the_core(tmp_path: Path) -> None:
+    """changzhou-resident-2025 §三5.1: maternity costs are paid after one year of
+    continuous resident enrolment. Enrolled in 2024 and 2025, a delivery in 2025 is
+    settled; enrolled from 2025 only, it is refused (the patient bears the whole
+    8,000.00). Both lines are answered in the core, as the Python paths answer them."""
+    delivery = [{"id": "m", "date": "2025-04-10", "kind": "maternity", "compliant": "8000.00"}]
+    waited = _resident("1995-03-03", delivery, _TWO_YEARS, "non_working")
+    early = _resident("1995-03-03", delivery, _TWO_YEARS[1:], "non_working")
+    config = Config(regions=("changzhou",))
+    batch._compiled.clear()
+    block = batch.process_block(f"{waited}\n{early}\n".encode(), 1, config)
+    core = batch.compiled(config)
+    assert core is not None and core.core.compiled == 2
+    paid, refused = (r["claims"][0] for r in _records(block))
+    assert paid["status"] == "settled" and paid["layers"]["basic_fund"] != "0.00"
+    assert (refused["status"], refused["patient"]) == ("refused", "8000.00")
+    batch._compiled.clear()
+    _assert_same(_three_ways(_write(tmp_path / "in.jsonl", [waited, early]), tmp_path,
+                             ("changzhou",)))  # fmt: skip

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from yibao.batch.plan import Planner
 from yibao.model import Claim, Scenario
 from yibao.registry import default_registry
-from yibao.steps.batch import FastPath, _gate
+from yibao.steps.batch import ALL_CIRCUMSTANCES, FastPath, _gate
 
 
 def _declared() -> list[tuple[str, str]]:
@@ -60,9 +60,11 @@ def _facts(fast: FastPath, scheme: str, year: int, draw: st.DrawFn) -> dict:
     info = next(s for s in fast.stack.info.schemes if s.scheme == scheme)
     born = draw(st.dates(dt.date(year - 100, 1, 1), dt.date(year - 3, 12, 31)))
     paid = {"region": code, "scheme": scheme}
-    history = [{"year": year, **paid, "paid_on": f"{year - 1}-11-20"}]
+    arrived = draw(st.sampled_from([f"{year - 1}-11-20", f"{year}-03-11", f"{year}-07-01"]))
+    history = [{"year": year, **paid, "paid_on": arrived}]
     if draw(st.booleans()):
-        history.insert(0, {"year": year - 1, **paid, "paid_on": f"{year - 2}-11-20"})
+        earlier = {"reimbursed": draw(st.booleans()), "paid_on": f"{year - 2}-11-20"}
+        history.insert(0, {"year": year - 1, **paid, **earlier})
     return {
         "birth_date": born.isoformat(),
         "category": draw(st.sampled_from([None, *(c.code for c in info.categories)])),
@@ -133,10 +135,26 @@ def test_plans_read_only_the_declared_facts(code: str, scheme: str, data: st.Dat
     fast, one, other, claim = data.draw(pairs(code, scheme))
     first, second = _entered(fast, one), _entered(fast, other)
     assume(fast.plan_facts(first) == fast.plan_facts(second))
-    extra = fast.settlement.claim_key  # what plans read of the claim beyond its circumstances
-    assume(extra is None or extra(first, claim) == extra(second, claim))
+    # what plans read of the claim beyond its circumstances (the age at the claim)
+    assume(fast.claim_facts(first, claim) == fast.claim_facts(second, claim))
     if fast.settlement.plan_facts is not None:
         assert _comparable(fast._compile(first, claim)) == _comparable(fast._compile(second, claim))
+    other = _unread_changed(fast, claim, data)
+    assert _comparable(fast._compile(first, claim)) == _comparable(fast._compile(first, other))
+
+
+def _unread_changed(fast: FastPath, claim: Claim, data: st.DataObject) -> Claim:
+    """``claim`` with the circumstances its kind's plans do not read
+    (``Settlement.circumstances``) drawn afresh."""
+    read = fast.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
+    changes: dict = {}
+    if "level" not in read:
+        changes["level"] = data.draw(st.integers(1, 3))
+    if "facility" not in read:
+        changes["facility"] = data.draw(st.sampled_from(["primary", "hospital", "pharmacy"]))
+    if "diseases" not in read:
+        changes["diseases"] = data.draw(st.sampled_from([(), ("hypertension",), ("cancer",)]))
+    return msgspec.structs.replace(claim, **changes)
 
 
 def _comparable(rules):  # type: ignore[no-untyped-def]
@@ -170,5 +188,7 @@ def test_gates_per_plan_read_only_the_circumstances(
     other = msgspec.structs.replace(
         claim, id="other", date=other_date, compliant=Decimal(fen).scaleb(-2), admission=admission
     )
+    other = _unread_changed(fast, other, data)
     case = _entered(fast, one)
+    assume(fast.claim_facts(case, claim) == fast.claim_facts(case, other))  # waiting period
     assert _gate(case, claim) == _gate(case, other)

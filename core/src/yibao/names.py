@@ -196,6 +196,8 @@ class Places:
     """``(region, scheme)`` → category name key → code (schemes that declare categories)."""
     category_labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
     words: Words = field(default_factory=dict)
+    in_codes: set[tuple] = field(default_factory=set)
+    """Facts :func:`resolve` found written in codes already (batch lines repeat them)."""
 
     def region(self, value: str) -> str | None:
         """The installed region ``value`` names (code or name), or ``None``."""
@@ -353,8 +355,13 @@ def resolve(scenario: Scenario, registry: Registry, source: str) -> Scenario:
     category. Returns ``scenario`` itself when it already uses codes throughout."""
     from yibao.whatif import home_of
 
-    check = _Check(scenario, places(registry), source)
     person = scenario.person
+    found = places(registry)
+    facts = (person.hukou, person.residence_permit, person.study_region, person.district,
+             person.category, person.scheme, *(r.region for r in scenario.enrollment))  # fmt: skip
+    if not scenario.elsewhere and facts in found.in_codes:
+        return scenario
+    check = _Check(scenario, found, source)
     hukou = check.region(person.hukou, "$.person.hukou")
     permit = check.region(person.residence_permit, "$.person.residence_permit")
     study = check.region(person.study_region, "$.person.study_region")
@@ -391,6 +398,8 @@ def resolve(scenario: Scenario, registry: Registry, source: str) -> Scenario:
     elsewhere = _elsewhere(check, scenario.elsewhere)
     if elsewhere is not scenario.elsewhere:
         changes["elsewhere"] = elsewhere
+    if not changes and not scenario.elsewhere and len(found.in_codes) < 4096:
+        found.in_codes.add(facts)
     return msgspec.structs.replace(scenario, **changes) if changes else scenario
 
 

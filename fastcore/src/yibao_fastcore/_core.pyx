@@ -137,7 +137,14 @@ cdef enum:
     MAX_PAID = 64       # layer payments of one claim
     MAX_DEPTH = 8       # rules passing cost on to rules passing cost on
     MAX_LAYERS = 64     # distinct payer layers one record may name
-    SUMS = 7            # counts and sums per region between flushes
+    SUMS = 10           # counts and sums per region between flushes
+    # A claim's status (STATUSES: what the record says)
+    S_SETTLED = 0
+    # Which of a claim's circumstances a kind's plans read (RegionPhase.reads)
+    READ_LEVEL = 1
+    READ_FACILITY = 2
+    READ_DISEASES = 4
+    S_NOT_PUBLISHED = 3
     # Which line part a top-level key names
     K_YEAR = 1
     K_PERSON = 2
@@ -159,11 +166,26 @@ cdef enum:
     C_DISEASES = 512
 
 
+cdef inline int status_sum(int32_t status) noexcept nogil:
+    """Where a region's sums count claims of ``status`` (``Core.sums``)."""
+    if status == S_SETTLED:
+        return 2
+    if status == S_NOT_PUBLISHED:
+        return 3
+    if status == 1:  # refused
+        return 7
+    if status == 2:  # pending review
+        return 8
+    return 9  # not covered
+
+
 cdef struct ClaimIn:
     Py_ssize_t id_s
     Py_ssize_t id_n
     int32_t date
     int32_t year
+    int32_t month
+    int32_t day
     int32_t kind
     int32_t level
     int32_t care
@@ -607,6 +629,13 @@ OPCODES = {
 }
 """The program's opcodes, for the code that writes programs."""
 
+STATUSES = ("settled", "refused", "pending_review", "not_published", "not_covered")
+"""A claim's status by number: a gate gives any but the first (PlanEntry ``status``)."""
+_STATUS_BYTES = [b'","status":"' + name.encode() + b'","bill":' for name in STATUSES]
+
+READS = {"level": READ_LEVEL, "facility": READ_FACILITY, "diseases": READ_DISEASES}
+"""The bits of RegionPhase's ``reads``, by circumstance."""
+
 LIMITS = {"ledger_keys": MAX_LEDGER, "layers": MAX_LAYERS, "claims": MAX_CLAIMS,
           "payments": MAX_PAID, "deferred": MAX_LAST}
 """What one run holds; beyond it the line or plan stays with Python."""
@@ -620,14 +649,25 @@ cdef class RegionPhase:
     cdef int32_t plans       # the plan class
     cdef int32_t stack       # which stack (region and scheme) settles it
     cdef int64_t kinds       # the claim kinds settled here (bit mask of kind ids)
+    cdef int64_t aged        # kinds whose plans read the age on the claim's date
+    cdef int32_t wait[64]    # per kind: the day its waiting period ends (0: none)
+    cdef int32_t reads[64]   # per kind: which circumstances plans read (READ_* bits)
     cdef int32_t nlead       # notices before the case's own (relocation), not deduplicated
     cdef int32_t nnotes      # the case's notices after the phases
     cdef int32_t *notes
     cdef bytes joined        # every notice above, encoded and joined with commas
 
     def __cinit__(self, bytes fragment, int lo, int hi, tuple lead, tuple notices, int plans,
-                  int stack, int64_t kinds):
+                  int stack, int64_t kinds, int64_t aged=0, tuple waits=(), tuple reads=()):
         cdef Py_ssize_t k
+        self.aged = aged
+        for k in range(64):
+            self.wait[k] = 0
+            self.reads[k] = READ_LEVEL | READ_FACILITY | READ_DISEASES
+        for kind, day in waits:
+            self.wait[kind] = day
+        for kind, read in reads:
+            self.reads[kind] = read
         self.fragment = fragment
         self.lo = lo
         self.hi = hi
@@ -660,6 +700,7 @@ cdef class PlanEntry:
     cdef int32_t nrules      # the claim's own rules (nodes 0 .. nrules - 1)
     cdef int32_t nnodes
     cdef bint stops          # a rule may meet a value not published (flag 8)
+    cdef int32_t status      # 0: settle by the rules; else the status the gate gives
     cdef int32_t *gate
     cdef int32_t *layer
     cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays;
@@ -679,9 +720,10 @@ cdef class PlanEntry:
     cdef int32_t *notes
     cdef int64_t *prog
 
-    def __cinit__(self, tuple gate, tuple rules):
+    def __cinit__(self, tuple gate, tuple rules, int status=0):
         cdef Py_ssize_t k, j, nn = 0, np = 0, nt = 0
         cdef tuple rule
+        self.status = status
         nodes = list(rules)
         children = []
         k = 0
@@ -1031,6 +1073,7 @@ cdef class Core:
     cdef int32_t order[MAX_CLAIMS]
     cdef int32_t nclaims
     cdef int32_t year, birth
+    cdef int32_t by, bm, bd      # the birth date's parts (set with the person-year key)
     cdef Py_ssize_t person_s, person_e, bd_s, enr_s, enr_e, ev_s, ev_e, el_s, el_e
     cdef Buf key
     cdef Buf out
@@ -1040,11 +1083,11 @@ cdef class Core:
     cdef int32_t paid_layer[MAX_CLAIMS * MAX_PAID]
     cdef int64_t paid_fen[MAX_CLAIMS * MAX_PAID]
     cdef int32_t npaid[MAX_CLAIMS]
-    cdef bint unpublished[MAX_CLAIMS]   # the claim met a value not published
+    cdef int32_t status[MAX_CLAIMS]     # each claim's status (STATUSES)
     # the summary not yet flushed, per region
     cdef int64_t lines
     cdef int64_t *sums           # per region (SUMS): cases, eligible, settled, not published,
-                                 # bill, patient, nlayers
+                                 # bill, patient, nlayers, refused, pending review, not covered
     cdef int32_t *sum_layer      # per region: MAX_LAYERS layer ids, first seen first
     cdef int64_t *sum_fen
     cdef bint pending
@@ -1167,7 +1210,7 @@ cdef class Core:
                 (self.sum_layer[MAX_LAYERS * r + k], self.sum_fen[MAX_LAYERS * r + k])
                 for k in range(m[6])
             )
-            per.append((m[0], m[1], m[2], m[3], m[4], m[5], layers))
+            per.append((m[0], m[1], m[2], m[3], m[4], m[5], layers, m[7], m[8], m[9]))
         self.flush_cb(self.lines, per)
         self._clear_sums()
         return 0
@@ -1441,6 +1484,8 @@ cdef class Core:
                     return -1
                 c.date = yb_ordinal(y, m, d)
                 c.year = y  # checked against the scenario's year once both are read
+                c.month = m
+                c.day = d
             elif key_is(s, ks, ke, b"kind", 4):
                 field = C_KIND
                 j = plain_string(s, i, n, &chars)
@@ -1572,6 +1617,9 @@ cdef class Core:
         bm = (s[self.bd_s + 5] - 48) * 10 + (s[self.bd_s + 6] - 48)
         bd = (s[self.bd_s + 8] - 48) * 10 + (s[self.bd_s + 9] - 48)
         age = self.year - by - (0 if (bm == 1 and bd == 1) else 1)
+        self.by = by
+        self.bm = bm
+        self.bd = bd
         keep = age < 3 or age >= 256 or self.ages[age] or self._has_breaks(s)
         self.key.n = 0
         buf_int(&self.key, self.year)
@@ -1647,17 +1695,23 @@ cdef class Core:
                          Py_ssize_t n, int64_t number, int *status):
         """The claim's plans (``status`` 1), or none: 0 Python settles such claims, -1
         Python settles this line."""
-        cdef int32_t h[7]
+        cdef int32_t h[9]
         h[0] = rp.stack
         h[1] = rp.plans
         h[2] = self._segment(rp.stack, c.date)
         h[3] = c.kind
-        h[4] = c.level
+        h[4] = c.level if rp.reads[c.kind] & READ_LEVEL else 0
         h[5] = c.care
-        h[6] = c.facility
+        h[6] = c.facility if rp.reads[c.kind] & READ_FACILITY else -1
+        h[7] = -1  # the age on the claim's date (Person.age_on), where plans read it
+        if (rp.aged >> c.kind) & 1:
+            h[7] = c.year - self.by - (1 if (c.month, c.day) < (self.bm, self.bd) else 0)
+        h[8] = -1  # which side of the kind's waiting period the claim falls
+        if rp.wait[c.kind]:
+            h[8] = c.date >= rp.wait[c.kind]
         self.key.n = 0
         buf_put(&self.key, <const char *>h, sizeof(h))
-        if c.dis_n:
+        if c.dis_n and rp.reads[c.kind] & READ_DISEASES:
             buf_put(&self.key, <const char *>s + c.dis_s, c.dis_n)
         cdef uint64_t hk = key_hash(self.key.p, self.key.n)
         cdef PyObject *held = self.plans.get(self.key.p, self.key.n, hk)
@@ -1791,13 +1845,17 @@ cdef class Core:
                 return 0
             for j in range(plan.ngate):
                 self._note(plan.gate[j], first, &nnotes)
+            if plan.status:  # the gate stops the claim: no payment, the ledger untouched
+                self.status[k] = plan.status
+                self.npaid[k] = 0
+                continue
             compliant = c.compliant
             remaining = compliant
             base = k * MAX_PAID
             np = 0
             if plan.nrules > MAX_PAID:
                 return 0
-            self.unpublished[k] = False
+            self.status[k] = S_SETTLED
             if plan.stops:  # a gap's claim must not use up the year's limits
                 kept = self.led.ntouched
                 for j in range(kept):
@@ -1809,7 +1867,7 @@ cdef class Core:
                 if found < 0:
                     return 0
                 if found == 2:  # a value not published: the claim stops here
-                    self.unpublished[k] = True
+                    self.status[k] = S_NOT_PUBLISHED
                     break
                 if found == 0:
                     continue
@@ -1826,7 +1884,7 @@ cdef class Core:
                     np += 1
                     remaining -= res[1]
             self.npaid[k] = np
-            if self.unpublished[k]:  # the ledger as before the claim; no invariants checked
+            if self.status[k]:  # the ledger as before the claim; no invariants checked
                 for j in range(kept, self.led.ntouched):
                     self.led.amounts[self.led.touched[j]] = 0
                     self.led.used[self.led.touched[j]] = False
@@ -1863,8 +1921,9 @@ cdef class Core:
         cdef int64_t bill, patient, bill_total = 0, patient_total = 0
         cdef ClaimIn *c
         cdef int64_t *m = self.sums + SUMS * r
-        cdef int32_t nunpublished = 0
+        cdef int32_t nunknown = 0, st
         cdef bint counted
+        cdef bytes said
         cdef int32_t *sl = self.sum_layer + MAX_LAYERS * r
         cdef int64_t *sf = self.sum_fen + MAX_LAYERS * r
         buf_put(o, b'{"line":', 8)
@@ -1888,7 +1947,11 @@ cdef class Core:
                     nc += 1
             bill = c.total if c.total >= 0 else c.compliant
             patient = bill
-            counted = not self.unpublished[k]  # its patient share unknown: left out
+            st = self.status[k]
+            # a share unknown (not published, pending review) is left out of the totals;
+            # refused or not covered, the patient bears the whole bill
+            counted = st == S_SETTLED or st == 1 or st == 4
+            m[status_sum(st)] += 1
             for t in range(nc):
                 patient -= claim_fen[t]
                 if not counted:
@@ -1905,13 +1968,11 @@ cdef class Core:
                 bill_total += bill
                 patient_total += patient
             else:
-                nunpublished += 1
+                nunknown += 1
             buf_put(o, b'{"id":"' if k == 0 else b',{"id":"', 7 if k == 0 else 8)
             buf_put(o, <const char *>s + c.id_s, c.id_n)
-            if counted:
-                buf_put(o, b'","status":"settled","bill":', 28)
-            else:
-                buf_put(o, b'","status":"not_published","bill":', 34)
+            said = <bytes>_STATUS_BYTES[st]
+            buf_put(o, PyBytes_AS_STRING(said), PyBytes_GET_SIZE(said))
             if c.total >= 0:  # the whole bill as given; else compliant + 0.00
                 buf_put(o, b'"', 1)
                 buf_put(o, <const char *>s + c.tot_s, c.tot_n)
@@ -1959,7 +2020,7 @@ cdef class Core:
             buf_fen(o, layer_fen[j])
         buf_put(o, b'},"patient":', 12)
         buf_fen(o, patient_total)
-        if nunpublished:
+        if nunknown:
             buf_put(o, b',"complete":false}', 18)
         else:
             buf_put(o, b',"complete":true}', 17)
@@ -1985,8 +2046,6 @@ cdef class Core:
         self.pending = True
         m[0] += 1  # cases
         m[1] += 1  # eligible
-        m[2] += ncl - nunpublished  # settled claims
-        m[3] += nunpublished  # claims not published
         m[4] += bill_total
         m[5] += patient_total
         return 1

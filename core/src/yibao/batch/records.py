@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 import msgspec
 
 from yibao.money import ZERO
 from yibao.results import (
     ClaimResult,
+    ClaimStatus,
     Coverage,
     Eligibility,
     Notice,
@@ -151,6 +152,9 @@ def bad_line(line: int, region: str, message: str) -> Record:
 # -------------------------------------------------------------------------------------
 
 
+_ORDER = {status: i for i, status in enumerate(get_args(ClaimStatus))}
+
+
 class RegionSummary(msgspec.Struct, kw_only=True):
     """Totals over every answer of one region.
 
@@ -181,7 +185,7 @@ class RegionSummary(msgspec.Struct, kw_only=True):
         if record.eligible:
             self.eligible += 1
         for claim in record.claims:
-            self.claims[claim.status] = self.claims.get(claim.status, 0) + 1
+            self.count(claim.status)
             if claim.patient is None:
                 continue
             self.bill += claim.bill
@@ -195,8 +199,17 @@ class RegionSummary(msgspec.Struct, kw_only=True):
         self.bill += other.bill
         self.patient += other.patient
         for status, count in other.claims.items():
-            self.claims[status] = self.claims.get(status, 0) + count
+            self.count(status, count)
         add_layers(self.layers, other.layers.items())
+
+    def count(self, status: str, claims: int = 1) -> None:
+        """Count ``claims`` claims of ``status``, the statuses always in one order (that
+        of :data:`~yibao.results.ClaimStatus`), however the run met them."""
+        if status in self.claims:
+            self.claims[status] += claims
+            return
+        self.claims[status] = claims
+        self.claims = dict(sorted(self.claims.items(), key=lambda item: _ORDER.get(item[0], 99)))
 
 
 class Summary(msgspec.Struct, kw_only=True):

@@ -52,6 +52,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from yibao.case import Case
     from yibao.model import Claim
     from yibao.results import Notice
@@ -276,6 +278,10 @@ class Rule:
     nothing_left: Label | None = None
 
 
+Circumstance = Literal["level", "facility", "diseases"]
+"""A claim circumstance a kind's plans may leave unread (``Settlement.circumstances``)."""
+
+
 @dataclass(frozen=True)
 class Settlement:
     """A region's declared settlement for batch's fast path (hook ``yibao_settlement``).
@@ -298,15 +304,24 @@ class Settlement:
         compliant amount (``yibao_compliant_amount``) — their answers and the notices
         they record — depend only on what a plan depends on (``plan_facts``, the
         claim's kind, level, care, area, facility, diseases, and the parameters in force on
-        its date), never on its amounts, its exact date or its admission number: they
+        its date; with ``age_at_claim`` and ``waiting_periods``, the age on its date and
+        its side of the waiting period), never on its amounts, its exact date or its
+        admission number: they
         are asked once per plan (a claim with blood-use items or an injury is still
         asked claim by claim). Other kinds are asked for every claim, and batch's
         compiled core leaves their cases to the Python fast path.
-    :param claim_key: What else of a claim the rules' selections read, beyond its
-        kind, level, care, area, facility and diseases and the person's year (the age on the
-        claim's date, for benefits by age band): the fast path compiles a plan per value.
-        It must answer ``None`` for the kinds in ``gated_per_plan`` (the compiled core
-        keys plans without it and leaves a claim for which it answers to Python).
+    :param circumstances: For claim kinds whose plans and gate read only some of the
+        claim's ``level``, ``facility`` and ``diseases``: those (the kind, care, area and
+        date's parameters are always read). Batch shares plans across the others (a
+        general-outpatient plan that reads no level is compiled once for all three).
+    :param age_at_claim: Claim kinds whose rules' selections read the person's age on
+        the claim's date (benefits by age band): plans are compiled per age, which the
+        compiled core works out from the line's birth date.
+    :param waiting_periods: Claim kinds whose gate refuses claims dated before a day the
+        person-year fixes (a waiting period, 等待期): for each, the first day a claim may
+        be paid, by the rules in force on the day given (``dt.date.max`` when no day of
+        the year qualifies). Their gates are asked once per plan and side of that day (the
+        kind must be in ``gated_per_plan`` too); the gate should read the same function.
     """
 
     rules: tuple[Rule, ...]
@@ -314,4 +329,6 @@ class Settlement:
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
     plan_facts: Callable[[Case], Hashable] | None = None
     gated_per_plan: frozenset[str] = field(default_factory=frozenset)
-    claim_key: Callable[[Case, Claim], Hashable] | None = None
+    circumstances: Mapping[str, frozenset[Circumstance]] = field(default_factory=dict)
+    age_at_claim: frozenset[str] = field(default_factory=frozenset)
+    waiting_periods: Mapping[str, Callable[[Case, dt.date], dt.date]] = field(default_factory=dict)

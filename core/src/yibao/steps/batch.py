@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, get_args
 
 import msgspec
 
@@ -37,7 +37,7 @@ from yibao.invariants import ceiling_of, payments_problem, premium_violations
 from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.results import Coverage, Eligibility, Notice, Premium, Totals
-from yibao.steps import Rule, Settlement
+from yibao.steps import Circumstance, Rule, Settlement
 from yibao.steps.fen import FenPlan, to_fen
 from yibao.steps.fen import run as run_fen
 from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule, detached
@@ -106,6 +106,10 @@ class _Phased(msgspec.Struct, frozen=True):
         if eligibility is None or not eligibility.eligible or not self.premium_ok:
             return False
         return coverage is None or not coverage.suspended  # type: ignore[attr-defined]
+
+
+ALL_CIRCUMSTANCES = frozenset(get_args(Circumstance))
+"""What a kind's plans read of the claim when ``Settlement.circumstances`` does not say."""
 
 
 class FastPath:
@@ -324,16 +328,26 @@ class FastPath:
         compliant amount read claim by claim)."""
         return claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
 
+    def claim_facts(self, case: Case, claim: Claim) -> tuple[int | None, bool | None]:
+        """What plans read of a claim beyond its circumstances: the age on its date
+        (``Settlement.age_at_claim``) and whether its waiting period is over
+        (``Settlement.waiting_periods``); ``None`` where the kind reads neither."""
+        age = case.person.age_on(claim.date) if claim.kind in self.settlement.age_at_claim else None
+        waiting = self.settlement.waiting_periods.get(claim.kind)
+        return age, (claim.date >= waiting(case, claim.date) if waiting is not None else None)
+
     def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
         """The claim's rules compiled, each with the notices compiling it gave, and for a
         claim gated per plan what its gate decided: compiled once per (plan facts, claim
-        circumstances, parameter segment, ``Settlement.claim_key``). ``None``: the
+        circumstances, parameter segment, :meth:`claim_facts`). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
-        extra = self.settlement.claim_key
-        plan_key = (facts, claim.kind, claim.level, claim.care, claim.area, claim.facility,
-                    claim.diseases, self.stack.params.segment(claim.date),
-                    extra(case, claim) if extra is not None else None,
-                    self.gated_per_plan(claim))  # fmt: skip
+        read = self.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
+        plan_key = (facts, claim.kind, claim.care, claim.area,
+                    claim.level if "level" in read else None,
+                    claim.facility if "facility" in read else None,
+                    claim.diseases if "diseases" in read else None,
+                    self.stack.params.segment(claim.date),
+                    self.claim_facts(case, claim), self.gated_per_plan(claim))  # fmt: skip
         found = self._plans.get(plan_key)
         if found is not None:
             return found

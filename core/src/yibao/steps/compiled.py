@@ -67,6 +67,9 @@ _WIDE = 1 << 62
 
 _encoder = msgspec.json.Encoder(decimal_format="string")
 
+_COUNTED = ("settled", "not_published", "refused", "pending_review", "not_covered")
+"""The claim statuses the core's sums count, in their order."""
+
 Decode = Callable[[bytes, int], Scenario]
 Emit = Callable[[bytes, int, Sequence[str] | None, Scenario | None, Summary, bytearray], None]
 """Python's records for a line in the given regions (all of them: ``None``), added to the
@@ -202,8 +205,18 @@ class Compiled:
         assert encoded.startswith(_HEAD) and encoded.endswith(b"}")
         stack = self._stack(code, scheme, fast)
         lo, hi = cover_window(coverage)
-        settled_here = fast.settlement.gated_per_plan & fast.settlement.kinds
+        settlement = fast.settlement
+        settled_here = settlement.gated_per_plan & settlement.kinds
         kinds = sum(1 << KINDS.index(kind) for kind in settled_here)
+        aged = sum(1 << KINDS.index(kind) for kind in settlement.age_at_claim)
+        waits = tuple(
+            (KINDS.index(kind), _day(ends(case, case.year_start)))
+            for kind, ends in settlement.waiting_periods.items()
+        )
+        reads = tuple(
+            (KINDS.index(kind), sum(extension.READS[c] for c in read))
+            for kind, read in settlement.circumstances.items()
+        )
         return (
             encoded[len(_HEAD) : -1],
             lo,
@@ -213,6 +226,9 @@ class Compiled:
             self._plan_class(stack, fast.plan_facts(case)),
             stack,
             kinds,
+            aged,
+            waits,
+            reads,
         )
 
     def _plan(self, region: int, raw: bytes, number: int, index: int) -> tuple | bool | None:
@@ -238,9 +254,9 @@ class Compiled:
             return False
         fast.enter(case, phased)
         claim = moved.claims[index]
-        key = fast.settlement.claim_key
-        if key is not None and key(case, claim) is not None:
-            return None  # plans by a fact of the claim the core does not key on
+        ends = fast.settlement.waiting_periods.get(claim.kind)
+        if ends is not None and ends(case, claim.date) != ends(case, case.year_start):
+            return False  # the core keys the claim by the waiting period of 1 January
         plans = fast.plans(fast.plan_facts(case), case, claim)
         if plans is None:
             return None
@@ -267,14 +283,15 @@ class Compiled:
         for code, found in zip(self.regions, sums, strict=True):
             if found is None:
                 continue
-            cases, eligible, settled, unpublished, bill, patient, layers = found
+            cases, eligible, settled, unpublished, bill, patient, layers, *stopped = found
             self.unpublished += unpublished
             part = summary.regions[code]
             part.cases += cases
             part.eligible += eligible
-            for status, count in (("settled", settled), ("not_published", unpublished)):
+            counts = (settled, unpublished, *stopped)
+            for status, count in zip(_COUNTED, counts, strict=True):
                 if count:
-                    part.claims[status] = part.claims.get(status, 0) + count
+                    part.count(status, count)
             part.bill += yuan(bill)
             part.patient += yuan(patient)
             add_layers(part.layers, ((self.layer_names[i], yuan(fen)) for i, fen in layers))
@@ -351,19 +368,22 @@ class Compiled:
         return found
 
     def _entry(self, plans: ClaimPlans) -> tuple | None:
-        """The plans as the core holds them: ``(gate notices, rules)``, each rule as
-        :meth:`_rule` gives it. ``None`` when one of them does not fit the core — a gate
-        that stops the claim or gives its own compliant amount, a rule that pays nothing
-        when nothing is left (Python settles those claims)."""
+        """The plans as the core holds them: ``(gate notices, rules, status)``, each rule
+        as :meth:`_rule` gives it; a gate that stops the claim gives no rules and its
+        status's number (``STATUSES``). ``None`` when one of them does not fit the core —
+        a gate that gives its own compliant amount, a rule that pays nothing when nothing
+        is left (Python settles those claims)."""
         gate = plans.gate
-        if gate is None or gate.status is not None or gate.compliant is not None:
+        if gate is None or gate.compliant is not None:
             return None
+        if gate.status is not None:
+            return self._notices(gate.notices), (), extension.STATUSES.index(gate.status)
         if any(entry.gaps for entry in plans.rules[:-1]):
             return None  # the claim stops at a gap (FastPath._settle): the last rule
         rules = tuple(self._rule(entry) for entry in plans.rules)
         if None in rules or 2 * len(rules) > extension.LIMITS["payments"]:
             return None  # (each pays its own and its subsidy's)
-        return self._notices(gate.notices), rules
+        return self._notices(gate.notices), rules, 0
 
     def _rule(self, entry: Any) -> tuple | None:
         """One compiled rule of :class:`ClaimPlans` as the core runs it (as
@@ -465,6 +485,11 @@ def _bands(bands: tuple[tuple[int, int | None, int], ...]) -> tuple[int, ...]:
     return tuple(
         x for above, upto, num in bands for x in (above, int(upto is not None), upto or 0, num)
     )
+
+
+def _day(day: dt.date) -> int:
+    """A day's ordinal for the core (``dt.date.max``: a day no claim reaches)."""
+    return _FOREVER if day == dt.date.max else day.toordinal()
 
 
 def cover_window(coverage: Any) -> tuple[int, int]:

@@ -306,7 +306,16 @@ SETTLEMENT = Settlement(
     kinds=frozenset(ALL_KINDS),
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(ALL_KINDS),
+    circumstances={
+        "general_outpatient": frozenset({"level", "facility"}),
+        "dual_channel_drug": frozenset(),
+        "rare_disease_drug": frozenset(),
+        "maternity": frozenset(),
+        "pku": frozenset(),
+    },
 )
 """For batch's fast path: every kind (maternity and PKU claims the gate answers as not
 published; a claim stating facts — a recognition, a hypertension stage — goes to the
-engine)."""
+engine). General-outpatient plans read the level and facility (表1's column) but not the
+diseases; drug plans and the gate's answer for maternity and PKU read none of them;
+chronic and special plans read all three (cost passed on reaches the general rule)."""

@@ -15,7 +15,6 @@ from decimal import Decimal
 import msgspec
 from yibao import hookimpl
 from yibao.case import Case, ClaimGate, Ledger, RateAdjustment, step
-from yibao.dates import add_months
 from yibao.model import Claim
 from yibao.results import LayerPayment, Step
 from yibao.steps.explain import settle
@@ -87,10 +86,10 @@ def _recognition_gate(case: Case, claim: Claim) -> ClaimGate | None:
 
 def _maternity_gate(case: Case, claim: Claim) -> ClaimGate | None:
     """§三5.1: maternity costs are paid only after one year of continuous enrolment."""
-    months = case.param("maternity.continuous_months", claim.date)
-    since = _continuous_since(case)
-    if since is not None and add_months(since, months.integer) <= claim.date:
+    if claim.date >= rules.maternity_paid_from(case, claim.date):
         return None
+    months = case.param("maternity.continuous_months", claim.date)
+    since = rules.continuous_since(case)
     return ClaimGate(
         status="refused",
         step=step(
@@ -100,21 +99,6 @@ def _maternity_gate(case: Case, claim: Claim) -> ClaimGate | None:
             cite=months,
         ),
     )
-
-
-def _continuous_since(case: Case):
-    """The first day of the unbroken run of resident enrolment here ending this year."""
-    years = {
-        e.year
-        for e in case.scenario.enrollment
-        if e.region == case.region.code and e.scheme == "resident"
-    }
-    if case.coverage is None or case.coverage.start is None:
-        return None
-    first = case.year
-    while first - 1 in years:
-        first -= 1
-    return case.coverage.start if first == case.year else case.year_start.replace(year=first)
 
 
 # -------------------------------------------------------------------------------------

@@ -8,9 +8,12 @@ special-disease recognition shown before the special rule's steps).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping
 
+import msgspec
 from yibao.case import Case
+from yibao.dates import add_months
 from yibao.model import Claim
 from yibao.steps import Bands, Deductible, Limit, Ratio, Rule, Settlement, TopUp
 
@@ -171,9 +174,30 @@ PKU = Rule(
 age band at the claim — a cost counted even where the fund pays nothing."""
 
 
-def age_at_claim(case: Case, claim: Claim) -> int | None:
-    """What PKU's selection reads beyond the claim's kind and the person's year."""
-    return case.person.age_on(claim.date) if claim.kind == "pku" else None
+def continuous_since(case: Case) -> dt.date | None:
+    """The first day of the unbroken run of resident enrolment here ending this year
+    (``None``: no cover this year)."""
+    years = {
+        e.year
+        for e in case.scenario.enrollment
+        if e.region == case.region.code and e.scheme == "resident"
+    }
+    if case.coverage is None or case.coverage.start is None:
+        return None
+    first = case.year
+    while first - 1 in years:
+        first -= 1
+    return case.coverage.start if first == case.year else case.year_start.replace(year=first)
+
+
+def maternity_paid_from(case: Case, on: dt.date) -> dt.date:
+    """§三5.1's waiting period: the first day maternity costs are paid, one year
+    (``maternity.continuous_months`` in force on ``on``) after continuous enrolment
+    began (the gate refuses claims before it; ``dt.date.max``: no cover this year)."""
+    since = continuous_since(case)
+    if since is None:
+        return dt.date.max
+    return add_months(since, case.param("maternity.continuous_months", on).integer)
 
 
 CRITICAL_ILLNESS = critical_illness_rule(cap=True)
@@ -191,10 +215,13 @@ BASIC_RULES = {
 
 
 def _plan_facts(case: Case) -> Hashable:
-    """What the plans read of the person-year: the category (§三(一)'s column), the
-    assistance statuses (the critical-illness table and medical assistance, §四, §五)
-    and the enrolment history (the Jiangsu cap's incentives, jiangsu 二.3)."""
-    return (case.category, case.person.assistance, case.scenario.enrollment)
+    """What the plans read of the person-year: the category (§三(一)'s column, PKU's
+    gate §三5.4), the assistance statuses (the critical-illness table and medical
+    assistance, §四, §五) and the enrolment history (the Jiangsu cap's incentives,
+    jiangsu 二.3) without the days contributions arrived: those decide the cover and the
+    maternity waiting period (§三5.1), which batch keys by the claim's side of it."""
+    history = tuple(msgspec.structs.replace(e, paid_on=None) for e in case.scenario.enrollment)
+    return (case.category, case.person.assistance, history)
 
 
 SETTLEMENT = Settlement(
@@ -210,14 +237,22 @@ SETTLEMENT = Settlement(
     ),
     kinds=frozenset(BASIC_RULES),
     plan_facts=_plan_facts,
-    gated_per_plan=frozenset(
-        {"inpatient", "general_outpatient", "chronic_outpatient"}
-        | {"dual_channel_drug", "rare_disease_drug"}
-    ),
-    claim_key=age_at_claim,
+    gated_per_plan=frozenset(BASIC_RULES),
+    circumstances={
+        "general_outpatient": frozenset({"facility"}),
+        "chronic_outpatient": frozenset({"facility", "diseases"}),
+        "dual_channel_drug": frozenset(),
+        "rare_disease_drug": frozenset(),
+        "pku": frozenset(),
+    },
+    age_at_claim=frozenset({"pku"}),
+    waiting_periods={"maternity": maternity_paid_from},
 )
 """For batch's fast path: every kind (a claim stating its recognition, a transplant's
-months or other facts goes to the engine). The gate reads only the claim's care and
-kind (the 零星报销 checklist, §六(四)2) and a chronic claim's diseases (§三(二)2.1),
-except for a delivery, whose gate counts a year of enrolment up to the claim's date
-(§三5.1), special outpatient care (its recognition) and PKU (the age at the claim)."""
+months or other facts goes to the engine). Every gate is asked once per plan: it reads
+the claim's care and kind (the 零星报销 checklist, §六(四)2), a chronic or special
+claim's diseases (§三(二)2.1, 3.2; a recognition not stated is read as valid), the
+category (PKU, §三5.4) and, for a delivery, which side of the waiting period the claim
+falls (§三5.1). PKU's limit reads the age at the claim (§三5.4's bands). Only inpatient,
+maternity and special-outpatient plans read the level (§三(一)'s ratios); general and
+chronic outpatient plans read the facility (§三(二)1, 2.3), chronic ones the diseases."""
