@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
 import subprocess
 import sys
+import weakref
 from decimal import Decimal
 from pathlib import Path
 
@@ -126,6 +128,24 @@ def test_two_jobs_read_a_pipe_once(general_file: Path, tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(InputError, match="must be a regular file"):
         batch.run(pipe, two, config, jobs=2)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_records_to_standard_output(general_file: Path, tmp_path: Path, jobs: str) -> None:
+    """``-o -`` writes the records to standard output, the bytes ``-o FILE`` writes (no
+    file named ``-``, nothing left behind); the summary stays on stderr."""
+    one = tmp_path / "one.jsonl"
+    batch.run(general_file, one, Config(regions=REGIONS), jobs=1, block_bytes=8192)
+    command = [sys.executable, "-m", "yibao.cli", "batch", str(general_file)]
+    done = subprocess.run(
+        [*command, "-r", ",".join(REGIONS), "-o", "-", "-j", jobs],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == one.read_bytes()
+    assert b"lines 240, bad lines 0" in done.stderr
+    assert sorted(os.listdir(tmp_path)) == ["one.jsonl"]
 
 
 def test_an_input_changed_under_a_worker_is_an_error(
@@ -251,3 +271,31 @@ def test_cli_batch_unknown_region_is_one_clear_error(general_file: Path, tmp_pat
     assert result.exit_code == 2
     assert "unknown region 'atlantis'" in result.output
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_settle_heap_collects_a_blocks_cycles_then_freezes_the_rest() -> None:
+    """After each block of a run, the block's cyclic garbage is collected — never frozen
+    for the rest of the run — and what survives (the memos) leaves the collector's
+    sight, so later collections do not scan it again (docs/performance.md)."""
+
+    class Node:
+        me: object
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # only settle_heap may collect the cycle below
+    frozen = gc.get_freeze_count()
+    try:
+        cycle = Node()
+        cycle.me = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+        kept = Node()
+        kept.me = kept
+        batch.settle_heap()
+        assert gone() is None
+        assert gc.get_freeze_count() > frozen
+        assert kept.me is kept
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()

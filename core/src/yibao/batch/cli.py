@@ -9,10 +9,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from yibao.cli_common import guard, params_option, progress, region_list
+
+if TYPE_CHECKING:
+    from yibao.batch.batch import Config
+    from yibao.batch.records import Summary
 
 
 @click.command()
@@ -21,8 +26,10 @@ from yibao.cli_common import guard, params_option, progress, region_list
 )
 @click.option("--regions", "-r", "codes", help="Comma-separated region codes (default: all).")
 @click.option(
-    "-o", "--output", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the JSON Lines records (written to a temporary file, then renamed).",
+    "-o", "--output", "target", required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the JSON Lines records (written to a temporary file, then renamed; "
+    "- writes them to standard output when the run ends).",
 )  # fmt: skip
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
               help="Worker processes for the local engine.")  # fmt: skip
@@ -80,17 +87,53 @@ def batch(
     # A bad overlay fails here, once, with its message.
     registry.check_targets(load_overlays(params), regions)
     check_input(source)
-    output_path(target)  # a target yibao must not replace fails before any work
-    config = Config(
-        timeout=region_timeout(),
-        regions=regions,
-        explain=explain,
-        relocate=not as_given,
-        overlays=tuple(str(p) for p in params),
-        plan=not no_plan,
-        kernel=not no_kernel,
-        memo=memo,
-    )
+    with _records_to(target) as target:
+        output_path(target)  # a target yibao must not replace fails before any work
+        summary = _settle(source, target, jobs, engine, scheduler, Config(
+            timeout=region_timeout(),
+            regions=regions,
+            explain=explain,
+            relocate=not as_given,
+            overlays=tuple(str(p) for p in params),
+            plan=not no_plan,
+            kernel=not no_kernel,
+            memo=memo,
+        ))  # fmt: skip
+    if summary_path is not None:
+        with atomic_binary(summary_path) as out:
+            out.write(msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
+    if not quiet:
+        click.echo(summary.text(), err=True)
+    if summary.bad_lines:
+        sys.exit(EXIT_BAD_LINES)
+
+
+@contextmanager
+def _records_to(target: Path) -> Iterator[Path]:
+    """Where the run writes: ``target``, or for ``-`` a file in a new temporary
+    directory, copied to standard output once the run has ended (the workers write the
+    output in place, which a pipe does not allow)."""
+    import shutil
+    import tempfile
+
+    if str(target) != "-":
+        yield target
+        return
+    spool = Path(tempfile.mkdtemp(prefix="yibao-batch-"))
+    try:
+        records = spool / "records.jsonl"
+        yield records
+        with open(records, "rb") as done:
+            shutil.copyfileobj(done, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+def _settle(
+    source: Path, target: Path, jobs: int, engine: str, scheduler: str | None, config: Config
+) -> Summary:
+    """Run the batch on the chosen engine; its summary."""
     size = 0 if str(source) == "-" else source.stat().st_size
     with progress(size, "settling", in_bytes=True) as advance, _sigterm_interrupts():
         if engine == "dask":
@@ -105,13 +148,7 @@ def batch(
             from yibao.batch.batch import run
 
             summary = run(source, target, config, jobs=jobs, progress=advance)
-    if summary_path is not None:
-        with atomic_binary(summary_path) as out:
-            out.write(msgspec.json.format(msgspec.json.encode(summary)) + b"\n")
-    if not quiet:
-        click.echo(summary.text(), err=True)
-    if summary.bad_lines:
-        sys.exit(EXIT_BAD_LINES)
+    return summary
 
 
 EXIT_BAD_LINES = 1

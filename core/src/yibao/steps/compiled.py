@@ -49,6 +49,7 @@ from yibao.steps.plan import OutOfScope
 
 if TYPE_CHECKING:
     from yibao.batch.plan import Planner
+    from yibao.steps import Settlement
 
 try:
     from yibao_fastcore import core as extension
@@ -108,6 +109,8 @@ class Compiled:
         self.ledgers: list[bytes] = []
         self.layer_names: list[str] = []
         self._segments: list[list[int]] = []
+        self._shapes: list[tuple[int, int, tuple]] = []
+        """Per stack, what its declaration tells the core (:func:`_shape`)."""
         defaults = {f.name: f.default for f in msgspec.structs.fields(Claim)}
         self.core = extension.Core(
             regions=len(self.regions),
@@ -205,17 +208,10 @@ class Compiled:
         assert encoded.startswith(_HEAD) and encoded.endswith(b"}")
         stack = self._stack(code, scheme, fast)
         lo, hi = cover_window(coverage)
-        settlement = fast.settlement
-        settled_here = settlement.gated_per_plan & settlement.kinds
-        kinds = sum(1 << KINDS.index(kind) for kind in settled_here)
-        aged = sum(1 << KINDS.index(kind) for kind in settlement.age_at_claim)
+        kinds, aged, reads = self._shapes[stack]
         waits = tuple(
             (KINDS.index(kind), _day(ends(case, case.year_start)))
-            for kind, ends in settlement.waiting_periods.items()
-        )
-        reads = tuple(
-            (KINDS.index(kind), sum(extension.READS[c] for c in read))
-            for kind, read in settlement.circumstances.items()
+            for kind, ends in fast.settlement.waiting_periods.items()
         )
         return (
             encoded[len(_HEAD) : -1],
@@ -306,6 +302,7 @@ class Compiled:
             bounds = fast.stack.params.segment_bounds()
             self._segments.append([day.toordinal() for day in bounds])
             found = self._stacks[(code, scheme)] = len(self._segments) - 1
+            self._shapes.append(_shape(fast.settlement))
         return found
 
     def _plan_class(self, stack: int, facts: Hashable) -> int:
@@ -485,6 +482,20 @@ def _bands(bands: tuple[tuple[int, int | None, int], ...]) -> tuple[int, ...]:
     return tuple(
         x for above, upto, num in bands for x in (above, int(upto is not None), upto or 0, num)
     )
+
+
+def _shape(settlement: Settlement) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+    """What a stack's declaration tells the core: the kinds it settles and the kinds
+    keyed by the age at the claim (bit masks of kind ids), and per kind the
+    circumstances its plans read."""
+    settled_here = settlement.gated_per_plan & settlement.kinds
+    kinds = sum(1 << KINDS.index(kind) for kind in settled_here)
+    aged = sum(1 << KINDS.index(kind) for kind in settlement.age_at_claim)
+    reads = tuple(
+        (KINDS.index(kind), sum(extension.READS[c] for c in read))  # type: ignore[union-attr]
+        for kind, read in settlement.circumstances.items()
+    )
+    return kinds, aged, reads
 
 
 def _day(day: dt.date) -> int:
