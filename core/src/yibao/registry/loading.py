@@ -207,14 +207,17 @@ def layer_dist(plugin: object, fallback: tuple[str, str]) -> tuple[str, str]:
     if not isinstance(module, str):
         return fallback
     top = module.split(".")[0]
+    try:  # the usual case, and the only way for an editable install (it lists no files)
+        found = distribution(top)  # a package named as its distribution (yibao_jiangsu)
+    except PackageNotFoundError:
+        pass
+    else:
+        return found.metadata["Name"], found.version
+    # scanning every installed distribution's files takes about 0.1 s: only when needed
     dists = _package_dists().get(top)
     if dists:
         return dists[0], _version(dists[0])
-    try:  # an editable install lists no files: try the package's own name
-        found = distribution(top)
-    except PackageNotFoundError:
-        return fallback
-    return found.metadata["Name"], found.version
+    return fallback
 
 
 def error_text(exc: BaseException) -> str:
