@@ -173,6 +173,9 @@ def employee_lines_not_published() -> list[str]:
             _on("04-04", "s1", SPECIAL, "90000.00", "haemophilia", **level1),
             _on("05-04", "s2", SPECIAL, "10000.00", "haemophilia", level=3),
         ),
+        # two diseases, one with its own limit: not published (one claim per disease),
+        # with the recognition warning the engine gives first
+        _employee(_on("06-06", "s3", SPECIAL, "5000.00", "haemophilia", "cancer", level=3)),
     ]
 
 

@@ -209,7 +209,12 @@ def compile_rule(
         if rule.out_of_scope is None:
             return None
         return OutOfScope(rule, rule.out_of_scope, _kinds_cite(rule, case, claim))
-    selection = rule.select(case, claim)
+    try:
+        selection = rule.select(case, claim)
+    except NotPublished:
+        if rule.notify is not None:  # the rule applies; a value it selects by is missing
+            rule.notify(case, claim)  # (what it notes comes first, as the engine gives it)
+        raise
     if selection is None:
         return None
     if claim.care in rule.excluded_care:
