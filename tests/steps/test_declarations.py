@@ -115,6 +115,7 @@ def pairs(draw: st.DrawFn, code: str, scheme: str) -> tuple[FastPath, Scenario, 
         "care": draw(st.sampled_from(["local", "referral", "unreferred", "emergency"])),
         "facility": draw(st.sampled_from(["primary", "hospital"])),
         "diseases": draw(st.sampled_from([[], ["hypertension"], ["stroke", "diabetes"]])),
+        "injury": draw(st.booleans()),
     }
     one = _scenario(scheme, year, first, claim, code)
     return fast, one, _scenario(scheme, year, second, claim, code), one.claims[0]

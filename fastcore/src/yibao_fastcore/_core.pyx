@@ -164,6 +164,7 @@ cdef enum:
     C_ADMISSION = 128
     C_CARE = 256
     C_DISEASES = 512
+    C_INJURY = 1024
 
 
 cdef inline int status_sum(int32_t status) noexcept nogil:
@@ -200,6 +201,7 @@ cdef struct ClaimIn:
     Py_ssize_t dis_s       # the diseases array's bytes (dis_n 0: none given)
     Py_ssize_t dis_n
     int32_t index          # position in the line
+    int32_t injury         # an injury or poisoning (外伤、中毒): a circumstance plans read
 
 
 cdef struct Buf:
@@ -1451,6 +1453,7 @@ cdef class Core:
         c.tot_n = 0
         c.admission = 0
         c.dis_n = 0
+        c.injury = 0
         c.index = self.nclaims
         i = ws(s, i + 1, n)
         if i < n and s[i] == 125:
@@ -1568,8 +1571,17 @@ cdef class Core:
                             return -1
                         i = ws(s, i + 1, n)
                 c.dis_n = i - c.dis_s
+            elif key_is(s, ks, ke, b"injury", 6):
+                field = C_INJURY
+                if i + 4 <= n and memcmp(s + i, b"true", 4) == 0:
+                    c.injury = 1
+                    i += 4
+                elif i + 5 <= n and memcmp(s + i, b"false", 5) == 0:
+                    i += 5
+                else:
+                    return -1
             else:
-                return -1  # blood, excluded, injury, a region's claim fact: Python
+                return -1  # blood, excluded, a region's claim fact: Python
             if seen & field:
                 return -1
             seen |= field
@@ -1695,7 +1707,7 @@ cdef class Core:
                          Py_ssize_t n, int64_t number, int *status):
         """The claim's plans (``status`` 1), or none: 0 Python settles such claims, -1
         Python settles this line."""
-        cdef int32_t h[9]
+        cdef int32_t h[10]
         h[0] = rp.stack
         h[1] = rp.plans
         h[2] = self._segment(rp.stack, c.date)
@@ -1709,6 +1721,7 @@ cdef class Core:
         h[8] = -1  # which side of the kind's waiting period the claim falls
         if rp.wait[c.kind]:
             h[8] = c.date >= rp.wait[c.kind]
+        h[9] = c.injury
         self.key.n = 0
         buf_put(&self.key, <const char *>h, sizeof(h))
         if c.dis_n and rp.reads[c.kind] & READ_DISEASES:

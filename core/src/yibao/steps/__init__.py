@@ -303,13 +303,13 @@ class Settlement:
     :param gated_per_plan: Claim kinds whose claim gate (``yibao_claim_gate``) and
         compliant amount (``yibao_compliant_amount``) — their answers and the notices
         they record — depend only on what a plan depends on (``plan_facts``, the
-        claim's kind, level, care, area, facility, diseases, and the parameters in force on
-        its date; with ``age_at_claim`` and ``waiting_periods``, the age on its date and
-        its side of the waiting period), never on its amounts, its exact date or its
-        admission number: they
-        are asked once per plan (a claim with blood-use items or an injury is still
-        asked claim by claim). Other kinds are asked for every claim, and batch's
-        compiled core leaves their cases to the Python fast path.
+        claim's kind, level, care, area, facility, diseases, whether it is an injury,
+        and the parameters in force on its date; with ``age_at_claim`` and
+        ``waiting_periods``, the age on its date and its side of the waiting period),
+        never on its amounts, its exact date or its admission number: they are asked
+        once per plan (a claim with blood-use items is still asked claim by claim).
+        Other kinds are asked for every claim, and batch's compiled core leaves their
+        cases to the Python fast path.
     :param circumstances: For claim kinds whose plans and gate read only some of the
         claim's ``level``, ``facility`` and ``diseases``: those (the kind, care, area and
         date's parameters are always read). Batch shares plans across the others (a

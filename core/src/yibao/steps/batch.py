@@ -324,9 +324,9 @@ class FastPath:
 
     def gated_per_plan(self, claim: Claim) -> bool:
         """Whether ``claim``'s gate is asked once per plan (``Settlement.gated_per_plan``):
-        a kind so declared, without blood-use items or an injury (which the gate and the
-        compliant amount read claim by claim)."""
-        return claim.kind in self.settlement.gated_per_plan and not claim.blood and not claim.injury
+        a kind so declared, without blood-use items (whose amount the compliant amount
+        reads claim by claim; an injury is a circumstance plans are keyed by)."""
+        return claim.kind in self.settlement.gated_per_plan and not claim.blood
 
     def claim_facts(self, case: Case, claim: Claim) -> tuple[int | None, bool | None]:
         """What plans read of a claim beyond its circumstances: the age on its date
@@ -342,7 +342,7 @@ class FastPath:
         circumstances, parameter segment, :meth:`claim_facts`). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
         read = self.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
-        plan_key = (facts, claim.kind, claim.care, claim.area,
+        plan_key = (facts, claim.kind, claim.care, claim.area, claim.injury,
                     claim.level if "level" in read else None,
                     claim.facility if "facility" in read else None,
                     claim.diseases if "diseases" in read else None,
