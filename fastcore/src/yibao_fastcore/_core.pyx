@@ -140,11 +140,14 @@ cdef enum:
     SUMS = 10           # counts and sums per region between flushes
     # A claim's status (STATUSES: what the record says)
     S_SETTLED = 0
+    S_REFUSED = 1
+    S_PENDING_REVIEW = 2
+    S_NOT_PUBLISHED = 3
+    S_NOT_COVERED = 4
     # Which of a claim's circumstances a kind's plans read (RegionPhase.reads)
     READ_LEVEL = 1
     READ_FACILITY = 2
     READ_DISEASES = 4
-    S_NOT_PUBLISHED = 3
     # Which line part a top-level key names
     K_YEAR = 1
     K_PERSON = 2
@@ -173,11 +176,11 @@ cdef inline int status_sum(int32_t status) noexcept nogil:
         return 2
     if status == S_NOT_PUBLISHED:
         return 3
-    if status == 1:  # refused
+    if status == S_REFUSED:
         return 7
-    if status == 2:  # pending review
+    if status == S_PENDING_REVIEW:
         return 8
-    return 9  # not covered
+    return 9  # S_NOT_COVERED
 
 
 cdef struct ClaimIn:
@@ -1963,7 +1966,7 @@ cdef class Core:
             st = self.status[k]
             # a share unknown (not published, pending review) is left out of the totals;
             # refused or not covered, the patient bears the whole bill
-            counted = st == S_SETTLED or st == 1 or st == 4
+            counted = st == S_SETTLED or st == S_REFUSED or st == S_NOT_COVERED
             m[status_sum(st)] += 1
             for t in range(nc):
                 patient -= claim_fen[t]

@@ -13,10 +13,13 @@ everything Python decides —
   the answer's own encoder), the window of dates the cover leaves certain, the notices,
   the relocation notice when the region answers as if the person lived there, and the
   plan class (``Settlement.plan_facts``); or that the region's answer is Python's;
-- once per plan (plan class, claim kind, level, care, area, facility, diseases, parameter
-  segment): the gate's notices and each layer's steps as a small integer program
-  (:func:`program`), from :meth:`~yibao.steps.batch.FastPath.plans` — the same plans,
-  compiled by the same code, the Python fast path runs;
+- once per plan (plan class, claim kind, care, area, injury, parameter segment, and the
+  level, facility and diseases where the kind's plans read them, the age at the claim
+  and the side of a waiting period where declared): the gate's notices or the status it
+  gives, and each layer's steps as a small integer program (:func:`program`) with its
+  subsidy and the rules it passes cost on to, from
+  :meth:`~yibao.steps.batch.FastPath.plans` — the same plans, compiled by the same
+  code, the Python fast path runs;
 
 and takes back, in its place in the output, what Python writes for a line or a region
 the core does not settle (``fallback``): a line of another shape, a claim kind whose
