@@ -312,6 +312,7 @@ def tricky_lines() -> Iterator[str]:
     yield _compact(_with(year=1900))
     yield _compact(_with(year=2024, claims__0__date="2024-03-01"))
     yield _compact(_with(claims__0__blood="100.00"))
+    yield from blood_lines()
     yield _compact(_with(claims__0__injury=True))
     yield _compact(_with(claims__0__injury=False))
     yield _compact(_with(claims__0__excluded="work_injury"))
@@ -644,3 +645,83 @@ def test_the_maternity_waiting_period_in_the_core(tmp_path: Path) -> None:
     batch._compiled.clear()
     _assert_same(_three_ways(_write(tmp_path / "in.jsonl", [waited, early]), tmp_path,
                              ("changzhou",)))  # fmt: skip
+
+
+def _blood(claim: dict, **person: object) -> str:
+    base = {"birth_date": "1980-03-03", "category": "non_working", "hukou": "changzhou",
+            "district": "jintan", **person}  # fmt: skip
+    base = {k: v for k, v in base.items() if v is not _DROP}
+    return _compact({"year": 2025, "person": base, "enrollment": BASE["enrollment"],
+                     "claims": [{"id": "b", "date": "2025-05-05", "kind": "inpatient",
+                                 "level": 3, **claim}]})  # fmt: skip
+
+
+def blood_lines() -> list[str]:
+    """Claims with blood-use items: in the scope for the three blood diseases, outside it
+    for others (a warning when no disease is named), amounts written every way."""
+    return [
+        _blood({"compliant": "20000.00", "blood": "1000.00", "diseases": ["haemophilia"]}),
+        _blood({"compliant": "5000", "blood": "100.5", "diseases": ["aplastic_anaemia"]}),
+        _blood({"compliant": "5000", "blood": "100", "diseases": ["haematological_malignancy"]}),
+        _blood({"compliant": "5000.1", "blood": "0.25", "diseases": ["haemophilia"]}),
+        _blood({"compliant": "3000.00", "blood": "0.00", "diseases": ["haemophilia"]}),
+        _blood(
+            {
+                "compliant": "3000.00",
+                "blood": "999.99",
+                "total": "4500.00",
+                "diseases": ["haemophilia", "cancer"],
+            }
+        ),
+        _blood({"compliant": "3000.00", "blood": "500.00", "total": "3400.00"}),  # above total
+        _blood({"compliant": "8000.00", "blood": "500.00", "diseases": ["stroke"]}),
+        _blood({"compliant": "8000.00", "blood": "500.00"}),
+        _blood(
+            {
+                "compliant": "8000.00",
+                "blood": "500.00",
+                "care": "referral",
+                "diseases": ["haemophilia"],
+            }
+        ),
+        _blood(
+            {
+                "compliant": "900.00",
+                "blood": "80.00",
+                "kind": "general_outpatient",
+                "facility": "primary",
+                "diseases": ["haemophilia"],
+            }
+        ),
+        _blood(
+            {"compliant": "9000.00", "blood": "700.00", "diseases": ["haemophilia"]},
+            scheme="employee",
+            employment="employee",
+            contribution_base="6000.00",
+            category=_DROP,
+        ),
+        _blood({"compliant": "9000.00", "blood": None, "diseases": ["haemophilia"]}),
+    ]
+
+
+@needs_core
+def test_blood_use_items_in_the_core(tmp_path: Path) -> None:
+    """changzhou-resident-2025 §三5.3: for the three blood diseases, blood-use items enter
+    the fund's scope after the patient pays 40% of them first. An adult's level-3
+    admission of 20,000.00 for haemophilia with 1,000.00 of blood items: 1,000 − 400 =
+    600.00 enters, so the fund pays (20,600 − 1,000 deductible) × 70% = 13,720.00 (§三
+    (一)) and the bill is 21,000.00. With 5000 compliant and 100.5 of blood items the
+    bill is written 5100.5 (the Decimal sum), and 60.30 enters: (5,060.30 − 1,000) ×
+    70% = 2,842.21. The core settles both, in the bytes the Python paths write."""
+    lines = blood_lines()
+    config = Config(regions=("changzhou",))
+    batch._compiled.clear()
+    block = batch.process_block("\n".join(lines[:2]).encode(), 1, config)
+    core = batch.compiled(config)
+    assert core is not None and core.core.compiled == 2
+    first, second = (r["claims"][0] for r in _records(block))
+    assert (first["bill"], first["layers"]["basic_fund"]) == ("21000.00", "13720.00")
+    assert (second["bill"], second["layers"]["basic_fund"]) == ("5100.5", "2842.21")
+    batch._compiled.clear()
+    for regions in (("changzhou",), REGIONS):
+        _assert_same(_three_ways(_write(tmp_path / "in.jsonl", lines), tmp_path, regions))

@@ -116,6 +116,7 @@ def pairs(draw: st.DrawFn, code: str, scheme: str) -> tuple[FastPath, Scenario, 
         "facility": draw(st.sampled_from(["primary", "hospital"])),
         "diseases": draw(st.sampled_from([[], ["hypertension"], ["stroke", "diabetes"]])),
         "injury": draw(st.booleans()),
+        "blood": draw(st.sampled_from([None, "300.00"])),
     }
     one = _scenario(scheme, year, first, claim, code)
     return fast, one, _scenario(scheme, year, second, claim, code), one.claims[0]
@@ -148,6 +149,8 @@ def _unread_changed(fast: FastPath, claim: Claim, data: st.DataObject) -> Claim:
     """``claim`` with the circumstances its kind's plans do not read
     (``Settlement.circumstances``) drawn afresh."""
     read = fast.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
+    if claim.blood:  # the blood rule reads the diseases: plans are keyed by everything
+        read = ALL_CIRCUMSTANCES
     changes: dict = {}
     if "level" not in read:
         changes["level"] = data.draw(st.integers(1, 3))
@@ -192,4 +195,12 @@ def test_gates_per_plan_read_only_the_circumstances(
     other = _unread_changed(fast, other, data)
     case = _entered(fast, one)
     assume(fast.claim_facts(case, claim) == fast.claim_facts(case, other))  # waiting period
+    assume(fast.gated_per_plan(claim))
+    if claim.blood:  # the amount is the claim's own; the share of the blood items is not
+        share = fast.settlement.blood_share
+        assert share is not None and share(case, claim) == share(case, other)
+        assert _gate(case, claim)._replace(compliant=None) == _gate(case, other)._replace(
+            compliant=None
+        )
+        return
     assert _gate(case, claim) == _gate(case, other)

@@ -168,6 +168,7 @@ cdef enum:
     C_CARE = 256
     C_DISEASES = 512
     C_INJURY = 1024
+    C_BLOOD = 2048
 
 
 cdef inline int status_sum(int32_t status) noexcept nogil:
@@ -205,6 +206,8 @@ cdef struct ClaimIn:
     Py_ssize_t dis_n
     int32_t index          # position in the line
     int32_t injury         # an injury or poisoning (外伤、中毒): a circumstance plans read
+    int64_t blood          # blood-use items (用血), fen (0: none)
+    int32_t places         # decimal places of the bill compliant + blood (when no total)
 
 
 cdef struct Buf:
@@ -278,6 +281,36 @@ cdef inline int buf_fen(Buf *b, int64_t fen) except -1:
     v //= 10
     i -= 1
     tmp[i] = b'.'
+    while True:
+        i -= 1
+        tmp[i] = <char>(48 + v % 10)
+        v //= 10
+        if v == 0:
+            break
+    i -= 1
+    tmp[i] = b'"'
+    return buf_put(b, tmp + i, 32 - i)
+
+
+cdef inline int buf_amount(Buf *b, int64_t fen, int places) except -1:
+    """Whole fen (≥ 0) written with ``places`` decimal places (0, 1 or 2: the amount a
+    Decimal sum of amounts with at most that many places holds exactly), quoted."""
+    cdef char tmp[32]
+    cdef int i = 32, k
+    cdef int64_t v = fen
+    if places == 2:
+        return buf_fen(b, fen)
+    for k in range(2 - places):
+        v //= 10  # the dropped places are zero: the addends had no more
+    i -= 1
+    tmp[i] = b'"'
+    for k in range(places):
+        i -= 1
+        tmp[i] = <char>(48 + v % 10)
+        v //= 10
+    if places:
+        i -= 1
+        tmp[i] = b'.'
     while True:
         i -= 1
         tmp[i] = <char>(48 + v % 10)
@@ -469,6 +502,15 @@ cdef Py_ssize_t money_string(const unsigned char *s, Py_ssize_t i, Py_ssize_t n,
     if fen[0] > YB_MAX_AMOUNT_FEN:
         return -1
     return j + 1
+
+
+cdef inline int places(const unsigned char *s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    """The decimal places of the amount written at ``s[a:b]``."""
+    cdef Py_ssize_t k
+    for k in range(a, b):
+        if s[k] == 46:
+            return <int>(b - k - 1)
+    return 0
 
 
 cdef Py_ssize_t small_int(const unsigned char *s, Py_ssize_t i, Py_ssize_t n,
@@ -706,6 +748,8 @@ cdef class PlanEntry:
     cdef int32_t nnodes
     cdef bint stops          # a rule may meet a value not published (flag 8)
     cdef int32_t status      # 0: settle by the rules; else the status the gate gives
+    cdef int64_t blood_num   # the share of blood-use items the patient pays first
+    cdef int64_t blood_den   # (blood_num -1: they stay outside the fund's scope)
     cdef int32_t *gate
     cdef int32_t *layer
     cdef int32_t *flags      # 1: on what remains; 2: out of scope (a zero payment); 4: pays;
@@ -725,10 +769,11 @@ cdef class PlanEntry:
     cdef int32_t *notes
     cdef int64_t *prog
 
-    def __cinit__(self, tuple gate, tuple rules, int status=0):
+    def __cinit__(self, tuple gate, tuple rules, int status=0, tuple blood=(-1, 1)):
         cdef Py_ssize_t k, j, nn = 0, np = 0, nt = 0
         cdef tuple rule
         self.status = status
+        self.blood_num, self.blood_den = blood
         nodes = list(rules)
         children = []
         k = 0
@@ -1457,6 +1502,7 @@ cdef class Core:
         c.admission = 0
         c.dis_n = 0
         c.injury = 0
+        c.blood = 0
         c.index = self.nclaims
         i = ws(s, i + 1, n)
         if i < n and s[i] == 125:
@@ -1574,6 +1620,13 @@ cdef class Core:
                             return -1
                         i = ws(s, i + 1, n)
                 c.dis_n = i - c.dis_s
+            elif key_is(s, ks, ke, b"blood", 5):
+                field = C_BLOOD
+                j = money_string(s, i, n, &c.blood)
+                if j < 0:
+                    return -1
+                c.places = places(s, i + 1, j - 1)
+                i = j
             elif key_is(s, ks, ke, b"injury", 6):
                 field = C_INJURY
                 if i + 4 <= n and memcmp(s + i, b"true", 4) == 0:
@@ -1584,7 +1637,7 @@ cdef class Core:
                 else:
                     return -1
             else:
-                return -1  # blood, excluded, a region's claim fact: Python
+                return -1  # excluded, a region's claim fact: Python
             if seen & field:
                 return -1
             seen |= field
@@ -1598,8 +1651,10 @@ cdef class Core:
             i = ws(s, i + 1, n)
         if (seen & (C_ID | C_DATE | C_KIND | C_COMPLIANT)) != (C_ID | C_DATE | C_KIND | C_COMPLIANT):
             return -1
-        if c.total >= 0 and c.total < c.compliant:
+        if c.total >= 0 and c.total < c.compliant + c.blood:
             return -1  # the whole bill below its compliant part: Python says why
+        if c.blood:  # the bill compliant + blood as Decimal adds them (their places)
+            c.places = max(c.places, places(s, c.comp_s, c.comp_s + c.comp_n))
         return i + 1
 
     cdef bint _check_claims(self, const unsigned char *s) except -1:
@@ -1710,14 +1765,17 @@ cdef class Core:
                          Py_ssize_t n, int64_t number, int *status):
         """The claim's plans (``status`` 1), or none: 0 Python settles such claims, -1
         Python settles this line."""
-        cdef int32_t h[10]
+        cdef int32_t h[11]
+        cdef int32_t read = rp.reads[c.kind]
+        if c.blood:  # what the blood rule reads (the diseases) is read too
+            read = READ_LEVEL | READ_FACILITY | READ_DISEASES
         h[0] = rp.stack
         h[1] = rp.plans
         h[2] = self._segment(rp.stack, c.date)
         h[3] = c.kind
-        h[4] = c.level if rp.reads[c.kind] & READ_LEVEL else 0
+        h[4] = c.level if read & READ_LEVEL else 0
         h[5] = c.care
-        h[6] = c.facility if rp.reads[c.kind] & READ_FACILITY else -1
+        h[6] = c.facility if read & READ_FACILITY else -1
         h[7] = -1  # the age on the claim's date (Person.age_on), where plans read it
         if (rp.aged >> c.kind) & 1:
             h[7] = c.year - self.by - (1 if (c.month, c.day) < (self.bm, self.bd) else 0)
@@ -1725,9 +1783,10 @@ cdef class Core:
         if rp.wait[c.kind]:
             h[8] = c.date >= rp.wait[c.kind]
         h[9] = c.injury
+        h[10] = c.blood != 0
         self.key.n = 0
         buf_put(&self.key, <const char *>h, sizeof(h))
-        if c.dis_n and rp.reads[c.kind] & READ_DISEASES:
+        if c.dis_n and read & READ_DISEASES:
             buf_put(&self.key, <const char *>s + c.dis_s, c.dis_n)
         cdef uint64_t hk = key_hash(self.key.p, self.key.n)
         cdef PyObject *held = self.plans.get(self.key.p, self.key.n, hk)
@@ -1866,6 +1925,10 @@ cdef class Core:
                 self.npaid[k] = 0
                 continue
             compliant = c.compliant
+            if c.blood and plan.blood_num >= 0:  # the part of the blood items in scope
+                if not yb_times(c.blood, plan.blood_num, plan.blood_den, &pay):
+                    return 0
+                compliant += c.blood - pay
             remaining = compliant
             base = k * MAX_PAID
             np = 0
@@ -1909,8 +1972,8 @@ cdef class Core:
                     self.led.amounts[self.led.touched[j]] = saved[j]
                 continue
             # the settlement invariants (yibao.invariants.payments_problem)
-            ceiling = compliant
-            bill = c.total if c.total >= 0 else compliant
+            ceiling = c.compliant + c.blood  # (yibao.invariants.ceiling_of)
+            bill = c.total if c.total >= 0 else c.compliant + c.blood
             paid = 0
             for j in range(np):
                 pay = self.paid_fen[base + j]
@@ -1961,7 +2024,7 @@ cdef class Core:
                     claim_ids[nc] = self.paid_layer[base + j]
                     claim_fen[nc] = self.paid_fen[base + j]
                     nc += 1
-            bill = c.total if c.total >= 0 else c.compliant
+            bill = c.total if c.total >= 0 else c.compliant + c.blood
             patient = bill
             st = self.status[k]
             # a share unknown (not published, pending review) is left out of the totals;
@@ -1993,6 +2056,8 @@ cdef class Core:
                 buf_put(o, b'"', 1)
                 buf_put(o, <const char *>s + c.tot_s, c.tot_n)
                 buf_put(o, b'"', 1)
+            elif c.blood:  # compliant + blood, as Decimal adds them
+                buf_amount(o, c.compliant + c.blood, c.places)
             else:
                 buf_fen(o, c.compliant)
             buf_put(o, b',"compliant":"', 14)

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import datetime as dt
+    from decimal import Decimal
 
     from yibao.case import Case
     from yibao.model import Claim
@@ -314,6 +315,13 @@ class Settlement:
         claim's ``level``, ``facility`` and ``diseases``: those (the kind, care, area and
         date's parameters are always read). Batch shares plans across the others (a
         general-outpatient plan that reads no level is compiled once for all three).
+    :param blood_share: For claims with blood-use items (用血): the share of them the
+        patient pays first, the rest entering the fund's scope, or ``None`` when they
+        stay outside it; reading only what the claim's plan reads (its kind, diseases,
+        the parameters in force on its date). With it such claims are gated per plan
+        too, and batch works out each one's compliant amount in whole fen (compliant +
+        blood − blood × share, rounded half up). The region's compliant-amount hook
+        should read the same function.
     :param age_at_claim: Claim kinds whose rules' selections read the person's age on
         the claim's date (benefits by age band): plans are compiled per age, which the
         compiled core works out from the line's birth date.
@@ -330,5 +338,6 @@ class Settlement:
     plan_facts: Callable[[Case], Hashable] | None = None
     gated_per_plan: frozenset[str] = field(default_factory=frozenset)
     circumstances: Mapping[str, frozenset[Circumstance]] = field(default_factory=dict)
+    blood_share: Callable[[Case, Claim], Decimal | None] | None = None
     age_at_claim: frozenset[str] = field(default_factory=frozenset)
     waiting_periods: Mapping[str, Callable[[Case, dt.date], dt.date]] = field(default_factory=dict)

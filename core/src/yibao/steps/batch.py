@@ -38,7 +38,7 @@ from yibao.model import Claim, Scenario
 from yibao.money import ZERO
 from yibao.results import Coverage, Eligibility, Notice, Premium, Totals
 from yibao.steps import Circumstance, Rule, Settlement
-from yibao.steps.fen import FenPlan, to_fen
+from yibao.steps.fen import FenPlan, Fraction, fraction, times, to_fen
 from yibao.steps.fen import run as run_fen
 from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule, detached
 
@@ -260,6 +260,8 @@ class FastPath:
             return _Line(gated.status, ())
         found = gated.compliant
         compliant = int((found if found is not None else claim.compliant) * 100)
+        if claim.blood and gated is plans.gate:  # the declared share, per claim
+            compliant += _in_scope(int(claim.blood * 100), plans.blood)
         snapshot = dict(ledger)
         paid: list[tuple[str, int]] = []
         try:
@@ -324,9 +326,12 @@ class FastPath:
 
     def gated_per_plan(self, claim: Claim) -> bool:
         """Whether ``claim``'s gate is asked once per plan (``Settlement.gated_per_plan``):
-        a kind so declared, without blood-use items (whose amount the compliant amount
-        reads claim by claim; an injury is a circumstance plans are keyed by)."""
-        return claim.kind in self.settlement.gated_per_plan and not claim.blood
+        a kind so declared, without blood-use items unless the region declares how they
+        enter the fund's scope (``Settlement.blood_share``; else the compliant amount is
+        asked claim by claim). An injury is a circumstance plans are keyed by."""
+        if claim.kind not in self.settlement.gated_per_plan:
+            return False
+        return not claim.blood or self.settlement.blood_share is not None
 
     def claim_facts(self, case: Case, claim: Claim) -> tuple[int | None, bool | None]:
         """What plans read of a claim beyond its circumstances: the age on its date
@@ -336,13 +341,25 @@ class FastPath:
         waiting = self.settlement.waiting_periods.get(claim.kind)
         return age, (claim.date >= waiting(case, claim.date) if waiting is not None else None)
 
+    def _blood_share(self, case: Case, claim: Claim) -> Fraction | None:
+        """``Settlement.blood_share`` as a fraction; what it notes is dropped (the gate's
+        compliant-amount hook, asked before, recorded the same in the engine's order)."""
+        kept, case.notices = case.notices, []
+        try:
+            share = self.settlement.blood_share(case, claim)  # type: ignore[misc]
+        finally:
+            case.notices = kept
+        return fraction(share) if share is not None else None
+
     def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
         """The claim's rules compiled, each with the notices compiling it gave, and for a
         claim gated per plan what its gate decided: compiled once per (plan facts, claim
         circumstances, parameter segment, :meth:`claim_facts`). ``None``: the
         engine settles the claim. ``case`` has its phases entered."""
         read = self.settlement.circumstances.get(claim.kind, ALL_CIRCUMSTANCES)
-        plan_key = (facts, claim.kind, claim.care, claim.area, claim.injury,
+        if claim.blood:  # what the blood rule reads (the diseases) is read too
+            read = ALL_CIRCUMSTANCES
+        plan_key = (facts, claim.kind, claim.care, claim.area, claim.injury, bool(claim.blood),
                     claim.level if "level" in read else None,
                     claim.facility if "facility" in read else None,
                     claim.diseases if "diseases" in read else None,
@@ -352,8 +369,12 @@ class FastPath:
         if found is not None:
             return found
         gate = None
+        blood: Fraction | None = None
         if self.gated_per_plan(claim):
             gate = _gate(case, claim)
+            if claim.blood:  # the amount is worked out per claim from the declared share
+                blood = self._blood_share(case, claim)
+                gate = gate._replace(compliant=None)
             if gate.compliant is not None:
                 gate = None  # an amount of the claim's own: asked claim by claim
             elif gate.status is not None:
@@ -362,7 +383,7 @@ class FastPath:
             rules = self._compile(case, claim)
             if rules is None:
                 return None
-            found = ClaimPlans(gate, rules)
+            found = ClaimPlans(gate, rules, blood)
             if any(has_gap(e) for e in rules) and claim.date == case.year_start:
                 return found  # a gap dated 1 January may be the year's, not the claim's
         if len(self._plans) >= MEMO_SIZE:
@@ -421,6 +442,9 @@ class ClaimPlans(NamedTuple):
 
     gate: _Gated | None
     rules: tuple[_Compiled, ...]
+    blood: Fraction | None = None
+    """For a claim with blood-use items gated per plan, the share of them the patient
+    pays first (``Settlement.blood_share``); ``None``: they stay outside the scope."""
 
 
 class _Line(NamedTuple):
@@ -488,6 +512,13 @@ def _compile(rule: Rule, case: Case, claim: Claim, *, any_kind: bool = False) ->
         if entry is not None:
             then.append(entry)
     return _Compiled(rule, plan, to_fen(plan), notices, (), tuple(then))
+
+
+def _in_scope(blood: int, share: Fraction | None) -> int:
+    """What of ``blood`` fen of blood-use items enters the fund's scope: all but the
+    ``share`` the patient pays first (rounded half up, as ``apply_rate``); nothing when
+    they stay outside it."""
+    return blood - times(blood, share) if share is not None else 0
 
 
 def has_gap(entry: _Compiled) -> bool:

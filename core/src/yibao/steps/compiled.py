@@ -368,9 +368,11 @@ class Compiled:
         return found
 
     def _entry(self, plans: ClaimPlans) -> tuple | None:
-        """The plans as the core holds them: ``(gate notices, rules, status)``, each rule
-        as :meth:`_rule` gives it; a gate that stops the claim gives no rules and its
-        status's number (``STATUSES``). ``None`` when one of them does not fit the core —
+        """The plans as the core holds them: ``(gate notices, rules, status, blood
+        share)``, each rule as :meth:`_rule` gives it, the share of blood-use items the
+        patient pays first as ``(num, den)`` (``(-1, 1)``: they stay outside the scope);
+        a gate that stops the claim gives no rules and its status's number
+        (``STATUSES``). ``None`` when one of them does not fit the core —
         a gate that gives its own compliant amount, a rule that pays nothing when nothing
         is left (Python settles those claims)."""
         gate = plans.gate
@@ -383,7 +385,8 @@ class Compiled:
         rules = tuple(self._rule(entry) for entry in plans.rules)
         if None in rules or 2 * len(rules) > extension.LIMITS["payments"]:
             return None  # (each pays its own and its subsidy's)
-        return self._notices(gate.notices), rules, 0
+        blood = plans.blood if plans.blood is not None else (-1, 1)
+        return self._notices(gate.notices), rules, 0, blood
 
     def _rule(self, entry: Any) -> tuple | None:
         """One compiled rule of :class:`ClaimPlans` as the core runs it (as

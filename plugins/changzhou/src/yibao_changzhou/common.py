@@ -139,14 +139,25 @@ def catalogue_notice(case: Case, claim: Claim, cite: str) -> None:
     )
 
 
-def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
-    """Blood-use items enter the fund's scope after the patient pays
-    ``blood.self_pay`` of them first — only for the three blood diseases the sources
-    name (``blood.diseases``); for any other claim they stay the patient's own."""
-    if not claim.blood:
-        return None
+def blood_share(case: Case, claim: Claim) -> Decimal | None:
+    """The share of a claim's blood-use items the patient pays first (``blood.self_pay``)
+    before the rest enters the fund's scope — only for the three blood diseases the
+    sources name (``blood.diseases``); ``None`` for any other claim: they stay the
+    patient's own. (``Settlement.blood_share``: batch reads it too.)"""
     diseases = case.param("blood.diseases", claim.date)
     if not any(d in diseases.value for d in claim.diseases):
+        return None
+    return case.param("blood.self_pay", claim.date).rate
+
+
+def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | None:
+    """The compliant amount with the blood-use items that enter the fund's scope
+    (:func:`blood_share`), and the steps saying so."""
+    if not claim.blood:
+        return None
+    share = blood_share(case, claim)
+    if share is None:
+        diseases = case.param("blood.diseases", claim.date)
         if not claim.diseases:
             case.notice(
                 Notice(
@@ -167,7 +178,7 @@ def blood_in_scope(case: Case, claim: Claim) -> tuple[Decimal, list[Step]] | Non
             )
         ]
     self_pay = case.param("blood.self_pay", claim.date)
-    own = apply_rate(claim.blood, self_pay.rate)
+    own = apply_rate(claim.blood, share)
     amount = claim.compliant + claim.blood - own
     return amount, [
         step("用血项目费用", "blood-use items", claim.blood),

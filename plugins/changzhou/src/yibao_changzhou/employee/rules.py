@@ -37,6 +37,7 @@ from yibao_changzhou.common import (
     BASIC,
     TILTED,
     assistance_rule,
+    blood_share,
     critical_illness_rule,
     drugs_rule,
     recipient_statuses,
@@ -306,6 +307,7 @@ SETTLEMENT = Settlement(
     kinds=frozenset(ALL_KINDS),
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(ALL_KINDS),
+    blood_share=blood_share,
     circumstances={
         "general_outpatient": frozenset({"level", "facility"}),
         "dual_channel_drug": frozenset(),

@@ -20,6 +20,7 @@ from yibao.steps import Bands, Deductible, Limit, Ratio, Rule, Settlement, TopUp
 from yibao_changzhou.common import (
     BASIC,
     assistance_rule,
+    blood_share,
     critical_illness_rule,
     drugs_rule,
     special_limit_selection,
@@ -238,6 +239,7 @@ SETTLEMENT = Settlement(
     kinds=frozenset(BASIC_RULES),
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(BASIC_RULES),
+    blood_share=blood_share,
     circumstances={
         "general_outpatient": frozenset({"facility"}),
         "chronic_outpatient": frozenset({"facility", "diseases"}),
