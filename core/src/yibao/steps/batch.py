@@ -339,7 +339,13 @@ class FastPath:
         (``Settlement.waiting_periods``); ``None`` where the kind reads neither."""
         age = case.person.age_on(claim.date) if claim.kind in self.settlement.age_at_claim else None
         waiting = self.settlement.waiting_periods.get(claim.kind)
-        return age, (claim.date >= waiting(case, claim.date) if waiting is not None else None)
+        if waiting is None:
+            return age, None
+        kept, case.notices = case.notices, []  # the gate notes what it reads, in its order
+        try:
+            return age, claim.date >= waiting(case, claim.date)
+        finally:
+            case.notices = kept
 
     def _blood_share(self, case: Case, claim: Claim) -> Fraction | None:
         """``Settlement.blood_share`` as a fraction; what it notes is dropped (the gate's
