@@ -34,6 +34,7 @@ details { margin: .4rem 0; font-size: .85rem; } summary { cursor: pointer; color
 figure { margin: 1rem 0; overflow-x: auto; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .85rem; }
 nav ol { columns: 2; column-gap: 3rem; padding-left: 2.5rem; font-size: .9rem; }
+nav li { break-inside: avoid; }
 .overlay { color: #8a4b00; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
