@@ -75,6 +75,17 @@ WRITEBACK_BYTES = 32 << 20
 writing it to disk."""
 
 
+def write_back(fd: int, offset: int, size: int) -> None:
+    """Start writing ``size`` bytes of ``fd`` at ``offset`` to disk, then drop the pages
+    already clean (Linux), as :class:`Writeback` does for a file written in order: a
+    pool worker's block, written in its place. Without it two workers' dirty pages pile
+    up in the page cache and every later write pays for them (measured: 0.3–0.9 s more
+    system time at 1,000,000 cases, docs/performance.md)."""
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, offset, size, os.POSIX_FADV_DONTNEED)
+
+
 class Writeback:
     """Start writing a growing file's pages to disk as it grows, so the ``fsync`` before
     the rename waits only for the last few (a large batch output otherwise sits in the

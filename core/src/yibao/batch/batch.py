@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 
-from yibao.batch.atomic import Writeback, atomic_binary, leftover_prefix
+from yibao.batch.atomic import Writeback, atomic_binary, leftover_prefix, write_back
 from yibao.batch.records import Record, Summary, bad_line, record
 from yibao.errors import InputError
 from yibao.inputs import BOM, MAX_INPUT_BYTES
@@ -630,7 +630,9 @@ def _settle_range(
         with os.fdopen(fd, "wb") as spilled:
             spilled.write(data)
         return Path(name), summary, end - begin
-    _pwrite_all(_output_fd(ranges.output), data, offset)
+    fd = _output_fd(ranges.output)
+    _pwrite_all(fd, data, offset)
+    write_back(fd, offset, len(data))
     return None, summary, end - begin
 
 
