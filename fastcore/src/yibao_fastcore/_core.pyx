@@ -266,42 +266,15 @@ cdef inline int buf_int(Buf *b, int64_t v) except -1:
     return buf_put(b, tmp + i, 24 - i)
 
 
-cdef inline int buf_fen(Buf *b, int64_t fen) except -1:
-    """Whole fen as msgspec writes ``Decimal(fen).scaleb(-2)``: ``"1234.05"``."""
-    cdef char tmp[32]
-    cdef int i = 32
-    cdef int64_t v = fen
-    i -= 1
-    tmp[i] = b'"'
-    i -= 1
-    tmp[i] = <char>(48 + v % 10)
-    v //= 10
-    i -= 1
-    tmp[i] = <char>(48 + v % 10)
-    v //= 10
-    i -= 1
-    tmp[i] = b'.'
-    while True:
-        i -= 1
-        tmp[i] = <char>(48 + v % 10)
-        v //= 10
-        if v == 0:
-            break
-    i -= 1
-    tmp[i] = b'"'
-    return buf_put(b, tmp + i, 32 - i)
-
-
 cdef inline int buf_amount(Buf *b, int64_t fen, int places) except -1:
-    """Whole fen (≥ 0) written with ``places`` decimal places (0, 1 or 2: the amount a
-    Decimal sum of amounts with at most that many places holds exactly), quoted."""
+    """Whole fen (≥ 0) as msgspec writes the Decimal of that many places: ``"1234.05"``
+    (2: ``Decimal(fen).scaleb(-2)``), ``"1234.1"`` (1), ``"1234"`` (0; a sum of amounts
+    written with no more places, whose dropped digits are zero)."""
     cdef char tmp[32]
     cdef int i = 32, k
     cdef int64_t v = fen
-    if places == 2:
-        return buf_fen(b, fen)
     for k in range(2 - places):
-        v //= 10  # the dropped places are zero: the addends had no more
+        v //= 10
     i -= 1
     tmp[i] = b'"'
     for k in range(places):
@@ -321,6 +294,10 @@ cdef inline int buf_amount(Buf *b, int64_t fen, int places) except -1:
     tmp[i] = b'"'
     return buf_put(b, tmp + i, 32 - i)
 
+
+cdef inline int buf_fen(Buf *b, int64_t fen) except -1:
+    """Whole fen as msgspec writes ``Decimal(fen).scaleb(-2)``: ``"1234.05"``."""
+    return buf_amount(b, fen, 2)
 
 
 # -------------------------------------------------------------------------------------
