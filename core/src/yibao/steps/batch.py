@@ -22,7 +22,7 @@ plans.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, get_args
 
@@ -54,6 +54,7 @@ record reads of the phases (their explanations dropped, the notices shared): wit
 a run of any size stays within about 200 MiB (docs/performance.md)."""
 
 _Explained = TypeVar("_Explained", Eligibility, Premium, Coverage, None)
+_T = TypeVar("_T")
 
 #: Hooks that describe a layer rather than settle anything.
 _DESCRIPTIVE = frozenset({"yibao_parameter_files", "yibao_example_scenarios", "yibao_settlement"})
@@ -341,20 +342,13 @@ class FastPath:
         waiting = self.settlement.waiting_periods.get(claim.kind)
         if waiting is None:
             return age, None
-        kept, case.notices = case.notices, []  # the gate notes what it reads, in its order
-        try:
-            return age, claim.date >= waiting(case, claim.date)
-        finally:
-            case.notices = kept
+        # the gate notes what the waiting period reads, in the engine's order
+        return age, claim.date >= _unnoted(case, lambda: waiting(case, claim.date))
 
     def _blood_share(self, case: Case, claim: Claim) -> Fraction | None:
         """``Settlement.blood_share`` as a fraction; what it notes is dropped (the gate's
         compliant-amount hook, asked before, recorded the same in the engine's order)."""
-        kept, case.notices = case.notices, []
-        try:
-            share = self.settlement.blood_share(case, claim)  # type: ignore[misc]
-        finally:
-            case.notices = kept
+        share = _unnoted(case, lambda: self.settlement.blood_share(case, claim))  # type: ignore[misc]
         return fraction(share) if share is not None else None
 
     def plans(self, facts: Hashable, case: Case, claim: Claim) -> ClaimPlans | None:
@@ -423,6 +417,16 @@ class _Gated(NamedTuple):
     compliant: Decimal | None
     """The compliant amount the region gives, when not the claim's own."""
     notices: tuple[Notice, ...]
+
+
+def _unnoted(case: Case, ask: Callable[[], _T]) -> _T:
+    """``ask()`` with what it notes on ``case`` dropped (the claim's gate notes the
+    same, in the engine's order)."""
+    kept, case.notices = case.notices, []
+    try:
+        return ask()
+    finally:
+        case.notices = kept
 
 
 def _gate(case: Case, claim: Claim) -> _Gated:
