@@ -725,3 +725,75 @@ def test_blood_use_items_in_the_core(tmp_path: Path) -> None:
     batch._compiled.clear()
     for regions in (("changzhou",), REGIONS):
         _assert_same(_three_ways(_write(tmp_path / "in.jsonl", lines), tmp_path, regions))
+
+
+def birthday_lines() -> list[str]:
+    """At every age on 1 January from 0 to 100, people born early and late in the year
+    (so one has the birthday before the payment, the other after), paying before the
+    year and during it, with a claim between the two birthdays. The person-year key
+    keeps the birth date only at the ages where a birthday in the year changes an answer;
+    every age of every region is tried, so an age a region forgot to name shows."""
+    lines = []
+    for age in range(101):
+        born = 2025 - age - 1
+        for birthday in ("01-02", "12-30"):
+            for paid in ("2024-11-20", "2025-06-15"):
+                scenario = {
+                    "year": 2025,
+                    "person": {"birth_date": f"{born}-{birthday}", "hukou": "xuzhou"},
+                    "enrollment": [{"year": 2025, "region": "xuzhou", "paid_on": paid}],
+                    "claims": [{"id": "c", "date": "2025-09-01", "kind": "inpatient",
+                                "level": 2, "care": "local", "compliant": "12000.00"}],
+                }  # fmt: skip
+                lines.append(_compact(scenario))
+    return lines
+
+
+def test_a_birthday_in_the_year_three_ways(tmp_path: Path) -> None:
+    """徐州 waives the premium from the 70th birthday (第九条(四)) and covers someone
+    paying after it from that day (第十条(六)), so two people aged 69 on 1 January with
+    their birthdays on either side of the payment get different answers; batch must not
+    give the second the first's (it did, from a key holding only the age)."""
+    source = _write(tmp_path / "in.jsonl", birthday_lines())
+    out = _three_ways(source, tmp_path, REGIONS)
+    _assert_same(out)
+    records = [json.loads(line) for line in out["engine"][0].splitlines()]
+    xuzhou = {(r["line"]): r for r in records if r["region"] == "xuzhou"}
+    # age 69 on 1 January 2025 is lines 277–280 (4 lines per age, from age 0)
+    early_late_paid, late_late_paid = xuzhou[4 * 69 + 2], xuzhou[4 * 69 + 4]
+    # born 1955-01-02: 70 on 2025-01-02, before paying on 2025-06-15 — premium waived,
+    # covered from the birthday
+    assert early_late_paid["premium"] == "0.00"
+    assert early_late_paid["cover_from"] == "2025-01-02"
+    # born 1955-12-30: still 69 when paying on 2025-06-15 — a late payment's two-month
+    # wait (第十条(二)): covered from 2025-08-16
+    assert "premium" not in late_late_paid or late_late_paid["premium"] != "0.00"
+    assert late_late_paid["cover_from"] == "2025-08-16"
+
+
+def test_a_birthday_age_an_overlay_changes(tmp_path: Path) -> None:
+    """The ages come from the stack's parameters: an overlay lowering 徐州's waiver age to
+    a made-up 65 makes 64-year-olds' birthdays count, and batch still gives the engine's
+    records (of two 64-year-olds paying on 2025-06-15, the one already 65 is waived)."""
+    overlay = tmp_path / "xuzhou-65.toml"
+    overlay.write_text(
+        'layer = "FICTIONAL-xuzhou-free-age-65"\nregion = "xuzhou"\nscheme = "resident"\n'
+        'marked = "fictional"\n\n[[parameter]]\nkey = "premium.elderly_free_age"\n'
+        'kind = "integer"\nvalue = 65\nvalid_from = 2025-01-01\nvalid_to = 2025-12-31\n'
+        'cite = "FICTIONAL test value"\n',
+        encoding="utf-8",
+    )
+    source = _write(tmp_path / "in.jsonl", birthday_lines())
+    outputs = []
+    for kernel in (True, False):
+        target = tmp_path / f"{kernel}.jsonl"
+        batch._compiled.clear()
+        config = Config(regions=("xuzhou",), kernel=kernel, overlays=(str(overlay),))
+        run(source, target, config)
+        outputs.append(target.read_bytes())
+    batch._compiled.clear()
+    assert outputs[0] == outputs[1]
+    records = [json.loads(line) for line in outputs[1].splitlines()]
+    early, late = records[4 * 64 + 1], records[4 * 64 + 3]  # paying 2025-06-15
+    assert (early["premium"], early["cover_from"]) == ("0.00", "2025-01-02")
+    assert late["cover_from"] == "2025-08-16"

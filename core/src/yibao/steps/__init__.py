@@ -293,8 +293,13 @@ class Settlement:
         claims are all of these kinds is settled from the rules in whole fen; any other
         goes to the engine, explained.
     :param birthday_ages: Ages (on 1 January) at which a birthday during the year
-        changes a person-year answer (a premium waived from the 70th birthday): the
-        fast path keeps the birth date itself for them. The very young always keep it.
+        changes a person-year answer: the fast path keeps the birth date itself for them.
+        The very young always keep it.
+    :param birthday_params: Keys of integer parameters giving an age whose birthday
+        during the year changes a person-year answer (徐州's ``premium.elderly_free_age``:
+        the premium is waived, and a late payer covered, from the 70th birthday): the
+        birth date is kept for those a year younger on 1 January, for every value the
+        stack holds (overlays included).
     :param plan_facts: What compiling a plan reads of the person-year — the rules'
         ``select``, ``notice_if_paid``, the hooks that return values (remote care, the
         critical-illness cap) and, for the kinds in ``gated_per_plan``, the claim gate:
@@ -335,6 +340,7 @@ class Settlement:
     rules: tuple[Rule, ...]
     kinds: frozenset[str]
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
+    birthday_params: tuple[str, ...] = ()
     plan_facts: Callable[[Case], Hashable] | None = None
     gated_per_plan: frozenset[str] = field(default_factory=frozenset)
     circumstances: Mapping[str, frozenset[Circumstance]] = field(default_factory=dict)

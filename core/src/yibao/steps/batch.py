@@ -43,6 +43,7 @@ from yibao.steps.fen import run as run_fen
 from yibao.steps.plan import OutOfScope, Plan, Unsettled, applies, compile_rule, detached
 
 if TYPE_CHECKING:
+    from yibao.params import ParameterSet
     from yibao.registry import Stack
 
 MEMO_SIZE = 65536
@@ -113,6 +114,14 @@ ALL_CIRCUMSTANCES = frozenset(get_args(Circumstance))
 """What a kind's plans read of the claim when ``Settlement.circumstances`` does not say."""
 
 
+def birthday_ages(settlement: Settlement, params: ParameterSet) -> frozenset[int]:
+    """The ages on 1 January at which a birthday during the year changes a person-year
+    answer: those the settlement names, and one less than every value its
+    ``birthday_params`` hold in ``params`` (a 69-year-old turns 70 during the year)."""
+    reached = {p.integer for key in settlement.birthday_params for p in params.entries(key)}
+    return settlement.birthday_ages | {age - 1 for age in reached}
+
+
 class FastPath:
     """One stack's declared settlement, ready to settle batch cases."""
 
@@ -124,18 +133,20 @@ class FastPath:
         self._plans: dict[Hashable, ClaimPlans] = {}
         self._notices: dict[Notice, Notice] = {}
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
+        self.birthday_ages = birthday_ages(settlement, stack.params)
+        """Ages on 1 January at which the phase key keeps the birth date."""
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
 
     def phase_key(self, scenario: Scenario) -> Hashable:
         """Every fact the phases read, the birth date reduced to the age on 1 January
         except for the very young (newborn rules read the date) and at the ages the
-        region names (``Settlement.birthday_ages``: a birthday in the year changes an
-        answer)."""
+        region names (``Settlement.birthday_ages`` and ``birthday_params``: a birthday in
+        the year changes an answer)."""
         person = scenario.person
         age = person.age_on(dt.date(scenario.year, 1, 1))
         facts = msgspec.structs.astuple(person)
-        if age >= 3 and age not in self.settlement.birthday_ages:
+        if age >= 3 and age not in self.birthday_ages:
             facts = facts[1:]  # the birth date: the first field of Person
         return (
             scenario.year,

@@ -180,7 +180,7 @@ class Compiled:
                 # the birth date stays in the key at the ages any stack needs it: one
                 # met for the first time may need more (this line's key then is stale)
                 self._stack(code, scheme, fast)
-                if self.core.keep_birth_date(fast.settlement.birthday_ages):
+                if self.core.keep_birth_date(fast.birthday_ages):
                     remember = False
             try:
                 out.append(within(code, self._region_phase, code, scheme, fast, moved, lead))
