@@ -797,3 +797,58 @@ def test_a_birthday_age_an_overlay_changes(tmp_path: Path) -> None:
     early, late = records[4 * 64 + 1], records[4 * 64 + 3]  # paying 2025-06-15
     assert (early["premium"], early["cover_from"]) == ("0.00", "2025-01-02")
     assert late["cover_from"] == "2025-08-16"
+
+
+FIXED_PAYMENTS = {"2024-03-10", "2024-06-10", "2024-09-10", "2024-11-20", "2025-01-10",
+                  "2025-02-15", "2025-04-10", "2025-06-15", "2025-08-10"}  # fmt: skip
+"""Payment days shared by children of different ages: one may be inside a window, the
+other outside it, under one age on 1 January (what a too-short window would mix up)."""
+
+
+def newborn_lines() -> list[str]:
+    """Children born from 2023 to mid-2025, each paying on days around the regions'
+    newborn windows (90 days: 常州 §二(二)1, 昌黎 三; 3 and 12 months: 徐州 第十条(三)),
+    and on days shared by all of them."""
+    import datetime as dt
+
+    lines = []
+    first = dt.date(2023, 1, 1)
+    for step in range(0, 912, 19):
+        born = first + dt.timedelta(days=step)
+        after = (0, 45, 89, 90, 91, 92, 120, 300, 365, 366, 372, 373, 400)
+        paid_days = {(born + dt.timedelta(days=d)).isoformat() for d in after}
+        for paid in sorted(paid_days | FIXED_PAYMENTS):
+            scenario = {
+                "year": 2025,
+                "person": {"birth_date": born.isoformat(), "hukou": "changzhou",
+                           "district": "wujin"},
+                "enrollment": [{"year": 2025, "region": "changzhou", "paid_on": paid}],
+                "claims": [{"id": "c", "date": "2025-09-01", "kind": "inpatient",
+                            "level": 2, "care": "local", "compliant": "12000.00"}],
+            }  # fmt: skip
+            lines.append(_compact(scenario))
+    return lines
+
+
+def test_newborns_three_ways(tmp_path: Path) -> None:
+    """The person-year key keeps a child's birth date only where a payment falls within
+    the region's newborn window after birth (``Settlement.newborn_window``), or the
+    child is born in the year: every child of the sweep gets the engine's record, with
+    one memo across all of them."""
+    lines = newborn_lines()
+    source = _write(tmp_path / "in.jsonl", lines)
+    out = _three_ways(source, tmp_path, REGIONS)
+    _assert_same(out)
+    records = {(r["line"], r["region"]): r for r in map(json.loads, out["engine"][0].splitlines())}
+    index = {line: number for number, line in enumerate(lines, start=1)}
+
+    def answer(region: str, born: str, paid: str) -> dict:
+        for line, number in index.items():
+            if f'"birth_date":"{born}"' in line and f'"paid_on":"{paid}"' in line:
+                return records[number, region]
+        raise AssertionError(f"no line born {born} paid {paid}")
+
+    # born 2025-01-30, paid 89 days later: within 90 days, covered from birth (常州 §二(二)1)
+    assert answer("changzhou", "2025-01-30", "2025-04-29")["cover_from"] == "2025-01-30"
+    # 徐州: paid 120 days after birth (3-12 months): from the day after payment (第十条(三))
+    assert answer("xuzhou", "2025-01-30", "2025-05-30")["cover_from"] == "2025-05-31"

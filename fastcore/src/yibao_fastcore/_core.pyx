@@ -1087,6 +1087,8 @@ cdef class Core:
     cdef int32_t default_level, default_care, default_facility
     cdef list segments
     cdef unsigned char ages[256]
+    cdef bint young_always      # the birth date stays in the key under 3 (a stack said no window)
+    cdef int32_t newborn_days   # else: within this many days after birth of a payment (-1: none)
     cdef public list layers, notices, ledgers
     cdef public int institution
     cdef object phase_cb, plan_cb, fallback_cb, flush_cb, dated_cb
@@ -1143,6 +1145,8 @@ cdef class Core:
         for age in birthday_ages:
             if 0 <= age < 256:
                 self.ages[age] = 1
+        self.young_always = False
+        self.newborn_days = -1
         self.layers = layers
         self.notices = notices
         self.ledgers = ledgers
@@ -1184,6 +1188,18 @@ cdef class Core:
                 self.ages[age] = 1
                 changed = True
         return changed
+
+    def keep_newborn_birth_date(self, days) -> bool:
+        """Keep the birth date in the key for a newborn of a stack whose newborn window is
+        ``days`` long (``None``: for everyone under 3); whether that changed anything."""
+        if days is None:
+            changed = not self.young_always
+            self.young_always = True
+            return changed
+        if days > self.newborn_days:
+            self.newborn_days = days
+            return True
+        return False
 
     cdef void _clear_sums(self) noexcept:
         cdef int k
@@ -1667,7 +1683,8 @@ cdef class Core:
         self.by = by
         self.bm = bm
         self.bd = bd
-        keep = age < 3 or age >= 256 or self.ages[age] or self._has_breaks(s)
+        keep = (age < 0 or age >= 256 or self.ages[age] or self._has_breaks(s)
+                or self._newborn(s, age, by))
         self.key.n = 0
         buf_int(&self.key, self.year)
         buf_put(&self.key, b"|", 1)
@@ -1684,6 +1701,37 @@ cdef class Core:
         buf_put(&self.key, b"\0", 1)
         buf_put(&self.key, <const char *>s + self.el_s, self.el_e - self.el_s)
         return 0
+
+    cdef bint _newborn(self, const unsigned char *s, int32_t age, int32_t by) noexcept:
+        """Whether newborn rules may read the birth date (FastPath's reads_birth_date):
+        under 3 for a stack without a window; else born in the year or later, or a
+        payment within the window after birth."""
+        if self.young_always and age < 3:
+            return True
+        if self.newborn_days < 0:
+            return False
+        return by >= self.year or self._paid_within(s, self.newborn_days)
+
+    cdef bint _paid_within(self, const unsigned char *s, int32_t days) noexcept:
+        """Whether any ``"paid_on"`` of the enrolment falls on or after the birth date and
+        at most ``days`` after it (a date not read keeps the birth date: never wrong)."""
+        cdef Py_ssize_t k, j
+        cdef int32_t y, m, d, paid
+        for k in range(self.enr_s, self.enr_e - 9):
+            if s[k] != 34 or memcmp(s + k, b"\"paid_on\"", 9) != 0:
+                continue
+            j = ws(s, k + 9, self.enr_e)
+            if j >= self.enr_e or s[j] != 58:
+                continue  # a value "paid_on", not the key
+            j = ws(s, j + 1, self.enr_e)
+            if j < self.enr_e and s[j] == 110:
+                continue  # null
+            if date_string(s, j, self.enr_e, &y, &m, &d) < 0:
+                return True
+            paid = yb_ordinal(y, m, d)
+            if self.birth <= paid <= self.birth + days:
+                return True
+        return False
 
     cdef bint _has_breaks(self, const unsigned char *s) noexcept:
         """Whether the enrolment history states contribution breaks (the scenario checks

@@ -293,13 +293,19 @@ class Settlement:
         claims are all of these kinds is settled from the rules in whole fen; any other
         goes to the engine, explained.
     :param birthday_ages: Ages (on 1 January) at which a birthday during the year
-        changes a person-year answer: the fast path keeps the birth date itself for them.
-        The very young always keep it.
+        changes a person-year answer: the fast path keeps the birth date itself for them
+        (for the newborn, see ``newborn_window``).
     :param birthday_params: Keys of integer parameters giving an age whose birthday
         during the year changes a person-year answer (徐州's ``premium.elderly_free_age``:
         the premium is waived, and a late payer covered, from the 70th birthday): the
         birth date is kept for those a year younger on 1 January, for every value the
         stack holds (overlays included).
+    :param newborn_window: The parameters giving how long after birth a payment still
+        counts as a newborn's (新生儿参保: covered from birth), each with its unit,
+        ``"days"`` or ``"months"``. The person-year key then keeps the birth date only for
+        someone born in the scenario year or later, or with a payment on or after the
+        birth date and within the longest of those windows (a month counted as 31 days);
+        ``None``: for everyone under 3 on 1 January (the very young), whatever they paid.
     :param plan_facts: What compiling a plan reads of the person-year — the rules'
         ``select``, ``notice_if_paid``, the hooks that return values (remote care, the
         critical-illness cap) and, for the kinds in ``gated_per_plan``, the claim gate:
@@ -341,6 +347,7 @@ class Settlement:
     kinds: frozenset[str]
     birthday_ages: frozenset[int] = field(default_factory=frozenset)
     birthday_params: tuple[str, ...] = ()
+    newborn_window: Mapping[str, Literal["days", "months"]] | None = None
     plan_facts: Callable[[Case], Hashable] | None = None
     gated_per_plan: frozenset[str] = field(default_factory=frozenset)
     circumstances: Mapping[str, frozenset[Circumstance]] = field(default_factory=dict)

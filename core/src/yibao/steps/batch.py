@@ -122,6 +122,41 @@ def birthday_ages(settlement: Settlement, params: ParameterSet) -> frozenset[int
     return settlement.birthday_ages | {age - 1 for age in reached}
 
 
+def newborn_days(settlement: Settlement, params: ParameterSet) -> int | None:
+    """The longest newborn window of ``settlement.newborn_window`` in ``params``, in days
+    (a month counted as 31: keeping the birth date a little longer is always exact), or
+    ``None`` when the settlement does not declare one."""
+    window = settlement.newborn_window
+    if window is None:
+        return None
+    days = [
+        p.integer * (31 if unit == "months" else 1)
+        for key, unit in window.items()
+        for p in params.entries(key)
+    ]
+    return max(days, default=0)
+
+
+def reads_birth_date(
+    scenario: Scenario, age: int, ages: frozenset[int], window: int | None
+) -> bool:
+    """Whether a person-year's answers may read the exact birth date, not only the age on
+    1 January (``age``): at a birthday age (``ages``), and for a newborn — born in the
+    year or later, or with a payment within ``window`` days after birth (``None``: anyone
+    under 3)."""
+    if age in ages:
+        return True
+    if window is None:
+        return age < 3
+    born = scenario.person.birth_date
+    if born.year >= scenario.year:
+        return True
+    return any(
+        record.paid_on is not None and 0 <= (record.paid_on - born).days <= window
+        for record in scenario.enrollment
+    )
+
+
 class FastPath:
     """One stack's declared settlement, ready to settle batch cases."""
 
@@ -135,18 +170,21 @@ class FastPath:
         self._facts = {f.name for f in stack.info.facts if f.on == "claim"}
         self.birthday_ages = birthday_ages(settlement, stack.params)
         """Ages on 1 January at which the phase key keeps the birth date."""
+        self.newborn_days = newborn_days(settlement, stack.params)
+        """How many days after birth a payment keeps the birth date in the phase key
+        (``None``: the very young always keep it)."""
         self.settled = 0
         """Cases this path settled (the rest went to the engine)."""
 
     def phase_key(self, scenario: Scenario) -> Hashable:
         """Every fact the phases read, the birth date reduced to the age on 1 January
-        except for the very young (newborn rules read the date) and at the ages the
-        region names (``Settlement.birthday_ages`` and ``birthday_params``: a birthday in
-        the year changes an answer)."""
+        except for newborns (``Settlement.newborn_window``) and at the ages the region
+        names (``Settlement.birthday_ages`` and ``birthday_params``: a birthday in the
+        year changes an answer): :func:`reads_birth_date`."""
         person = scenario.person
         age = person.age_on(dt.date(scenario.year, 1, 1))
         facts = msgspec.structs.astuple(person)
-        if age >= 3 and age not in self.birthday_ages:
+        if not reads_birth_date(scenario, age, self.birthday_ages, self.newborn_days):
             facts = facts[1:]  # the birth date: the first field of Person
         return (
             scenario.year,

@@ -182,6 +182,8 @@ class Compiled:
                 self._stack(code, scheme, fast)
                 if self.core.keep_birth_date(fast.birthday_ages):
                     remember = False
+                if self.core.keep_newborn_birth_date(fast.newborn_days):
+                    remember = False
             try:
                 out.append(within(code, self._region_phase, code, scheme, fast, moved, lead))
             except (Exception, RegionTimeout):

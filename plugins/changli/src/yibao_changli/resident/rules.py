@@ -131,6 +131,9 @@ SETTLEMENT = Settlement(
     kinds=frozenset(ALL_KINDS),
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(ALL_KINDS),
+    newborn_window={"newborn.days": "days"},
 )
 """For batch's fast path: every kind (out-of-area filing, a claim fact, goes to the
-engine). The gate reads the claim's kind, care and area (十一, 十二)."""
+engine). The gate reads the claim's kind, care and area (十一, 十二). The birth date is
+read by the newborn's cover, paid within 90 days of birth (三), and the newborn category
+(under 1 on 1 January: the age itself)."""

@@ -315,9 +315,12 @@ SETTLEMENT = Settlement(
         "maternity": frozenset(),
         "pku": frozenset(),
     },
+    newborn_window={"newborn.retroactive_days": "days"},
 )
 """For batch's fast path: every kind (maternity and PKU claims the gate answers as not
 published; a claim stating facts — a recognition, a hypertension stage — goes to the
 engine). General-outpatient plans read the level and facility (表1's column) but not the
 diseases; drug plans and the gate's answer for maternity and PKU read none of them;
-chronic and special plans read all three (cost passed on reaches the general rule)."""
+chronic and special plans read all three (cost passed on reaches the general rule).
+The birth date is read only by the Jiangsu layer's newborn cover (新生儿, its
+retroactive days)."""

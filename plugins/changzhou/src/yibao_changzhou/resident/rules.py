@@ -249,6 +249,7 @@ SETTLEMENT = Settlement(
     },
     age_at_claim=frozenset({"pku"}),
     waiting_periods={"maternity": maternity_paid_from},
+    newborn_window={"newborn.retroactive_days": "days"},
 )
 """For batch's fast path: every kind (a claim stating its recognition, a transplant's
 months or other facts goes to the engine). Every gate is asked once per plan: it reads
@@ -257,4 +258,6 @@ claim's diseases (§三(二)2.1, 3.2; a recognition not stated is read as valid)
 category (PKU, §三5.4) and, for a delivery, which side of the waiting period the claim
 falls (§三5.1). PKU's limit reads the age at the claim (§三5.4's bands). Only inpatient,
 maternity and special-outpatient plans read the level (§三(一)'s ratios); general and
-chronic outpatient plans read the facility (§三(二)1, 2.3), chronic ones the diseases."""
+chronic outpatient plans read the facility (§三(二)1, 2.3), chronic ones the diseases.
+The birth date is read only by the newborn's cover, paid within 90 days of birth
+(§二(二)1, through the Jiangsu layer's rule)."""

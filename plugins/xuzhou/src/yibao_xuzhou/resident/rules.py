@@ -138,10 +138,12 @@ SETTLEMENT = Settlement(
     plan_facts=_plan_facts,
     gated_per_plan=frozenset(ALL_KINDS),
     birthday_params=("premium.elderly_free_age", "premium.one_child.max_age"),
+    newborn_window={"newborn.from_birth_months": "months", "newborn.from_payment_months": "months"},
 )
 """For batch's fast path: every kind (a claim stating what the institution did not
 explain — 第十五条, a claim fact — goes to the engine). The gate reads the claim's care
 (第十九条, 第十七条's reading) and kind, and its injury (第十八条: asked claim by claim).
 The age on the payment day decides the 70-and-over waiver (第九条(四), which also covers
 a late payer from the birthday, 第十条(六)) and the only child's employer refund (under
-18, 第九条(六)): a birthday in the year at those ages keeps the birth date in the key."""
+18, 第九条(六)): a birthday in the year at those ages keeps the birth date in the key,
+as does a payment within 12 months of birth (a newborn's cover, 第十条(三))."""
