@@ -227,9 +227,9 @@ def test_output_appears_only_complete(general_file: Path, tmp_path: Path, monkey
     seen: list[list[str]] = []
     real = batch.process_block
 
-    def spy(data: bytes, first: int, config: Config):
+    def spy(data: bytes, first: int, config: Config, write=None):
         seen.append(sorted(os.listdir(tmp_path)))
-        return real(data, first, config)
+        return real(data, first, config, write)
 
     monkeypatch.setattr(batch, "process_block", spy)
     batch.run(general_file, target, Config(regions=("changzhou",)), block_bytes=4096)

@@ -24,7 +24,9 @@ its place in the output.
 """
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.buffer cimport PyBUF_READ
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.ref cimport Py_DECREF, Py_INCREF, PyObject
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.string cimport memchr, memcmp, memcpy
@@ -1210,9 +1212,11 @@ cdef class Core:
 
     # ---------------------------------------------------------------------------------
 
-    def process(self, bytes data, int64_t first_line):
+    def process(self, bytes data, int64_t first_line, write=None):
         """The records of every line of ``data`` (whole lines; the first is line
-        ``first_line``), the block's summary added through ``flush``."""
+        ``first_line``), the block's summary added through ``flush``. With ``write``, the
+        records are handed to it as a view of the core's own buffer (released when it
+        returns: no copy) and ``None`` is returned."""
         cdef const unsigned char *s = <const unsigned char *> PyBytes_AS_STRING(data)
         cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
         cdef Py_ssize_t pos = 0, end, a, b
@@ -1236,7 +1240,14 @@ cdef class Core:
                 break
             pos = end + 1
         self._flush()
-        return PyBytes_FromStringAndSize(self.out.p, self.out.n)
+        if write is None:
+            return PyBytes_FromStringAndSize(self.out.p, self.out.n)
+        view = PyMemoryView_FromMemory(self.out.p, self.out.n, PyBUF_READ)
+        try:
+            write(view)
+        finally:
+            view.release()
+        return None
 
     cdef int _flush(self) except -1:
         cdef int r, k

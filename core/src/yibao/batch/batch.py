@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import os
 import shutil
 import signal
@@ -47,7 +48,7 @@ from yibao.scenario_io import decode_json, scenario_type
 
 if TYPE_CHECKING:
     from yibao.batch.plan import Planner
-    from yibao.steps.compiled import Compiled
+    from yibao.steps.compiled import Compiled, Write
 
 BLOCK_BYTES = 1 << 20
 """About how much input one block holds (whole lines)."""
@@ -182,21 +183,28 @@ def decode_line(raw: bytes, line: int) -> Scenario:
     return decode_json(raw, f"line {line}", scenario_type())
 
 
-def process_block(data: bytes, first_line: int, config: Config) -> Block:
-    """Settle every line of ``data`` (whole lines; the first is line ``first_line``)."""
+def process_block(
+    data: bytes, first_line: int, config: Config, write: Write | None = None
+) -> Block:
+    """Settle every line of ``data`` (whole lines; the first is line ``first_line``).
+    With ``write``, the records are handed to it rather than kept in the block (the
+    compiled core then hands over its own buffer: one copy of the output fewer)."""
     summary = Summary()
     for code in config.regions:
         summary.region(code)
     core = compiled(config)
     if core is not None:
         with _compiled_lock:
-            return Block(data=core.process(data, first_line, summary), summary=summary)
+            return Block(data=core.process(data, first_line, summary, write), summary=summary)
     out = bytearray()
     for number, raw in enumerate(data.split(b"\n"), start=first_line):
         if not raw.strip():
             continue
         summary.lines += 1
         emit(config, raw, number, None, None, summary, out)
+    if write is not None:
+        write(memoryview(out))
+        return Block(data=b"", summary=summary)
     return Block(data=bytes(out), summary=summary)
 
 
@@ -334,9 +342,8 @@ def run(
         written = Writeback(out.fileno())
         if jobs <= 1:
             for part in blocks(src, block_bytes or BLOCK_BYTES):
-                block = process_block(part.data, part.first_line, config)
+                block = process_block(part.data, part.first_line, config, out.write)
                 settle_heap()
-                out.write(block.data)
                 _took(block.summary, len(part.data), summary, progress)
                 written(out.tell())
         elif str(source) != "-":  # a regular file (checked): workers read their own ranges
@@ -397,17 +404,23 @@ def _took(block_summary: Summary, size: int, summary: Summary, progress: Progres
 
 
 def _pool(
-    config: Config, jobs: int, target: Path, shared: _Shared | None = None
+    config: Config, jobs: int, target: Path, first: bytes, shared: _Shared | None = None
 ) -> tuple[ProcessPoolExecutor, Path]:
     """``jobs`` worker processes for ``config`` and a new directory beside ``target`` for
     the blocks they cannot write in place yet (the same file system, so moving one into
-    the output is a copy inside the kernel)."""
+    the output is a copy inside the kernel). ``first``: the input's first line, settled
+    here (its records dropped) so that forked workers start with what it loads."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if context.get_start_method() == "fork":
-        answerer(config)  # built once here, so forked workers start with it (stacks, memos)
+        # Built once here, so forked workers start with it: the stacks, the memos, and
+        # what settling a line loads on first use (declared facts, plugins' modules, a
+        # person-year) — each worker would otherwise load it again.
+        answerer(config)
         compiled(config)
+        if first.strip() and len(first) <= MAX_INPUT_BYTES:
+            process_block(first, 1, config)
     spill_dir = Path(
         tempfile.mkdtemp(prefix=leftover_prefix(target), suffix=".spill", dir=target.parent)
     )
@@ -459,7 +472,7 @@ def _run_ranges(
     name = getattr(out, "name", None)
     if not isinstance(name, str):
         raise TypeError("the pool writes the output file by name")
-    pool, spill_dir = _pool(config, jobs, target, shared)
+    pool, spill_dir = _pool(config, jobs, target, _first_line(src.fileno()), shared)
     ranges = _Ranges(Path(src.name), name, block_bytes, _identity(info))
     out_fd = out.fileno()
     written = Writeback(out_fd)
@@ -493,7 +506,11 @@ def _run_pool(
     """Settle an input that cannot be read twice (standard input from a pipe) in ``jobs``
     worker processes: the blocks' bytes are sent to them, and each block's output comes
     back in a spill file, appended here in input order."""
-    pool, spill_dir = _pool(config, jobs, target)
+    first = next(parts, None)
+    if first is not None:
+        parts = itertools.chain((first,), parts)
+    head = first.data.split(b"\n", 1)[0] if first is not None and first.as_read else b""
+    pool, spill_dir = _pool(config, jobs, target, head)
     written = Writeback(out.fileno())
 
     def take(done: tuple[Path, Summary], size: int) -> None:
@@ -655,6 +672,13 @@ def _read_range(src: IO[bytes], index: int, ranges: _Ranges) -> tuple[int, int, 
     parts = list(blocks(_Bounded(src, end - begin), chunk))
     ends = sum(1 if not part.as_read else part.data.count(b"\n") for part in parts)
     return begin, end, parts, ends
+
+
+def _first_line(fd: int) -> bytes:
+    """The file's first line (up to 64 KiB of it: a longer one is not worth settling
+    ahead)."""
+    head = os.pread(fd, 1 << 16, 0)
+    return head[: head.find(b"\n")] if b"\n" in head else b""
 
 
 def _line_start(fd: int, offset: int, stop: int) -> int:

@@ -54,6 +54,10 @@ if TYPE_CHECKING:
     from yibao.batch.plan import Planner
     from yibao.steps import Settlement
 
+Write = Callable[[memoryview], object]
+"""Where a block's records go when not returned: given a view of the core's buffer,
+valid only during the call (a file's ``write``)."""
+
 try:
     from yibao_fastcore import core as extension
 except ImportError:  # the distribution is optional
@@ -138,12 +142,15 @@ class Compiled:
             memo_size=MEMO_SIZE,
         )
 
-    def process(self, data: bytes, first_line: int, summary: Summary) -> bytes:
+    def process(
+        self, data: bytes, first_line: int, summary: Summary, write: Write | None = None
+    ) -> bytes:
         """The records of the block ``data`` (whole lines, the first numbered
-        ``first_line``), its counts and sums added to ``summary``."""
+        ``first_line``), its counts and sums added to ``summary``; with ``write``, handed
+        to it (a view of the core's buffer, valid only during the call) instead."""
         self._summary = summary
         try:
-            return self.core.process(data, first_line)
+            return self.core.process(data, first_line, write) or b""
         finally:
             self._last = None
 
