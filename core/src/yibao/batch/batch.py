@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import itertools
 import os
 import shutil
 import signal
@@ -404,23 +403,23 @@ def _took(block_summary: Summary, size: int, summary: Summary, progress: Progres
 
 
 def _pool(
-    config: Config, jobs: int, target: Path, first: bytes, shared: _Shared | None = None
+    config: Config, jobs: int, target: Path, shared: _Shared | None = None
 ) -> tuple[ProcessPoolExecutor, Path]:
     """``jobs`` worker processes for ``config`` and a new directory beside ``target`` for
     the blocks they cannot write in place yet (the same file system, so moving one into
-    the output is a copy inside the kernel). ``first``: the input's first line, settled
-    here (its records dropped) so that forked workers start with what it loads."""
+    the output is a copy inside the kernel)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if context.get_start_method() == "fork":
-        # Built once here, so forked workers start with it: the stacks, the memos, and
-        # what settling a line loads on first use (declared facts, plugins' modules, a
-        # person-year) — each worker would otherwise load it again.
+        # Built once here, so forked workers start with it rather than each building
+        # it again: the answerer, the compiled core, and what settling a line would load
+        # on first use (the scenario type with the regions' facts, every stack).
         answerer(config)
         compiled(config)
-        if first.strip() and len(first) <= MAX_INPUT_BYTES:
-            process_block(first, 1, config)
+        scenario_type()
+        if config.plan:
+            _planner(config).prepare(config.regions)
     spill_dir = Path(
         tempfile.mkdtemp(prefix=leftover_prefix(target), suffix=".spill", dir=target.parent)
     )
@@ -472,7 +471,7 @@ def _run_ranges(
     name = getattr(out, "name", None)
     if not isinstance(name, str):
         raise TypeError("the pool writes the output file by name")
-    pool, spill_dir = _pool(config, jobs, target, _first_line(src.fileno()), shared)
+    pool, spill_dir = _pool(config, jobs, target, shared)
     ranges = _Ranges(Path(src.name), name, block_bytes, _identity(info))
     out_fd = out.fileno()
     written = Writeback(out_fd)
@@ -506,11 +505,7 @@ def _run_pool(
     """Settle an input that cannot be read twice (standard input from a pipe) in ``jobs``
     worker processes: the blocks' bytes are sent to them, and each block's output comes
     back in a spill file, appended here in input order."""
-    first = next(parts, None)
-    if first is not None:
-        parts = itertools.chain((first,), parts)
-    head = first.data.split(b"\n", 1)[0] if first is not None and first.as_read else b""
-    pool, spill_dir = _pool(config, jobs, target, head)
+    pool, spill_dir = _pool(config, jobs, target)
     written = Writeback(out.fileno())
 
     def take(done: tuple[Path, Summary], size: int) -> None:
@@ -635,22 +630,39 @@ def _settle_range(
     summary = Summary()
     for code in config.regions:
         summary.region(code)
-    data = b""
-    for part in parts:
-        block = process_block(part.data, first + part.first_line - 1, config)
-        data = block.data if not data else data + block.data
-        summary.merge(block.summary)
+    spilled: list[Path | None] = []
+
+    def put(data: bytes | memoryview) -> None:
+        spilled.append(_put(data, index, ranges.output, spill_dir))
+
+    if len(parts) == 1:  # the usual block: written from the compiled core's own buffer
+        part = parts[0]
+        summary.merge(process_block(part.data, first, config, put).summary)
+    else:
+        data = b""
+        for part in parts:
+            block = process_block(part.data, first + part.first_line - 1, config)
+            data = block.data if not data else data + block.data
+            summary.merge(block.summary)
+        put(data)
     settle_heap()
+    return spilled[0], summary, end - begin
+
+
+def _put(data: bytes | memoryview, index: int, output: str, spill_dir: Path) -> Path | None:
+    """Write block ``index``'s records in their place in ``output`` if every block before
+    it is settled; else into a new spill file under ``spill_dir``, returned."""
+    assert _shared is not None
     offset = _place(_shared, index, len(data))
     if offset is None:
         fd, name = tempfile.mkstemp(dir=spill_dir)
         with os.fdopen(fd, "wb") as spilled:
             spilled.write(data)
-        return Path(name), summary, end - begin
-    fd = _output_fd(ranges.output)
+        return Path(name)
+    fd = _output_fd(output)
     _pwrite_all(fd, data, offset)
     write_back(fd, offset, len(data))
-    return None, summary, end - begin
+    return None
 
 
 def _read_range(src: IO[bytes], index: int, ranges: _Ranges) -> tuple[int, int, list[Part], int]:
@@ -672,13 +684,6 @@ def _read_range(src: IO[bytes], index: int, ranges: _Ranges) -> tuple[int, int, 
     parts = list(blocks(_Bounded(src, end - begin), chunk))
     ends = sum(1 if not part.as_read else part.data.count(b"\n") for part in parts)
     return begin, end, parts, ends
-
-
-def _first_line(fd: int) -> bytes:
-    """The file's first line (up to 64 KiB of it: a longer one is not worth settling
-    ahead)."""
-    head = os.pread(fd, 1 << 16, 0)
-    return head[: head.find(b"\n")] if b"\n" in head else b""
 
 
 def _line_start(fd: int, offset: int, stop: int) -> int:
@@ -751,7 +756,7 @@ def _output_fd(path: str) -> int:
     return found
 
 
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
     view = memoryview(data)
     while view:
         done = os.pwrite(fd, view, offset)

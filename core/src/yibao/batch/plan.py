@@ -127,6 +127,20 @@ class Planner:
         self._plans: dict[tuple[str, str], Plan | Exception] = {}
         self._owners: dict[str, str] | None = None
 
+    def prepare(self, regions: Sequence[str]) -> None:
+        """Build now what the first case would: every scheme's plan of ``regions`` (a
+        stack that fails to build keeps its error, as on first use) and the map of
+        districts relocation reads — before a pool forks, so each worker need not."""
+        for code in regions:
+            try:
+                schemes = self.registry.region(code).layers
+            except Exception:
+                continue  # the region's error is every case's answer, found on first use
+            for scheme in schemes:
+                self._lookup(code, scheme)
+        if self.relocate:
+            self._home_owners()
+
     def plan(self, region: str, scheme: str) -> Plan:
         """The plan for ``region`` and ``scheme``; raises what building the stack raised."""
         found = self._lookup(region, scheme)
@@ -222,10 +236,13 @@ class Planner:
         return result
 
     def _home(self, scenario: Scenario) -> str | None:
+        return whatif.home_region(scenario, self._home_owners())
+
+    def _home_owners(self) -> dict[str, str]:
         if self._owners is None:
             self._owners = whatif.district_owners(
                 (code, item.plugin.info.districts)
                 for code, item in self.registry.installed().items()
                 if item.plugin is not None
             )
-        return whatif.home_region(scenario, self._owners)
+        return self._owners
