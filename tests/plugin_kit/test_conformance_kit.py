@@ -51,23 +51,12 @@ def make_layer(
 ) -> object:
     """A FICTIONAL layer settling every claim at 50%, declaring its inpatient rule for
     batch's fast path at ``rate``; ``hooks`` replace its rules."""
-    params = write(tmp_path / "parameters.toml", f"""
-        layer = "fictional"
-        [[parameter]]
-        key = "premium.individual"
-        kind = "money"
-        value = "100.00"
-        valid_from = 2025-01-01
-        valid_to = 2025-12-31
-        cite = "{cite}"
-        [[parameter]]
-        key = "fund.rate"
-        kind = "rate"
-        value = "{rate}"
-        valid_from = 2025-01-01
-        valid_to = 2025-12-31
-        cite = "{cite}"
-        """)  # fmt: skip
+    values = (("premium.individual", "money", "100.00"), ("fund.rate", "rate", rate))
+    params = write(tmp_path / "parameters.toml", 'layer = "fictional"\n' + "".join(
+        f'[[parameter]]\nkey = "{key}"\nkind = "{kind}"\nvalue = "{value}"\n'
+        f'valid_from = 2025-01-01\nvalid_to = 2025-12-31\ncite = "{cite}"\n'
+        for key, kind, value in values
+    ))  # fmt: skip
     example = write(tmp_path / "example.toml", """
         title = "FICTIONAL example"
         year = 2025
