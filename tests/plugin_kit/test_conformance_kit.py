@@ -6,6 +6,7 @@ kit fails it with a precise finding; none carries real policy.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from yibao.results import (
     SchemeInfo,
     SourceDoc,
 )
+from yibao.steps import Ratio, Rule, Settlement
 from yibao.testing import CHECKS, Kit
 
 
@@ -34,18 +36,27 @@ def sound_fund(case, claim, ledger, compliant):  # type: ignore[no-untyped-def]
     return pay(apply_rate(compliant, Decimal("0.5")))
 
 
-def make_layer(tmp_path: Path, cite: str = "fictional-2025 §1", **hooks: object) -> object:
-    """A FICTIONAL layer settling every claim at 50%; ``hooks`` replace its rules."""
-    params = write(tmp_path / "parameters.toml", f"""
-        layer = "fictional"
-        [[parameter]]
-        key = "premium.individual"
-        kind = "money"
-        value = "100.00"
-        valid_from = 2025-01-01
-        valid_to = 2025-12-31
-        cite = "{cite}"
-        """)  # fmt: skip
+FUND = Rule(
+    layer=("basic_fund", "统筹", "fund"),
+    kinds=("inpatient",),
+    steps=(Ratio("fund.rate", remote=False),),
+    cite="fictional-2025 §1",
+)
+"""The FICTIONAL fund's rule declared for batch's fast path: what :func:`sound_fund`
+pays."""
+
+
+def make_layer(
+    tmp_path: Path, cite: str = "fictional-2025 §1", rate: str = "50%", **hooks: object
+) -> object:
+    """A FICTIONAL layer settling every claim at 50%, declaring its inpatient rule for
+    batch's fast path at ``rate``; ``hooks`` replace its rules."""
+    values = (("premium.individual", "money", "100.00"), ("fund.rate", "rate", rate))
+    params = write(tmp_path / "parameters.toml", 'layer = "fictional"\n' + "".join(
+        f'[[parameter]]\nkey = "{key}"\nkind = "{kind}"\nvalue = "{value}"\n'
+        f'valid_from = 2025-01-01\nvalid_to = 2025-12-31\ncite = "{cite}"\n'
+        for key, kind, value in values
+    ))  # fmt: skip
     example = write(tmp_path / "example.toml", """
         title = "FICTIONAL example"
         year = 2025
@@ -69,6 +80,7 @@ def make_layer(tmp_path: Path, cite: str = "fictional-2025 §1", **hooks: object
         "yibao_premium": lambda case: Premium(individual=case.param("premium.individual").money),
         "yibao_coverage": lambda case: Coverage(start=case.year_start),
         "yibao_basic_fund": sound_fund,
+        "yibao_settlement": lambda: Settlement(rules=(FUND,), kinds=frozenset({"inpatient"})),
         **hooks,
     }
     obj = type("FictionalLayer", (), {})()
@@ -98,6 +110,7 @@ def test_a_sound_fictional_region_passes(tmp_path: Path) -> None:
         n: "pass" for n in CHECKS if n != "personas"
     } | {"personas": results["personas"].status}
     assert "settled" in results["invariants"].summary
+    assert re.search(r"settled by the declared rules: resident [1-9]", results["fast-path"].summary)
 
 
 @pytest.mark.parametrize(
@@ -147,6 +160,33 @@ def test_the_kit_finds_a_fictional_bug(
     result = kit_for(make_layer(tmp_path, **hooks)).run(check)
     assert result.status == "fail"
     assert any(finding in f for f in result.findings), result.report()
+
+
+def test_the_kit_finds_declared_rules_the_hooks_do_not_follow(tmp_path: Path) -> None:
+    """The FICTIONAL fund pays 50% through its hook but declares 60% for batch: batch's
+    fast path would pay 600.00 where the engine pays 500.00 on the example's 1000.00."""
+    result = kit_for(make_layer(tmp_path, rate="60%")).run("fast-path")
+    assert result.status == "fail"
+    example = next(f for f in result.findings if f.startswith("FICTIONAL example:"))
+    assert "claims[0].layers.basic_fund: fast path 600.00, engine 500.00" in example
+    assert "the declared settlement itself answers this differently" in example
+
+
+@pytest.mark.parametrize(
+    ("settlement", "status", "said"),
+    [
+        (lambda: None, "skip", "no scheme declares a settlement (yibao_settlement) batch can use"),
+        (lambda: {"rules": ()}, "fail", "resident: batch cannot use the declared settlement"),
+    ],
+)
+def test_the_fast_path_check_without_a_usable_settlement(
+    tmp_path: Path, settlement: object, status: str, said: str
+) -> None:
+    """No settlement: nothing to compare, and the check says so; one batch cannot use
+    (a hook returning something else than a ``Settlement``) is named, not skipped."""
+    result = kit_for(make_layer(tmp_path, yibao_settlement=settlement)).run("fast-path")
+    assert result.status == status
+    assert said in result.report(), result.report()
 
 
 def _over_limit(case, claim, ledger, compliant):  # type: ignore[no-untyped-def]

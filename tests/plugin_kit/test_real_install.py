@@ -133,7 +133,7 @@ def test_a_scaffolded_plugin_builds_installs_and_passes(installed: Installed) ->
     tests = _run([str(python), "-m", "pytest", "-p", "no:cacheprovider"], cwd=plugin)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     # hypothesis and yibao_reports are absent: their tests skip with the reason
-    assert "10 passed, 2 skipped" in tests.stdout, tests.stdout
+    assert "11 passed, 2 skipped" in tests.stdout, tests.stdout
 
 
 def test_the_installed_tui_explains_the_day_surgery_claim(

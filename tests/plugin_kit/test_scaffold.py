@@ -75,7 +75,7 @@ def test_the_generated_plugin_passes_its_own_tests(tmp_path: Path) -> None:
         cwd=root, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "12 passed" in out.stdout
+    assert "13 passed" in out.stdout
 
 
 def test_the_chinese_name_is_written_into_the_region(tmp_path: Path) -> None:

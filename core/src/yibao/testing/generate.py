@@ -152,3 +152,39 @@ def grown(claim: Claim, delta: Decimal, *, compliant: bool) -> Claim:
         )
     base = total if total is not None else claim.compliant + (claim.blood or Decimal("0.00"))
     return msgspec.structs.replace(claim, total=base + delta)
+
+
+AGES = range(101)
+"""Every age on 1 January a birthday sweep tries: whichever age a region's rules turn
+on, one of these is a year short of it."""
+BIRTHDAYS = ((1, 2), (12, 30))
+"""Born early and late in the year: one has the birthday before a mid-year payment and
+a mid-year claim, the other after them."""
+
+
+def birthday_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
+    """``base``'s person at every age on 1 January of its year (:data:`AGES`), born early
+    and late in the year (:data:`BIRTHDAYS`), paying the year's contribution before the
+    year (20 November) and mid-year (15 June), with ``claim`` on 1 July — between the
+    two birthdays. The enrolment keeps ``base``'s shape; only the birth date and the
+    year's payment day vary, so any answer that turns on a birthday in the year shows
+    as two people of one age on 1 January answered differently."""
+    year = base.year
+    claims = (msgspec.structs.replace(claim, date=dt.date(year, 7, 1), admission=None),)
+    out = []
+    for age in AGES:
+        for month, day in BIRTHDAYS:
+            born = dt.date(year - age - 1, month, day)
+            person = msgspec.structs.replace(base.person, birth_date=born)
+            for paid in (dt.date(year - 1, 11, 20), dt.date(year, 6, 15)):
+                enrollment = tuple(
+                    msgspec.structs.replace(e, paid_on=paid) if e.year == year else e
+                    for e in base.enrollment
+                )
+                title = f"{base.title} · aged {age} on 1 January, born {born}, paid {paid}"
+                out.append(
+                    msgspec.structs.replace(
+                        base, person=person, enrollment=enrollment, claims=claims, title=title
+                    )
+                )
+    return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
+
+from yibao.batch.plan import Planner
+from yibao.batch.records import Record
 from yibao.dispatch import monitor
 from yibao.errors import YibaoError
 from yibao.facts import check_declarations
@@ -27,6 +32,7 @@ from yibao.money import ZERO
 from yibao.params import ParameterSet
 from yibao.registry import Installed, Registry, Stack
 from yibao.results import RegionResult
+from yibao.steps.batch import FastPath, settlement_for
 from yibao.testing import conform, generate
 
 Status = Literal["pass", "fail", "skip"]
@@ -616,6 +622,151 @@ def _critical_illness_cap(kit: Kit, stack: Stack, e: Evaluation) -> Iterator[str
         )
 
 
+def _fast_path_scenarios(kit: Kit, paths: dict[str, FastPath]) -> tuple[list[Scenario], int]:
+    """The examples, the generated scenarios and a birthday sweep of every base of each
+    scheme with a fast path (its claim: the base's first of a kind the settlement
+    covers, else an example's, else a random one); and how many came from the sweeps."""
+    done = [*kit.examples_evaluated(), *kit.generated()]
+    out = [e.scenario for e in done if e.scenario.person.scheme in paths]
+    swept = 0
+    for scheme, path in paths.items():
+        rng = random.Random(f"{kit.seed}:{kit.code}:{scheme}:birthdays")
+        kinds = path.settlement.kinds
+        templates = kit.templates(scheme)
+        for base in kit.bases(scheme):
+            covered = [c for c in (*base.claims, *templates) if c.kind in kinds]
+            claim = covered[0] if covered else _any_claim(rng, base, kinds)
+            found = generate.birthday_sweep(base, claim)
+            out += found
+            swept += len(found)
+    return out, swept
+
+
+def _any_claim(rng: random.Random, base: Scenario, kinds: frozenset[str]) -> Claim:
+    """A random claim of ``base``'s year, of a kind in ``kinds`` (inpatient if it can)."""
+    born = base.person.birth_date
+    claim = generate.random_claim(rng, base.year, "c", (), born, kind=type(base))
+    kind = "inpatient" if "inpatient" in kinds or not kinds else min(kinds)
+    return msgspec.structs.replace(claim, kind=kind)
+
+
+def check_fast_path(kit: Kit) -> CheckResult:
+    """``yibao batch``'s fast path — the region's declared settlement, its phases kept per
+    phase key — gives the engine's record for the examples, the generated scenarios and
+    a birthday sweep (every age on 1 January, born early and late in the year, paying
+    before it and mid-year), one fast path remembering across all of them, as batch's
+    does. The kit watches its stacks' hooks, so both sides call them through pluggy's
+    relay (the fast relay gives the same answers: tests/test_dispatch.py)."""
+    fast = _planner(kit, kernel=True)
+    paths = {s: fast.fast_path(kit.code, s) for s in kit.stacks()}
+    unusable = [f for s, path in paths.items() if path is None for f in _unusable(kit, s)]
+    usable = {s: path for s, path in paths.items() if path is not None}
+    if not usable:
+        return _verdict(
+            "fast-path", unusable, "no scheme declares a settlement (yibao_settlement) "
+            "batch can use: batch answers every case through the engine", exercised=False,
+        )  # fmt: skip
+    engine = _planner(kit, kernel=False)
+    scenarios, swept = _fast_path_scenarios(kit, usable)
+    differ = []
+    for line, scenario in enumerate(scenarios, 1):
+        got = fast.records(scenario, [kit.code], line)[0]
+        want = engine.records(scenario, [kit.code], line)[0]
+        if _encode(got) != _encode(want):
+            found = _difference(got, want)
+            path = usable[scenario.person.scheme]
+            fix = _likely_fix(kit, path, scenario, line, want, found)
+            differ.append(f"{scenario.title}: {found}{fix}")
+    settled = {s: path.settled for s, path in usable.items()}
+    summary = (
+        f"{len(scenarios)} scenarios ({swept} in the birthday sweep); settled by the "
+        f"declared rules: {', '.join(f'{s} {n}' for s, n in settled.items())}; "
+        + (f"{len(differ)} not as the engine" if differ else "all as the engine")
+        + ("" if any(settled.values()) else " — not exercised: the rules settled none")
+    )
+    return _verdict("fast-path", unusable + differ, summary, exercised=any(settled.values()))
+
+
+def _unusable(kit: Kit, scheme: str) -> list[str]:
+    """Why batch cannot use ``scheme``'s declared settlement, if it declares one (the
+    planner quietly leaves such a settlement to the engine)."""
+    try:
+        stack = kit.registry.with_overlays(kit.stacks()[scheme], kit.overlays)
+        found = settlement_for(stack)
+        if found is not None:
+            FastPath(stack, found, stack.pm.hook)
+    except Exception as exc:
+        return [f"{scheme}: batch cannot use the declared settlement, so the engine answers "
+                f"every case: {type(exc).__name__}: {exc}"]  # fmt: skip
+    return []
+
+
+def _planner(kit: Kit, *, kernel: bool) -> Planner:
+    """Batch's planner for the kit's region, on the kit's own stacks and overlays (their
+    hooks watched like every other evaluation's)."""
+    return Planner(kit.registry, overlays=kit.overlays, relocate=False, kernel=kernel)
+
+
+_encode = msgspec.json.Encoder(decimal_format="string").encode
+"""A record as ``yibao batch`` writes it."""
+
+_PERSON_YEAR = frozenset({"eligible", "category", "premium", "cover_from"})
+"""A record's fields the phases decide, once per phase key."""
+
+
+def _difference(fast: Any, engine: Any, path: str = "") -> str:
+    """The first field where two records differ, and each side's value there."""
+    if isinstance(fast, msgspec.Struct) and type(fast) is type(engine):
+        pairs = [(n, getattr(fast, n), getattr(engine, n)) for n in fast.__struct_fields__]
+    elif isinstance(fast, tuple) and isinstance(engine, tuple) and len(fast) == len(engine):
+        pairs = [(f"[{i}]", a, b) for i, (a, b) in enumerate(zip(fast, engine, strict=True))]
+    elif isinstance(fast, dict) and isinstance(engine, dict):
+        pairs = [(k, fast.get(k), engine.get(k)) for k in {**fast, **engine}]
+    else:
+        return f"{path or 'record'}: fast path {_shown(fast)}, engine {_shown(engine)}"
+    for name, a, b in pairs:
+        if _encode(a) != _encode(b):
+            joined = f"{path}{name}" if name.startswith("[") or not path else f"{path}.{name}"
+            return _difference(a, b, joined)
+    return f"{path or 'record'}: fast path {_shown(fast)}, engine {_shown(engine)}"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    text = _encode(value).decode()
+    return text[1:-1] if text.startswith('"') else text
+
+
+def _likely_fix(
+    kit: Kit, path: FastPath, scenario: Scenario, line: int, want: Record, found: str
+) -> str:
+    """Why the fast path differs (``found``: where), as far as one more run tells: if
+    with nothing remembered it gives the engine's record, a case met earlier under the
+    same phase key (or ``plan_facts``) answered this one — at an age whose birth date
+    the key drops, a birthday in the year; otherwise the declared rules themselves
+    disagree with the hooks."""
+    fresh = _planner(kit, kernel=True).records(scenario, [kit.code], line)[0]
+    if _encode(fresh) != _encode(want):
+        return (
+            " (the declared settlement itself answers this differently from the region's "
+            "hooks: yibao_settlement's rules and the hooks must agree)"
+        )
+    age = scenario.person.age_on(dt.date(scenario.year, 1, 1))
+    field = re.split(r"[.\[:]", found, maxsplit=1)[0]
+    date_kept = age < 3 or age in path.birthday_ages
+    if date_kept or (field not in _PERSON_YEAR and path.settlement.plan_facts is not None):
+        return (
+            " (a case met earlier with the same Settlement.plan_facts lent its plans: "
+            "plan_facts misses something the rules or the gate read)"
+        )
+    return (
+        f" (it got another {age}-year-old's answer: a birthday at age {age + 1} during the "
+        f"year changes an answer — name the parameter giving {age + 1} in "
+        f"Settlement.birthday_params, or the age {age} in birthday_ages)"
+    )
+
+
 def check_hook_types(kit: Kit) -> CheckResult:
     """Every hook call the other checks made returned the type its spec declares."""
     kit.examples_evaluated()
@@ -640,6 +791,7 @@ CHECKS: dict[str, tuple[str, Callable[[Kit], CheckResult]]] = {
     "invariants": ("settlement invariants", check_invariants),
     "monotonic": ("patient share never falls as the bill grows", check_monotonic),
     "limits": ("yearly limits hold across claims", check_limits),
+    "fast-path": ("batch's declared settlement gives the engine's records", check_fast_path),
     "hook-types": ("hooks return their declared types", check_hook_types),
     "money": ("money is exact (Decimal, to the fen)", check_money),
     "personas": ("personas evaluate or answer clearly", check_personas),
