@@ -103,3 +103,21 @@ def test_the_kit_finds_a_forgotten_birthday_age(
         "birthday_ages"
     )
     assert all(f"aged {age} on 1 January" in f and fix in f for f in result.findings)
+
+
+def test_the_kit_finds_a_newborn_window_too_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    """徐州 covers a child paying within 12 months of birth from the day after payment,
+    and one paying later only after the general two-month wait (第十条(三)). A settlement
+    declaring only the 3-month window keys two children of one age on 1 January paying
+    on one day as one person-year, although one is within 12 months of birth and the
+    other is not: the check must say so and point at Settlement.newborn_window."""
+    import yibao_xuzhou.resident.rules as rules
+
+    short = dataclasses.replace(
+        rules.SETTLEMENT, newborn_window={"newborn.from_birth_months": "months"}
+    )
+    monkeypatch.setattr(rules, "SETTLEMENT", short)
+    result = Kit("xuzhou", registry=Registry(), examples=30).run("fast-path")
+    assert result.status == "fail", result.report()
+    assert all("Settlement.newborn_window" in f for f in result.findings), result.report()
+    assert any("cover_from" in f for f in result.findings), result.report()

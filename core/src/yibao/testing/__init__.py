@@ -20,8 +20,9 @@ That adds one pytest test per check (see :data:`yibao.testing.kit.CHECKS`):
   when the bill grows, and yearly limits are never exceeded across claims;
 - **fast-path**: where a scheme declares its settlement (``yibao_settlement``), batch's
   fast path gives the engine's records for the examples, the generated scenarios and
-  a birthday sweep (every age on 1 January, birthdays either side of the payment), so
-  an age whose birthday changes an answer and that the settlement does not name shows;
+  a birthday sweep (every age on 1 January, birthdays either side of the payment) and a
+  newborn sweep (children paying on shared days, within a newborn window or not), so an
+  age or a window the settlement does not name shows;
 - **hook-types**, **money**: every hook returns the type its spec declares, and every
   amount is a ``Decimal`` quantized to the fen;
 - **personas**: every persona of ``yibao_reports`` (skipped with a reason when that

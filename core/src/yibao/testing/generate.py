@@ -188,3 +188,31 @@ def birthday_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
                     )
                 )
     return out
+
+
+def newborn_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
+    """``base``'s person born on the 1st of every other month from two years before its
+    year to May of it, each paying the year's contribution on the 10th of every other
+    month from February of the year before to December of the year, with ``claim`` on
+    1 July. Children of one age on 1 January paying on one day, one within a newborn
+    window after birth and the other not, must be answered apart: a window the
+    settlement does not declare (``Settlement.newborn_window``) shows."""
+    year = base.year
+    claims = (msgspec.structs.replace(claim, date=dt.date(year, 7, 1), admission=None),)
+    births = [dt.date(y, m, 1) for y in (year - 2, year - 1, year) for m in range(1, 13, 2)]
+    payments = [dt.date(y, m, 10) for y in (year - 1, year) for m in range(2, 13, 2)]
+    out = []
+    for born in (b for b in births if b < dt.date(year, 6, 1)):
+        person = msgspec.structs.replace(base.person, birth_date=born)
+        for paid in payments:
+            enrollment = tuple(
+                msgspec.structs.replace(e, paid_on=paid) if e.year == year else e
+                for e in base.enrollment
+            )
+            title = f"{base.title} · born {born}, paid {paid}"
+            out.append(
+                msgspec.structs.replace(
+                    base, person=person, enrollment=enrollment, claims=claims, title=title
+                )
+            )
+    return out

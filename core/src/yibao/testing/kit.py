@@ -32,7 +32,7 @@ from yibao.money import ZERO
 from yibao.params import ParameterSet
 from yibao.registry import Installed, Registry, Stack
 from yibao.results import RegionResult
-from yibao.steps.batch import FastPath, settlement_for
+from yibao.steps.batch import FastPath, reads_birth_date, settlement_for
 from yibao.testing import conform, generate
 
 Status = Literal["pass", "fail", "skip"]
@@ -623,8 +623,8 @@ def _critical_illness_cap(kit: Kit, stack: Stack, e: Evaluation) -> Iterator[str
 
 
 def _fast_path_scenarios(kit: Kit, paths: dict[str, FastPath]) -> tuple[list[Scenario], int]:
-    """The examples, the generated scenarios and a birthday sweep of every base of each
-    scheme with a fast path (its claim: the base's first of a kind the settlement
+    """The examples, the generated scenarios and a birthday and a newborn sweep of every
+    base of each scheme with a fast path (its claim: the base's first of a kind the settlement
     covers, else an example's, else a random one); and how many came from the sweeps."""
     done = [*kit.examples_evaluated(), *kit.generated()]
     out = [e.scenario for e in done if e.scenario.person.scheme in paths]
@@ -636,7 +636,7 @@ def _fast_path_scenarios(kit: Kit, paths: dict[str, FastPath]) -> tuple[list[Sce
         for base in kit.bases(scheme):
             covered = [c for c in (*base.claims, *templates) if c.kind in kinds]
             claim = covered[0] if covered else _any_claim(rng, base, kinds)
-            found = generate.birthday_sweep(base, claim)
+            found = generate.birthday_sweep(base, claim) + generate.newborn_sweep(base, claim)
             out += found
             swept += len(found)
     return out, swept
@@ -654,8 +654,9 @@ def check_fast_path(kit: Kit) -> CheckResult:
     """``yibao batch``'s fast path — the region's declared settlement, its phases kept per
     phase key — gives the engine's record for the examples, the generated scenarios and
     a birthday sweep (every age on 1 January, born early and late in the year, paying
-    before it and mid-year), one fast path remembering across all of them, as batch's
-    does. The kit watches its stacks' hooks, so both sides call them through pluggy's
+    before it and mid-year) and a newborn sweep (children born over two and a half years,
+    paying on days shared by all), one fast path remembering across all of them, as
+    batch's does. The kit watches its stacks' hooks, so both sides call them through pluggy's
     relay (the fast relay gives the same answers: tests/test_dispatch.py)."""
     fast = _planner(kit, kernel=True)
     paths = {s: fast.fast_path(kit.code, s) for s in kit.stacks()}
@@ -679,7 +680,7 @@ def check_fast_path(kit: Kit) -> CheckResult:
             differ.append(f"{scenario.title}: {found}{fix}")
     settled = {s: path.settled for s, path in usable.items()}
     summary = (
-        f"{len(scenarios)} scenarios ({swept} in the birthday sweep); settled by the "
+        f"{len(scenarios)} scenarios ({swept} in the birthday and newborn sweeps); settled by the "
         f"declared rules: {', '.join(f'{s} {n}' for s, n in settled.items())}; "
         + (f"{len(differ)} not as the engine" if differ else "all as the engine")
         + ("" if any(settled.values()) else " — not exercised: the rules settled none")
@@ -754,11 +755,18 @@ def _likely_fix(
         )
     age = scenario.person.age_on(dt.date(scenario.year, 1, 1))
     field = re.split(r"[.\[:]", found, maxsplit=1)[0]
-    date_kept = age < 3 or age in path.birthday_ages
+    date_kept = reads_birth_date(scenario, age, path.birthday_ages, path.newborn_days)
     if date_kept or (field not in _PERSON_YEAR and path.settlement.plan_facts is not None):
         return (
             " (a case met earlier with the same Settlement.plan_facts lent its plans: "
             "plan_facts misses something the rules or the gate read)"
+        )
+    if age < 3:
+        return (
+            f" (it got another {age}-year-old's answer: a newborn rule reads the birth date "
+            "beyond the windows Settlement.newborn_window names — name the parameter giving "
+            f"its window there, or the age {age} in birthday_ages if a birthday at "
+            f"{age + 1} changes the answer)"
         )
     return (
         f" (it got another {age}-year-old's answer: a birthday at age {age + 1} during the "
