@@ -321,6 +321,21 @@ in about 10 ms, so a block's fixed costs (its trip to the worker, its place in t
 output) weigh less in bigger blocks; 1,000,000 cases are still 72 blocks."""
 
 
+WRITE_PIECE = 1 << 20
+"""The most one call writes into the output file. A write holds the file's lock (Linux:
+the inode's) while it copies into the page cache, and a pool worker waiting for it spins
+on the CPU: writing whole blocks (about 9 MB each), the workers of a ``--jobs 2`` run of
+1,000,000 cases used 0.94 s of system time, much of it spinning on that lock; in 1 MiB
+pieces, 0.30 s. One process writing its 2.4 MB blocks in such pieces spends less too
+(0.64–1.00 → 0.40–0.50 s; docs/performance.md)."""
+
+
+def _write_in_pieces(out: IO[bytes], data: memoryview) -> None:
+    """Write ``data`` to ``out`` at most :data:`WRITE_PIECE` bytes at a time."""
+    for start in range(0, len(data), WRITE_PIECE):
+        out.write(data[start : start + WRITE_PIECE])
+
+
 def run(
     source: Path,
     target: Path,
@@ -340,8 +355,9 @@ def run(
     with _opened(source) as src, atomic_binary(target) as out:
         written = Writeback(out.fileno())
         if jobs <= 1:
+            write = functools.partial(_write_in_pieces, out)
             for part in blocks(src, block_bytes or BLOCK_BYTES):
-                block = process_block(part.data, part.first_line, config, out.write)
+                block = process_block(part.data, part.first_line, config, write)
                 settle_heap()
                 _took(block.summary, len(part.data), summary, progress)
                 written(out.tell())
@@ -754,14 +770,6 @@ def _output_fd(path: str) -> int:
         _output_fds.clear()
         found = _output_fds[path] = os.open(path, os.O_WRONLY)
     return found
-
-
-WRITE_PIECE = 1 << 20
-"""The most one call writes into the shared output file. A write holds the file's lock
-(Linux: the inode's) while it copies into the page cache, and a worker waiting for it
-spins on the CPU: writing whole blocks (about 9 MB each), the workers of a ``--jobs 2``
-run of 1,000,000 cases used 0.94 s of system time, much of it spinning on that lock; in
-1 MiB pieces, 0.30 s (docs/performance.md)."""
 
 
 def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
