@@ -738,15 +738,21 @@ def birthday_lines() -> list[str]:
         born = 2025 - age - 1
         for birthday in ("01-02", "12-30"):
             for paid in ("2024-11-20", "2025-06-15"):
-                scenario = {
-                    "year": 2025,
-                    "person": {"birth_date": f"{born}-{birthday}", "hukou": "xuzhou"},
-                    "enrollment": [{"year": 2025, "region": "xuzhou", "paid_on": paid}],
-                    "claims": [{"id": "c", "date": "2025-09-01", "kind": "inpatient",
-                                "level": 2, "care": "local", "compliant": "12000.00"}],
-                }  # fmt: skip
-                lines.append(_compact(scenario))
+                lines.append(_paying(f"{born}-{birthday}", paid, "xuzhou"))
     return lines
+
+
+def _paying(born: str, paid: str, region: str, **person: str) -> str:
+    """A line: someone born on ``born`` whose 2025 contribution to ``region`` arrived on
+    ``paid``, with one 12,000.00 inpatient claim on 2025-09-01."""
+    scenario = {
+        "year": 2025,
+        "person": {"birth_date": born, "hukou": region, **person},
+        "enrollment": [{"year": 2025, "region": region, "paid_on": paid}],
+        "claims": [{"id": "c", "date": "2025-09-01", "kind": "inpatient", "level": 2,
+                    "care": "local", "compliant": "12000.00"}],
+    }  # fmt: skip
+    return _compact(scenario)
 
 
 def test_a_birthday_in_the_year_three_ways(tmp_path: Path) -> None:
@@ -818,15 +824,7 @@ def newborn_lines() -> list[str]:
         after = (0, 45, 89, 90, 91, 92, 120, 300, 365, 366, 372, 373, 400)
         paid_days = {(born + dt.timedelta(days=d)).isoformat() for d in after}
         for paid in sorted(paid_days | FIXED_PAYMENTS):
-            scenario = {
-                "year": 2025,
-                "person": {"birth_date": born.isoformat(), "hukou": "changzhou",
-                           "district": "wujin"},
-                "enrollment": [{"year": 2025, "region": "changzhou", "paid_on": paid}],
-                "claims": [{"id": "c", "date": "2025-09-01", "kind": "inpatient",
-                            "level": 2, "care": "local", "compliant": "12000.00"}],
-            }  # fmt: skip
-            lines.append(_compact(scenario))
+            lines.append(_paying(born.isoformat(), paid, "changzhou", district="wujin"))
     return lines
 
 

@@ -170,24 +170,12 @@ def birthday_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
     year's payment day vary, so any answer that turns on a birthday in the year shows
     as two people of one age on 1 January answered differently."""
     year = base.year
-    claims = (msgspec.structs.replace(claim, date=dt.date(year, 7, 1), admission=None),)
-    out = []
-    for age in AGES:
-        for month, day in BIRTHDAYS:
-            born = dt.date(year - age - 1, month, day)
-            person = msgspec.structs.replace(base.person, birth_date=born)
-            for paid in (dt.date(year - 1, 11, 20), dt.date(year, 6, 15)):
-                enrollment = tuple(
-                    msgspec.structs.replace(e, paid_on=paid) if e.year == year else e
-                    for e in base.enrollment
-                )
-                title = f"{base.title} · aged {age} on 1 January, born {born}, paid {paid}"
-                out.append(
-                    msgspec.structs.replace(
-                        base, person=person, enrollment=enrollment, claims=claims, title=title
-                    )
-                )
-    return out
+    return [
+        _swept(base, claim, dt.date(year - age - 1, month, day), paid, f"aged {age} on 1 January, ")
+        for age in AGES
+        for month, day in BIRTHDAYS
+        for paid in (dt.date(year - 1, 11, 20), dt.date(year, 6, 15))
+    ]
 
 
 def newborn_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
@@ -198,21 +186,27 @@ def newborn_sweep(base: Scenario, claim: Claim) -> list[Scenario]:
     window after birth and the other not, must be answered apart: a window the
     settlement does not declare (``Settlement.newborn_window``) shows."""
     year = base.year
-    claims = (msgspec.structs.replace(claim, date=dt.date(year, 7, 1), admission=None),)
     births = [dt.date(y, m, 1) for y in (year - 2, year - 1, year) for m in range(1, 13, 2)]
     payments = [dt.date(y, m, 10) for y in (year - 1, year) for m in range(2, 13, 2)]
-    out = []
-    for born in (b for b in births if b < dt.date(year, 6, 1)):
-        person = msgspec.structs.replace(base.person, birth_date=born)
-        for paid in payments:
-            enrollment = tuple(
-                msgspec.structs.replace(e, paid_on=paid) if e.year == year else e
-                for e in base.enrollment
-            )
-            title = f"{base.title} · born {born}, paid {paid}"
-            out.append(
-                msgspec.structs.replace(
-                    base, person=person, enrollment=enrollment, claims=claims, title=title
-                )
-            )
-    return out
+    return [
+        _swept(base, claim, born, paid, "")
+        for born in births
+        if born < dt.date(year, 6, 1)
+        for paid in payments
+    ]
+
+
+def _swept(base: Scenario, claim: Claim, born: dt.date, paid: dt.date, age: str) -> Scenario:
+    """``base`` with the person born on ``born``, the year's contribution paid on
+    ``paid`` (the enrolment's shape kept) and ``claim`` alone, on 1 July."""
+    year = base.year
+    enrollment = tuple(
+        msgspec.structs.replace(e, paid_on=paid) if e.year == year else e for e in base.enrollment
+    )
+    return msgspec.structs.replace(
+        base,
+        person=msgspec.structs.replace(base.person, birth_date=born),
+        enrollment=enrollment,
+        claims=(msgspec.structs.replace(claim, date=dt.date(year, 7, 1), admission=None),),
+        title=f"{base.title} · {age}born {born}, paid {paid}",
+    )
