@@ -299,3 +299,20 @@ def test_settle_heap_collects_a_blocks_cycles_then_freezes_the_rest() -> None:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def test_a_block_given_a_writer_hands_over_its_records_once() -> None:
+    """With ``write``, a block's records go to it once (a view of the compiled core's
+    buffer where it is installed) and the block keeps none — a blank block included."""
+    config = Config(regions=("changzhou",))
+    line = msgspec.json.encode(
+        {"year": 2025, "person": {"birth_date": "1964-12-28", "category": "elderly",
+         "hukou": "changzhou"}, "enrollment": [{"year": 2025, "region": "changzhou",
+         "paid_on": "2024-11-20"}]}
+    )  # fmt: skip
+    for data, records in ((b"\n  \n", 0), (line + b"\n", 1)):
+        got: list[bytes] = []
+        block = batch.process_block(data, 1, config, lambda view, got=got: got.append(bytes(view)))
+        assert block.data == b"" and len(got) == 1
+        assert got[0] == batch.process_block(data, 1, config).data
+        assert got[0].count(b"\n") == records

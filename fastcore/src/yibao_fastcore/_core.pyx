@@ -1242,6 +1242,9 @@ cdef class Core:
         self._flush()
         if write is None:
             return PyBytes_FromStringAndSize(self.out.p, self.out.n)
+        if self.out.n == 0:  # the buffer may never have been allocated
+            write(memoryview(b""))
+            return None
         view = PyMemoryView_FromMemory(self.out.p, self.out.n, PyBUF_READ)
         try:
             write(view)

@@ -653,7 +653,7 @@ def _settle_range(
 
     if len(parts) == 1:  # the usual block: written from the compiled core's own buffer
         part = parts[0]
-        summary.merge(process_block(part.data, first, config, put).summary)
+        summary.merge(process_block(part.data, first + part.first_line - 1, config, put).summary)
     else:
         data = b""
         for part in parts:
